@@ -1,0 +1,4 @@
+namespace DirSync.Core;
+
+/// <summary>The change would break a uniqueness rule.</summary>
+public sealed class ConflictException(string message) : DirSyncException(message, ErrorCategory.Conflict);

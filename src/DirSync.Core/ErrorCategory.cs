@@ -1,0 +1,29 @@
+namespace DirSync.Core;
+
+/// <summary>The kinds of failure a user can cause; each has its own documented exit code.</summary>
+public enum ErrorCategory
+{
+    /// <summary>A value given on the command line or in a setting is not valid (a bad alias, template, attribute).</summary>
+    InvalidValue,
+
+    /// <summary>A named thing (recipient, container, instance) does not exist.</summary>
+    NotFound,
+
+    /// <summary>The change would break a uniqueness rule (a duplicate alias, an existing store).</summary>
+    Conflict,
+
+    /// <summary>The store file is missing, foreign, damaged or of an unknown schema.</summary>
+    Store,
+
+    /// <summary>Another process holds the store's write lock longer than we were willing to wait.</summary>
+    Busy,
+
+    /// <summary>An input file is malformed, truncated or edited.</summary>
+    Format,
+
+    /// <summary>A synchronization rule refused the work (a sequence gap, a foreign source, a stale watermark).</summary>
+    Sync,
+
+    /// <summary>A safety guard stopped the work before anything was applied.</summary>
+    Guard,
+}

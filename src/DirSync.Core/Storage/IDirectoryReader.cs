@@ -1,0 +1,48 @@
+using DirSync.Core.Model;
+
+namespace DirSync.Core.Storage;
+
+/// <summary>Reads one server's directory; implemented by the store and by its transactions.</summary>
+/// <remarks>Reads through a transaction see that transaction's own uncommitted writes.</remarks>
+public interface IDirectoryReader
+{
+    /// <summary>Who the store is.</summary>
+    StoreInfo Info { get; }
+
+    /// <summary>The highest USN handed out so far (0 for a new store).</summary>
+    ValueTask<long> GetHighestUsnAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The highest USN among tombstones purged so far (0 if none): changes at or below it may have lost deletes.</summary>
+    ValueTask<long> GetPurgedThroughUsnAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The live object with this alias (case-insensitive), or null.</summary>
+    ValueTask<DirectoryObject?> FindByAliasAsync(string alias, CancellationToken cancellationToken = default);
+
+    /// <summary>The object with this anchor, or null; tombstones only when asked for.</summary>
+    ValueTask<DirectoryObject?> FindByGuidAsync(Guid guid, bool includeDeleted = false, CancellationToken cancellationToken = default);
+
+    /// <summary>The live object imported from <paramref name="source"/> with that source anchor, or null.</summary>
+    ValueTask<DirectoryObject?> FindByOriginAsync(string source, Guid anchor, CancellationToken cancellationToken = default);
+
+    /// <summary>The anchor of the live object that holds an address (compared case-insensitively, primary or not), or null.</summary>
+    ValueTask<Guid?> FindAddressOwnerAsync(ProxyAddress address, CancellationToken cancellationToken = default);
+
+    /// <summary>True when a live object other than <paramref name="except"/> has this display name (case-insensitive).</summary>
+    ValueTask<bool> DisplayNameExistsAsync(string displayName, Guid? except = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Live objects matching a filter, ordered by alias; streamed.</summary>
+    IAsyncEnumerable<DirectoryObject> ListAsync(RecipientFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>Every object (tombstones included) changed after <paramref name="usn"/>, in USN order; streamed.</summary>
+    /// <remarks>An indexed query: its cost follows the number of changes, not the size of the directory.</remarks>
+    IAsyncEnumerable<DirectoryObject> GetChangesSinceAsync(long usn, CancellationToken cancellationToken = default);
+
+    /// <summary>The containers, ordered by path, with how many live recipients each holds directly.</summary>
+    ValueTask<IReadOnlyList<ContainerInfo>> ListContainersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>True when the container exists.</summary>
+    ValueTask<bool> ContainerExistsAsync(DirectoryPath path, CancellationToken cancellationToken = default);
+
+    /// <summary>The site's address templates: address type to template text, ordered by type.</summary>
+    ValueTask<IReadOnlyList<AddressTemplateSetting>> GetAddressTemplatesAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,39 @@
+using DirSync.Core.Model;
+
+namespace DirSync.Core.Storage;
+
+/// <summary>A unit of work on a store: everything in it commits together or not at all.</summary>
+/// <remarks>
+/// Every object write takes the next USN. Disposing without <see cref="CommitAsync"/> rolls back.
+/// A store has one writer at a time; beginning a transaction waits a bounded time for another.
+/// </remarks>
+public interface IDirectoryTransaction : IDirectoryReader, IAsyncDisposable
+{
+    /// <summary>Stores a new object; sets its USN-Created, USN-Changed and times.</summary>
+    /// <exception cref="ConflictException">The alias, anchor or an address is already taken.</exception>
+    ValueTask AddAsync(DirectoryObject value, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a live object's content (found by anchor); sets its USN-Changed and time.</summary>
+    /// <exception cref="NotFoundException">No live object has that anchor.</exception>
+    /// <exception cref="ConflictException">The new alias or an address is already taken.</exception>
+    ValueTask UpdateAsync(DirectoryObject value, CancellationToken cancellationToken = default);
+
+    /// <summary>Turns a live object into a tombstone with the next USN, frees its alias and addresses and drops it from lists.</summary>
+    /// <remarks>Each distribution list that loses the member is changed too, with a USN of its own.</remarks>
+    /// <returns>The tombstone.</returns>
+    /// <exception cref="NotFoundException">No live object has that anchor.</exception>
+    ValueTask<DirectoryObject> DeleteAsync(Guid guid, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a container whose parent exists.</summary>
+    ValueTask AddContainerAsync(DirectoryPath path, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets (or, with null, removes) the template of an address type.</summary>
+    ValueTask SetAddressTemplateAsync(string addressType, string? template, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes tombstones deleted before <paramref name="deletedBefore"/>.</summary>
+    /// <returns>How many were removed.</returns>
+    ValueTask<int> PurgeTombstonesAsync(DateTimeOffset deletedBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes every write of the transaction durable at once.</summary>
+    ValueTask CommitAsync(CancellationToken cancellationToken = default);
+}
