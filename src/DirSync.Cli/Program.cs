@@ -1,0 +1,1 @@
+return await DirSync.Cli.DirSyncCommand.RunAsync(args);
