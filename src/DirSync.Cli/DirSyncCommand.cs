@@ -1,7 +1,107 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
+using DirSync.Cli.Commands.AddressTemplates;
+using DirSync.Cli.Commands.Containers;
+using DirSync.Cli.Commands.Init;
+using DirSync.Cli.Commands.Recipients;
+using DirSync.Cli.Commands.Schema;
+using DirSync.Cli.Commands.Tombstones;
+using DirSync.Core;
+using DirSync.Core.Model;
+
 namespace DirSync.Cli;
 
-/// <summary>The dirsync command line.</summary>
+/// <summary>The dirsync command line: builds the command tree and runs one invocation.</summary>
 internal static class DirSyncCommand
 {
-    public static Task<int> RunAsync(string[] args) => Task.FromResult(args.Length == 0 ? 0 : 2);
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, CliIo.FromConsole());
+
+    public static async Task<int> RunAsync(string[] args, CliIo io, CancellationToken cancellationToken = default)
+    {
+        var root = Build(io);
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0 && parseResult.Action is not HelpAction)
+        {
+            io.Error.WriteLine($"dirsync: {Describe(parseResult)}");
+            return ExitCodes.Usage;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = io.Out,
+            Error = io.Error,
+            EnableDefaultExceptionHandler = false,
+        };
+        try
+        {
+            return await parseResult.InvokeAsync(configuration, cancellationToken);
+        }
+        finally
+        {
+            io.Out.Flush();
+        }
+    }
+
+    public static RootCommand Build(CliIo io)
+    {
+        var root = new RootCommand("DirSync keeps the address books of mail systems and directories in sync.")
+        {
+            GlobalOptions.Store,
+            InitCommand.Create(io),
+            InfoCommand.Create(io),
+            RecipientVerbCommands.Create(io, ObjectClass.Mailbox),
+            RecipientVerbCommands.Create(io, ObjectClass.CustomRecipient),
+            RecipientVerbCommands.Create(io, ObjectClass.DistributionList),
+            RecipientsCommand.Create(io),
+            AddressTemplateCommand.Create(io),
+            ContainerCommand.Create(io),
+            TombstonesCommand.Create(io),
+            AttributesCommand.Create(io),
+        };
+        return root;
+    }
+
+    /// <summary>One line for the first parse error, with a close match for a mistyped word and where to find help.</summary>
+    private static string Describe(ParseResult parseResult)
+    {
+        var command = parseResult.CommandResult.Command;
+        var path = string.Join(' ', CommandPath(parseResult.CommandResult));
+        var help = $"see '{path} --help'";
+        if (parseResult.UnmatchedTokens.Count > 0)
+        {
+            var token = parseResult.UnmatchedTokens[0];
+            var candidates = token.StartsWith('-')
+                ? command.Options.Concat(GlobalOptionsOf(parseResult)).SelectMany(o => o.Aliases.Append(o.Name))
+                : command.Subcommands.SelectMany(c => c.Aliases.Append(c.Name));
+            var hint = NameSuggestions.Hint(token, candidates);
+            var what = token.StartsWith('-') ? "option" : command.Subcommands.Count > 0 ? "command" : "argument";
+            return $"unknown {what} '{token}' for '{path}'; {(hint is null ? "" : hint + " ")}({help})";
+        }
+
+        var message = parseResult.Errors[0].Message.TrimEnd('.');
+        if (message.Length > 0)
+        {
+            message = char.ToLowerInvariant(message[0]) + message[1..];
+        }
+
+        return $"{message} ({help})";
+    }
+
+    private static IEnumerable<Option> GlobalOptionsOf(ParseResult parseResult) =>
+        parseResult.RootCommandResult.Command.Options.Where(o => o.Recursive);
+
+    private static IEnumerable<string> CommandPath(SymbolResult? result)
+    {
+        var names = new Stack<string>();
+        for (var current = result; current is not null; current = current.Parent)
+        {
+            if (current is CommandResult commandResult)
+            {
+                names.Push(commandResult.Parent is null ? "dirsync" : commandResult.Command.Name);
+            }
+        }
+
+        return names;
+    }
 }

@@ -1,4 +1,5 @@
 namespace DirSync.Core;
 
 /// <summary>The change would break a uniqueness rule.</summary>
-public sealed class ConflictException(string message) : DirSyncException(message, ErrorCategory.Conflict);
+public sealed class ConflictException(string message, Exception? innerException = null)
+    : DirSyncException(message, ErrorCategory.Conflict, innerException);

@@ -87,23 +87,12 @@ public static class AttributeCatalog
             return attribute;
         }
 
-        var suggestions = Suggest(name);
-        var hint = suggestions.Count > 0
-            ? $"did you mean {string.Join(" or ", suggestions.Select(s => $"'{s}'"))}?"
-            : "see 'dirsync attributes' for the list";
+        var hint = NameSuggestions.Hint(name, ByName.Keys) ?? "see 'dirsync attributes' for the list";
         throw new InvalidValueException($"unknown attribute '{name}'; {hint}");
     }
 
-    /// <summary>The spellings closest to a mistyped name, best first.</summary>
-    public static IReadOnlyList<string> Suggest(string name) =>
-        ByName.Keys
-            .Select(candidate => (candidate, distance: EditDistance.Compute(name.ToUpperInvariant(), candidate.ToUpperInvariant())))
-            .Where(x => x.distance <= Math.Max(2, name.Length / 3))
-            .OrderBy(x => x.distance)
-            .ThenBy(x => x.candidate, StringComparer.Ordinal)
-            .Select(x => x.candidate)
-            .Take(2)
-            .ToList();
+    /// <summary>Every accepted spelling of every attribute.</summary>
+    public static IEnumerable<string> AllNames => ByName.Keys;
 
     private static List<AttributeDefinition> Build()
     {

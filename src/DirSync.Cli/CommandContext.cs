@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using DirSync.Core;
+using DirSync.Sqlite;
+
+namespace DirSync.Cli;
+
+/// <summary>What one command invocation works with: its parse result, output and store.</summary>
+internal sealed class CommandContext
+{
+    public const string StoreVariable = "DIRSYNC_STORE";
+    public const string LockTimeoutVariable = "DIRSYNC_LOCK_TIMEOUT";
+    public const string DefaultStoreFile = "dirsync.db";
+
+    private static readonly JsonWriterOptions JsonOptions = new()
+    {
+        Indented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public CommandContext(CliIo io, ParseResult parseResult)
+    {
+        Io = io;
+        ParseResult = parseResult;
+    }
+
+    public CliIo Io { get; }
+
+    public ParseResult ParseResult { get; }
+
+    public TextWriter Out => Io.Out;
+
+    /// <summary>The store path: --store, else DIRSYNC_STORE, else dirsync.db in the current folder.</summary>
+    public string StorePath
+    {
+        get
+        {
+            var path = ParseResult.GetValue(GlobalOptions.Store);
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                path = Io.Environment(StoreVariable);
+            }
+
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                path = DefaultStoreFile;
+            }
+
+            return Path.IsPathRooted(path) ? path : Path.Combine(Io.CurrentDirectory, path);
+        }
+    }
+
+    public SqliteStoreOptions StoreOptions
+    {
+        get
+        {
+            var text = Io.Environment(LockTimeoutVariable);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return SqliteStoreOptions.Default;
+            }
+
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds < 0 || seconds > 86400)
+            {
+                throw new InvalidValueException($"{LockTimeoutVariable}='{text}' is not a number of seconds between 0 and 86400");
+            }
+
+            return SqliteStoreOptions.Default with { LockTimeout = TimeSpan.FromSeconds(seconds) };
+        }
+    }
+
+    public Task<SqliteDirectoryStore> OpenStoreAsync(CancellationToken cancellationToken) =>
+        SqliteDirectoryStore.OpenAsync(StorePath, StoreOptions, cancellationToken);
+
+    /// <summary>A JSON writer on standard output, for documents written piece by piece (streamed lists).</summary>
+    public Utf8JsonWriter CreateJsonWriter()
+    {
+        Io.Out.Flush();
+        return new Utf8JsonWriter(Io.StdOut, JsonOptions);
+    }
+
+    /// <summary>Writes one JSON document to standard output.</summary>
+    public void WriteJson(Action<Utf8JsonWriter> write)
+    {
+        using (var json = CreateJsonWriter())
+        {
+            write(json);
+        }
+
+        Io.StdOut.Write("\n"u8);
+        Io.StdOut.Flush();
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using DirSync.Core;
+
+namespace DirSync.Cli;
+
+/// <summary>Runs a command body and turns what it throws into one clear line and a documented exit code.</summary>
+internal static class CommandRunner
+{
+    public static void SetAction(this Command command, CliIo io, Func<CommandContext, CancellationToken, Task> body) =>
+        command.SetAction((parseResult, cancellationToken) => RunAsync(io, parseResult, body, cancellationToken));
+
+    private static async Task<int> RunAsync(CliIo io, ParseResult parseResult, Func<CommandContext, CancellationToken, Task> body, CancellationToken cancellationToken)
+    {
+        var context = new CommandContext(io, parseResult);
+        try
+        {
+            await body(context, cancellationToken);
+            return ExitCodes.Success;
+        }
+        catch (DirSyncException e)
+        {
+            io.Out.Flush();
+            io.Error.WriteLine($"dirsync: {e.Message}");
+            return ExitCodes.For(e.Category);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            io.Out.Flush();
+            io.Error.WriteLine("dirsync: cancelled; nothing of the interrupted step was applied");
+            return 130;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            io.Out.Flush();
+            var detail = io.Environment("DIRSYNC_DEBUG") is "1" ? e.ToString() : $"{e.GetType().Name}: {e.Message}";
+            io.Error.WriteLine($"dirsync: internal error ({detail}); this is a bug — please report it with the command you ran");
+            return ExitCodes.InternalError;
+        }
+        finally
+        {
+            io.Out.Flush();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using DirSync.Core;
+
+namespace DirSync.Cli;
+
+/// <summary>The documented exit codes of <c>dirsync</c> (see docs/commands.md).</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int InternalError = 1;
+    public const int Usage = 2;
+    public const int InvalidValue = 3;
+    public const int NotFound = 4;
+    public const int Conflict = 5;
+    public const int Store = 6;
+    public const int Busy = 7;
+    public const int Format = 8;
+    public const int Sync = 9;
+    public const int Guard = 10;
+
+    public static int For(ErrorCategory category) => category switch
+    {
+        ErrorCategory.InvalidValue => InvalidValue,
+        ErrorCategory.NotFound => NotFound,
+        ErrorCategory.Conflict => Conflict,
+        ErrorCategory.Store => Store,
+        ErrorCategory.Busy => Busy,
+        ErrorCategory.Format => Format,
+        ErrorCategory.Sync => Sync,
+        ErrorCategory.Guard => Guard,
+        _ => InternalError,
+    };
+}

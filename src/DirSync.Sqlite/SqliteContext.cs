@@ -1,0 +1,81 @@
+using DirSync.Core.Model;
+using Microsoft.Data.Sqlite;
+
+namespace DirSync.Sqlite;
+
+/// <summary>What a store and its transactions share: the connection, prepared commands and the container cache.</summary>
+internal sealed class SqliteContext : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    public SqliteContext(SqliteConnection connection, string path, SqliteStoreOptions options)
+    {
+        Connection = connection;
+        Path = path;
+        Options = options;
+    }
+
+    public SqliteConnection Connection { get; }
+
+    public string Path { get; }
+
+    public SqliteStoreOptions Options { get; }
+
+    public StoreInfo Info { get; set; } = null!;
+
+    public Dictionary<long, DirectoryPath> ContainersById { get; } = [];
+
+    public Dictionary<string, long> ContainerIdsByKey { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>True while a write transaction is open on the connection.</summary>
+    public bool InTransaction { get; set; }
+
+    /// <summary>A prepared command for <paramref name="sql"/>, reused across calls, with its parameters cleared.</summary>
+    /// <remarks>Reuse keeps the statement compiled: at a million rows, re-preparing would cost more than the write.</remarks>
+    public SqliteCommand Command(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = Connection.CreateCommand();
+            command.CommandText = sql;
+            command.CommandTimeout = Math.Max(1, (int)Math.Ceiling(Options.LockTimeout.TotalSeconds));
+            _commands.Add(sql, command);
+        }
+
+        command.Parameters.Clear();
+        return command;
+    }
+
+    public void Execute(string sql)
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = Math.Max(1, (int)Math.Ceiling(Options.LockTimeout.TotalSeconds));
+        command.ExecuteNonQuery();
+    }
+
+    public void LoadContainers()
+    {
+        ContainersById.Clear();
+        ContainerIdsByKey.Clear();
+        var command = Command("SELECT id, path FROM containers");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var path = DirectoryPath.Parse(reader.GetString(1));
+            ContainersById[reader.GetInt64(0)] = path;
+            ContainerIdsByKey[path.Key] = reader.GetInt64(0);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _commands.Clear();
+        Connection.Dispose();
+    }
+}

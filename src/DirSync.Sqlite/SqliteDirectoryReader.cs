@@ -1,0 +1,237 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using DirSync.Core.Model;
+using DirSync.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace DirSync.Sqlite;
+
+/// <summary>The reads a store and its transactions share.</summary>
+/// <remarks>SQLite answers synchronously; the asynchronous signatures are the store contract's, for backends that do I/O.</remarks>
+public abstract class SqliteDirectoryReader : IDirectoryReader
+{
+    internal const string ObjectColumns =
+        "o.id, o.guid, o.class, o.alias, o.display_name, o.container_id, o.target_address, o.origin_source, " +
+        "o.origin_anchor, o.imported_from, o.usn_created, o.usn_changed, o.is_deleted, o.when_created, o.when_changed, o.attrs";
+
+    private protected SqliteDirectoryReader(SqliteContext context)
+    {
+        Context = context;
+    }
+
+    private protected SqliteContext Context { get; }
+
+    /// <inheritdoc/>
+    public StoreInfo Info => Context.Info;
+
+    /// <summary>The store's file.</summary>
+    public string Path => Context.Path;
+
+    /// <inheritdoc/>
+    public virtual ValueTask<long> GetHighestUsnAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Scalar<long>("SELECT highest_usn FROM store_info"));
+
+    /// <inheritdoc/>
+    public ValueTask<long> GetPurgedThroughUsnAsync(CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Scalar<long>("SELECT purged_through_usn FROM store_info"));
+
+    /// <inheritdoc/>
+    public ValueTask<DirectoryObject?> FindByAliasAsync(string alias, CancellationToken cancellationToken = default)
+    {
+        var command = Context.Command($"SELECT {ObjectColumns} FROM objects o WHERE o.alias_key = $key AND o.is_deleted = 0");
+        command.Parameters.AddWithValue("$key", alias.ToUpperInvariant());
+        return ValueTask.FromResult(ReadSingle(command));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<DirectoryObject?> FindByGuidAsync(Guid guid, bool includeDeleted = false, CancellationToken cancellationToken = default)
+    {
+        var command = Context.Command($"SELECT {ObjectColumns} FROM objects o WHERE o.guid = $guid");
+        command.Parameters.AddWithValue("$guid", GuidBytes(guid));
+        var found = ReadSingle(command);
+        return ValueTask.FromResult(found is not null && (includeDeleted || !found.IsDeleted) ? found : null);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<DirectoryObject?> FindByOriginAsync(string source, Guid anchor, CancellationToken cancellationToken = default)
+    {
+        var command = Context.Command(
+            $"SELECT {ObjectColumns} FROM objects o WHERE o.origin_source = $source AND o.origin_anchor = $anchor AND o.is_deleted = 0");
+        command.Parameters.AddWithValue("$source", source);
+        command.Parameters.AddWithValue("$anchor", GuidBytes(anchor));
+        return ValueTask.FromResult(ReadSingle(command));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<Guid?> FindAddressOwnerAsync(ProxyAddress address, CancellationToken cancellationToken = default)
+    {
+        var command = Context.Command(
+            "SELECT o.guid FROM proxies p JOIN objects o ON o.id = p.object_id WHERE p.address_key = $key");
+        command.Parameters.AddWithValue("$key", address.Key);
+        var result = command.ExecuteScalar();
+        return ValueTask.FromResult(result is byte[] bytes ? new Guid(bytes, bigEndian: true) : (Guid?)null);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> DisplayNameExistsAsync(string displayName, Guid? except = null, CancellationToken cancellationToken = default)
+    {
+        var command = Context.Command(
+            "SELECT 1 FROM objects WHERE display_key = $key AND is_deleted = 0 AND guid <> $except LIMIT 1");
+        command.Parameters.AddWithValue("$key", displayName.ToUpperInvariant());
+        command.Parameters.AddWithValue("$except", GuidBytes(except ?? Guid.Empty));
+        return ValueTask.FromResult(command.ExecuteScalar() is not null);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<DirectoryObject> ListAsync(
+        RecipientFilter filter,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var sql = new StringBuilder($"SELECT {ObjectColumns} FROM objects o WHERE o.is_deleted = 0");
+        using var command = Context.Connection.CreateCommand();
+        if (filter.Class is { } objectClass)
+        {
+            sql.Append(" AND o.class = ").Append((int)objectClass);
+        }
+
+        if (filter.Container is { } container)
+        {
+            var ids = Context.ContainersById
+                .Where(c => filter.IncludeSubcontainers ? c.Value.IsWithin(container) : c.Value.Equals(container))
+                .Select(c => c.Key)
+                .ToList();
+            if (ids.Count == 0)
+            {
+                yield break;
+            }
+
+            sql.Append(" AND o.container_id IN (").AppendJoin(',', ids).Append(')');
+        }
+
+        if (filter.OriginSource is { } source)
+        {
+            sql.Append(" AND o.origin_source = $source");
+            command.Parameters.AddWithValue("$source", source);
+        }
+
+        sql.Append(" ORDER BY o.alias_key");
+        command.CommandText = sql.ToString();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return ReadObject(reader);
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<DirectoryObject> GetChangesSinceAsync(
+        long usn,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var command = Context.Connection.CreateCommand();
+        command.CommandText = $"SELECT {ObjectColumns} FROM objects o WHERE o.usn_changed > $usn ORDER BY o.usn_changed";
+        command.Parameters.AddWithValue("$usn", usn);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return ReadObject(reader);
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<ContainerInfo>> ListContainersAsync(CancellationToken cancellationToken = default)
+    {
+        var counts = new Dictionary<long, long>();
+        var command = Context.Command("SELECT container_id, count(*) FROM objects WHERE is_deleted = 0 GROUP BY container_id");
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                counts[reader.GetInt64(0)] = reader.GetInt64(1);
+            }
+        }
+
+        IReadOnlyList<ContainerInfo> result = Context.ContainersById
+            .Select(c => new ContainerInfo(c.Value, counts.GetValueOrDefault(c.Key)))
+            .OrderBy(c => c.Path.Key, StringComparer.Ordinal)
+            .ToList();
+        return ValueTask.FromResult(result);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> ContainerExistsAsync(DirectoryPath path, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Context.ContainerIdsByKey.ContainsKey(path.Key));
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<AddressTemplateSetting>> GetAddressTemplatesAsync(CancellationToken cancellationToken = default)
+    {
+        var result = new List<AddressTemplateSetting>();
+        var command = Context.Command("SELECT address_type, template FROM address_templates ORDER BY address_type");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(new AddressTemplateSetting(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<AddressTemplateSetting>>(result);
+    }
+
+    internal static byte[] GuidBytes(Guid guid) => guid.ToByteArray(bigEndian: true);
+
+    private protected T Scalar<T>(string sql)
+    {
+        var command = Context.Command(sql);
+        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private protected DirectoryObject? ReadSingle(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadObject(reader) : null;
+    }
+
+    private protected DirectoryObject ReadObject(SqliteDataReader reader)
+    {
+        var value = new DirectoryObject(
+            new Guid(reader.GetFieldValue<byte[]>(1), bigEndian: true),
+            (ObjectClass)reader.GetInt32(2),
+            reader.GetString(3),
+            Context.ContainersById[reader.GetInt64(5)])
+        {
+            DisplayName = reader.GetString(4),
+            TargetAddress = reader.IsDBNull(6) ? null : ProxyAddress.Parse(reader.GetString(6)),
+            Origin = reader.IsDBNull(7)
+                ? null
+                : new ObjectOrigin(reader.GetString(7), new Guid(reader.GetFieldValue<byte[]>(8), bigEndian: true), reader.GetString(9)),
+            UsnCreated = reader.GetInt64(10),
+            UsnChanged = reader.GetInt64(11),
+            IsDeleted = reader.GetInt64(12) != 0,
+            WhenCreated = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(13)),
+            WhenChanged = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(14)),
+        };
+        if (!reader.IsDBNull(15))
+        {
+            ObjectBlob.Decode(reader.GetFieldValue<byte[]>(15), value);
+        }
+
+        if (value.Class == ObjectClass.DistributionList && !value.IsDeleted)
+        {
+            var members = Context.Command(
+                "SELECT o.guid, o.alias FROM members m JOIN objects o ON o.id = m.member_id WHERE m.dl_id = $id ORDER BY o.alias_key");
+            members.Parameters.AddWithValue("$id", reader.GetInt64(0));
+            using var memberReader = members.ExecuteReader();
+            while (memberReader.Read())
+            {
+                value.Members.Add(new MemberRef(new Guid(memberReader.GetFieldValue<byte[]>(0), bigEndian: true), memberReader.GetString(1)));
+            }
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,271 @@
+using DirSync.Core;
+using DirSync.Core.Model;
+using DirSync.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace DirSync.Sqlite;
+
+/// <summary>A directory store in one SQLite file: DirSync's embedded default.</summary>
+/// <remarks>
+/// WAL journaling lets readers work while the one writer writes; a second writer waits up to
+/// <see cref="SqliteStoreOptions.LockTimeout"/> and then fails with a clear message. The file is
+/// created readable and writable by its owner only.
+/// </remarks>
+public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStore
+{
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+    private const int SqliteNotADatabase = 26;
+
+    static SqliteDirectoryStore()
+    {
+        SQLitePCL.Batteries_V2.Init();
+    }
+
+    private SqliteDirectoryStore(SqliteContext context)
+        : base(context)
+    {
+    }
+
+    /// <summary>Creates a new store file and runs <paramref name="initialize"/> in the creating transaction.</summary>
+    /// <exception cref="StoreException">The file already exists, or its folder does not.</exception>
+    public static async Task<SqliteDirectoryStore> CreateAsync(
+        string path,
+        StoreInfo info,
+        Func<IDirectoryTransaction, CancellationToken, ValueTask> initialize,
+        SqliteStoreOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(initialize);
+        options ??= SqliteStoreOptions.Default;
+        var fullPath = System.IO.Path.GetFullPath(path);
+        var folder = System.IO.Path.GetDirectoryName(fullPath);
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            throw new StoreException(path, $"cannot create a store at '{path}': the folder '{folder}' does not exist");
+        }
+
+        try
+        {
+            CreateOwnerOnlyFile(fullPath);
+        }
+        catch (IOException) when (File.Exists(fullPath) || Directory.Exists(fullPath))
+        {
+            throw new StoreException(
+                path,
+                $"'{path}' already exists; init never overwrites a store — choose another --store path or remove the file yourself",
+                ErrorCategory.Conflict);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new StoreException(path, $"cannot create a store at '{path}': {e.Message}", innerException: e);
+        }
+
+        SqliteContext? context = null;
+        try
+        {
+            context = Connect(fullPath, path, options);
+            context.Execute("PRAGMA journal_mode = WAL");
+            context.Execute("BEGIN IMMEDIATE");
+            context.Execute($"PRAGMA application_id = {SqliteSchema.ApplicationId}");
+            context.Execute($"PRAGMA user_version = {SqliteSchema.CurrentVersion}");
+            context.Execute(SqliteSchema.Create);
+            var insert = context.Command(
+                "INSERT INTO store_info (id, identity, organization, site, server, created) VALUES (1, $identity, $org, $site, $server, $created)");
+            insert.Parameters.AddWithValue("$identity", GuidBytes(info.Identity));
+            insert.Parameters.AddWithValue("$org", info.Organization);
+            insert.Parameters.AddWithValue("$site", info.Site);
+            insert.Parameters.AddWithValue("$server", info.Server);
+            insert.Parameters.AddWithValue("$created", info.Created.ToUnixTimeMilliseconds());
+            insert.ExecuteNonQuery();
+            context.Info = info;
+            context.InTransaction = true;
+
+            // The creating transaction is handed out as an ordinary transaction so the
+            // initializer (the Recipients container, address templates) commits with the schema.
+            var transaction = await SqliteTransaction.ContinueAsync(context, cancellationToken);
+            await using (transaction)
+            {
+                await initialize(transaction, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return new SqliteDirectoryStore(context);
+        }
+        catch
+        {
+            context?.Dispose();
+            SqliteConnection.ClearAllPools();
+            DeleteStoreFiles(fullPath);
+            throw;
+        }
+    }
+
+    /// <summary>Opens an existing store.</summary>
+    /// <exception cref="StoreException">The file is missing, not a DirSync store, or of a newer schema.</exception>
+    public static Task<SqliteDirectoryStore> OpenAsync(string path, SqliteStoreOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= SqliteStoreOptions.Default;
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+        {
+            throw new StoreException(path, $"'{path}' is a folder, not a store file; point --store at the store file");
+        }
+
+        if (!File.Exists(fullPath))
+        {
+            throw new StoreException(
+                path,
+                $"no store at '{path}'; create one with 'dirsync init --org <Org> --site <Site> --server <Server>' or point --store (or DIRSYNC_STORE) at an existing store");
+        }
+
+        if (new FileInfo(fullPath).Length == 0)
+        {
+            throw new StoreException(path, $"'{path}' is empty, not a DirSync store (an interrupted 'dirsync init'?); remove it and run init again");
+        }
+
+        var context = Connect(fullPath, path, options);
+        try
+        {
+            int applicationId;
+            try
+            {
+                applicationId = Convert.ToInt32(context.Command("PRAGMA application_id").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteNotADatabase)
+            {
+                throw new StoreException(path, $"'{path}' is not a DirSync store (it is not a SQLite database)", innerException: e);
+            }
+
+            if (applicationId != SqliteSchema.ApplicationId)
+            {
+                throw new StoreException(path, $"'{path}' is not a DirSync store (it is a SQLite database of another application)");
+            }
+
+            var version = Convert.ToInt32(context.Command("PRAGMA user_version").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            if (version > SqliteSchema.CurrentVersion)
+            {
+                throw new StoreException(
+                    path,
+                    $"'{path}' was written by a newer DirSync (schema {version}; this one knows up to {SqliteSchema.CurrentVersion}); upgrade dirsync");
+            }
+
+            using (var reader = context.Command("SELECT identity, organization, site, server, created FROM store_info WHERE id = 1").ExecuteReader())
+            {
+                if (!reader.Read())
+                {
+                    throw new StoreException(path, $"'{path}' is damaged: it has no store identity; restore it from a backup");
+                }
+
+                context.Info = new StoreInfo(
+                    new Guid(reader.GetFieldValue<byte[]>(0), bigEndian: true),
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
+            }
+
+            context.LoadContainers();
+            return Task.FromResult(new SqliteDirectoryStore(context));
+        }
+        catch (SqliteException e)
+        {
+            context.Dispose();
+            throw new StoreException(path, $"cannot open store '{path}': {e.Message}", innerException: e);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IDirectoryTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default)
+    {
+        if (Context.InTransaction)
+        {
+            throw new InvalidOperationException("A transaction is already open on this store.");
+        }
+
+        try
+        {
+            Context.Execute("BEGIN IMMEDIATE");
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is SqliteBusy or SqliteLocked)
+        {
+            throw new StoreException(
+                Path,
+                $"the store '{Path}' is being written by another process and stayed busy for {Context.Options.LockTimeout.TotalSeconds:0.#} s; try again when it has finished",
+                ErrorCategory.Busy,
+                e);
+        }
+
+        Context.InTransaction = true;
+        return await SqliteTransaction.ContinueAsync(Context, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        Context.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    internal static bool IsBusy(SqliteException e) => e.SqliteErrorCode is SqliteBusy or SqliteLocked;
+
+    private static SqliteContext Connect(string fullPath, string displayPath, SqliteStoreOptions options)
+    {
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.LockTimeout.TotalSeconds)),
+        }.ToString();
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new StoreException(displayPath, $"cannot open store '{displayPath}': {e.Message}", innerException: e);
+        }
+
+        var context = new SqliteContext(connection, displayPath, options);
+        context.Execute($"PRAGMA busy_timeout = {(long)options.LockTimeout.TotalMilliseconds}");
+        context.Execute("PRAGMA synchronous = FULL");
+        context.Execute("PRAGMA temp_store = MEMORY");
+        context.Execute($"PRAGMA cache_size = {-1024L * options.CacheMiB}");
+        return context;
+    }
+
+    private static void CreateOwnerOnlyFile(string fullPath)
+    {
+        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(fullPath, fileOptions);
+    }
+
+    private static void DeleteStoreFiles(string fullPath)
+    {
+        foreach (var file in new[] { fullPath, fullPath + "-wal", fullPath + "-shm", fullPath + "-journal" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // Best effort: the original error is the one worth reporting.
+            }
+        }
+    }
+}

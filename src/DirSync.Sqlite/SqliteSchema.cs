@@ -1,0 +1,84 @@
+namespace DirSync.Sqlite;
+
+/// <summary>The SQLite schema of a store and the marks that tell a DirSync store from any other file.</summary>
+internal static class SqliteSchema
+{
+    /// <summary>PRAGMA application_id of every DirSync store: "DSyc".</summary>
+    public const int ApplicationId = 0x44537963;
+
+    /// <summary>The schema version this code writes (PRAGMA user_version).</summary>
+    public const int CurrentVersion = 1;
+
+    // Why this shape:
+    // - One row per object; descriptive attributes and proxies live in a compact blob, so a
+    //   million-object load costs one row write per object, not a dozen attribute rows.
+    // - Uniqueness of aliases, origins and addresses holds among live objects only (partial
+    //   indexes), so a tombstone frees its alias and addresses at once.
+    // - Keys are upper-cased in code (culture-invariant) rather than COLLATE NOCASE, which
+    //   folds ASCII only, and so that every backend compares names the same way.
+    // - The USN counter lives in the single store_info row and is advanced in memory while the
+    //   write lock is held, then written back in the same transaction.
+    public const string Create = """
+        CREATE TABLE store_info (
+            id                 INTEGER PRIMARY KEY CHECK (id = 1),
+            identity           BLOB    NOT NULL,
+            organization       TEXT    NOT NULL,
+            site               TEXT    NOT NULL,
+            server             TEXT    NOT NULL,
+            created            INTEGER NOT NULL,
+            highest_usn        INTEGER NOT NULL DEFAULT 0,
+            purged_through_usn INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE containers (
+            id        INTEGER PRIMARY KEY,
+            path      TEXT    NOT NULL,
+            path_key  TEXT    NOT NULL UNIQUE,
+            parent_id INTEGER REFERENCES containers(id)
+        );
+
+        CREATE TABLE objects (
+            id             INTEGER PRIMARY KEY,
+            guid           BLOB    NOT NULL UNIQUE,
+            class          INTEGER NOT NULL,
+            alias          TEXT    NOT NULL,
+            alias_key      TEXT    NOT NULL,
+            display_name   TEXT    NOT NULL,
+            display_key    TEXT    NOT NULL,
+            container_id   INTEGER NOT NULL REFERENCES containers(id),
+            target_address TEXT,
+            origin_source  TEXT,
+            origin_anchor  BLOB,
+            imported_from  TEXT,
+            usn_created    INTEGER NOT NULL,
+            usn_changed    INTEGER NOT NULL,
+            is_deleted     INTEGER NOT NULL DEFAULT 0,
+            when_created   INTEGER NOT NULL,
+            when_changed   INTEGER NOT NULL,
+            attrs          BLOB
+        );
+        CREATE UNIQUE INDEX ix_objects_usn ON objects(usn_changed);
+        CREATE UNIQUE INDEX ix_objects_alias ON objects(alias_key) WHERE is_deleted = 0;
+        CREATE INDEX ix_objects_display ON objects(display_key) WHERE is_deleted = 0;
+        CREATE UNIQUE INDEX ix_objects_origin ON objects(origin_source, origin_anchor)
+            WHERE origin_source IS NOT NULL AND is_deleted = 0;
+        CREATE INDEX ix_objects_tombstones ON objects(when_changed) WHERE is_deleted = 1;
+
+        CREATE TABLE proxies (
+            address_key TEXT    PRIMARY KEY,
+            object_id   INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE members (
+            dl_id     INTEGER NOT NULL,
+            member_id INTEGER NOT NULL,
+            PRIMARY KEY (dl_id, member_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_members_member ON members(member_id);
+
+        CREATE TABLE address_templates (
+            address_type TEXT PRIMARY KEY,
+            template     TEXT NOT NULL
+        );
+        """;
+}

@@ -1,0 +1,394 @@
+using System.Buffers;
+using DirSync.Core;
+using DirSync.Core.Model;
+using DirSync.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace DirSync.Sqlite;
+
+/// <summary>The one write transaction of a <see cref="SqliteDirectoryStore"/>.</summary>
+internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTransaction
+{
+    private const int SqliteConstraint = 19;
+
+    private readonly ArrayBufferWriter<byte> _blob = new(1024);
+    private long _usn;
+    private long _usnAtStart;
+    private bool _done;
+
+    private SqliteTransaction(SqliteContext context)
+        : base(context)
+    {
+    }
+
+    /// <summary>Wraps the already-begun SQLite transaction of <paramref name="context"/>.</summary>
+    public static ValueTask<SqliteTransaction> ContinueAsync(SqliteContext context, CancellationToken cancellationToken)
+    {
+        var transaction = new SqliteTransaction(context);
+        transaction._usn = transaction._usnAtStart = Convert.ToInt64(
+            context.Command("SELECT highest_usn FROM store_info").ExecuteScalar(),
+            System.Globalization.CultureInfo.InvariantCulture);
+        return ValueTask.FromResult(transaction);
+    }
+
+    /// <inheritdoc/>
+    public override ValueTask<long> GetHighestUsnAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(_usn);
+
+    /// <inheritdoc/>
+    public ValueTask AddAsync(DirectoryObject value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        EnsureOpen();
+        var containerId = ContainerId(value.Container);
+        var now = Context.Options.TimeProvider.GetUtcNow();
+        var usn = ++_usn;
+        ObjectBlob.Encode(value, _blob);
+        var command = Context.Command("""
+            INSERT INTO objects (guid, class, alias, alias_key, display_name, display_key, container_id, target_address,
+                                 origin_source, origin_anchor, imported_from, usn_created, usn_changed, is_deleted,
+                                 when_created, when_changed, attrs)
+            VALUES ($guid, $class, $alias, $aliasKey, $display, $displayKey, $container, $target,
+                    $originSource, $originAnchor, $importedFrom, $usn, $usn, 0, $now, $now, $attrs)
+            RETURNING id
+            """);
+        var p = command.Parameters;
+        p.AddWithValue("$guid", GuidBytes(value.Guid));
+        p.AddWithValue("$class", (int)value.Class);
+        AddContentParameters(command, value, containerId);
+        p.AddWithValue("$usn", usn);
+        p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        long id;
+        try
+        {
+            id = (long)command.ExecuteScalar()!;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
+        {
+            throw Conflict(e, value);
+        }
+
+        InsertProxies(id, value);
+        InsertMembers(id, value);
+        value.UsnCreated = value.UsnChanged = usn;
+        value.WhenCreated = value.WhenChanged = now;
+        value.IsDeleted = false;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask UpdateAsync(DirectoryObject value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        EnsureOpen();
+        var (id, oldProxyKeys) = LiveRow(value.Guid);
+        var containerId = ContainerId(value.Container);
+        var now = Context.Options.TimeProvider.GetUtcNow();
+        var usn = ++_usn;
+        ObjectBlob.Encode(value, _blob);
+        var command = Context.Command("""
+            UPDATE objects SET alias = $alias, alias_key = $aliasKey, display_name = $display, display_key = $displayKey,
+                               container_id = $container, target_address = $target, origin_source = $originSource,
+                               origin_anchor = $originAnchor, imported_from = $importedFrom, usn_changed = $usn,
+                               when_changed = $now, attrs = $attrs
+            WHERE id = $id
+            """);
+        AddContentParameters(command, value, containerId);
+        command.Parameters.AddWithValue("$usn", usn);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$id", id);
+        try
+        {
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
+        {
+            throw Conflict(e, value);
+        }
+
+        var newKeys = value.ProxyAddresses.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var key in oldProxyKeys.Where(k => !newKeys.Contains(k)))
+        {
+            DeleteProxy(key);
+        }
+
+        var oldKeys = oldProxyKeys.ToHashSet(StringComparer.Ordinal);
+        InsertProxies(id, value, except: oldKeys);
+        if (value.Class == ObjectClass.DistributionList)
+        {
+            var clear = Context.Command("DELETE FROM members WHERE dl_id = $id");
+            clear.Parameters.AddWithValue("$id", id);
+            clear.ExecuteNonQuery();
+            InsertMembers(id, value);
+        }
+
+        value.UsnChanged = usn;
+        value.WhenChanged = now;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<DirectoryObject> DeleteAsync(Guid guid, CancellationToken cancellationToken = default)
+    {
+        EnsureOpen();
+        var (id, proxyKeys) = LiveRow(guid);
+        foreach (var key in proxyKeys)
+        {
+            DeleteProxy(key);
+        }
+
+        var now = Context.Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var dropOwnMembers = Context.Command("DELETE FROM members WHERE dl_id = $id");
+        dropOwnMembers.Parameters.AddWithValue("$id", id);
+        dropOwnMembers.ExecuteNonQuery();
+
+        // Lists that lose the member have changed: each takes a USN of its own, so an
+        // incremental export carries the new membership.
+        var lists = new List<long>();
+        var findLists = Context.Command("DELETE FROM members WHERE member_id = $id RETURNING dl_id");
+        findLists.Parameters.AddWithValue("$id", id);
+        using (var reader = findLists.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                lists.Add(reader.GetInt64(0));
+            }
+        }
+
+        foreach (var list in lists.Order())
+        {
+            var touch = Context.Command("UPDATE objects SET usn_changed = $usn, when_changed = $now WHERE id = $id");
+            touch.Parameters.AddWithValue("$usn", ++_usn);
+            touch.Parameters.AddWithValue("$now", now);
+            touch.Parameters.AddWithValue("$id", list);
+            touch.ExecuteNonQuery();
+        }
+
+        var tombstone = Context.Command("""
+            UPDATE objects SET is_deleted = 1, usn_changed = $usn, when_changed = $now, attrs = NULL, target_address = NULL
+            WHERE id = $id
+            """);
+        tombstone.Parameters.AddWithValue("$usn", ++_usn);
+        tombstone.Parameters.AddWithValue("$now", now);
+        tombstone.Parameters.AddWithValue("$id", id);
+        tombstone.ExecuteNonQuery();
+        return (await FindByGuidAsync(guid, includeDeleted: true, cancellationToken))!;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask AddContainerAsync(DirectoryPath path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        EnsureOpen();
+        if (Context.ContainerIdsByKey.ContainsKey(path.Key))
+        {
+            throw new ConflictException($"container '{path}' already exists");
+        }
+
+        long? parentId = null;
+        if (path.Parent is { } parent)
+        {
+            parentId = Context.ContainerIdsByKey.TryGetValue(parent.Key, out var found)
+                ? found
+                : throw new NotFoundException("container", parent.Value, $"add it first ('dirsync container add {parent}')");
+        }
+
+        var command = Context.Command("INSERT INTO containers (path, path_key, parent_id) VALUES ($path, $key, $parent) RETURNING id");
+        command.Parameters.AddWithValue("$path", path.Value);
+        command.Parameters.AddWithValue("$key", path.Key);
+        command.Parameters.AddWithValue("$parent", (object?)parentId ?? DBNull.Value);
+        var id = (long)command.ExecuteScalar()!;
+        Context.ContainersById[id] = path;
+        Context.ContainerIdsByKey[path.Key] = id;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask SetAddressTemplateAsync(string addressType, string? template, CancellationToken cancellationToken = default)
+    {
+        EnsureOpen();
+        var type = addressType.ToUpperInvariant();
+        if (template is null)
+        {
+            var delete = Context.Command("DELETE FROM address_templates WHERE address_type = $type");
+            delete.Parameters.AddWithValue("$type", type);
+            delete.ExecuteNonQuery();
+        }
+        else
+        {
+            var upsert = Context.Command("""
+                INSERT INTO address_templates (address_type, template) VALUES ($type, $template)
+                ON CONFLICT (address_type) DO UPDATE SET template = excluded.template
+                """);
+            upsert.Parameters.AddWithValue("$type", type);
+            upsert.Parameters.AddWithValue("$template", template);
+            upsert.ExecuteNonQuery();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<int> PurgeTombstonesAsync(DateTimeOffset deletedBefore, CancellationToken cancellationToken = default)
+    {
+        EnsureOpen();
+        var purge = Context.Command(
+            "DELETE FROM objects WHERE is_deleted = 1 AND when_changed < $before RETURNING usn_changed");
+        purge.Parameters.AddWithValue("$before", deletedBefore.ToUnixTimeMilliseconds());
+        var count = 0;
+        long highest = 0;
+        using (var reader = purge.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                count++;
+                highest = Math.Max(highest, reader.GetInt64(0));
+            }
+        }
+
+        if (count > 0)
+        {
+            var mark = Context.Command("UPDATE store_info SET purged_through_usn = max(purged_through_usn, $usn)");
+            mark.Parameters.AddWithValue("$usn", highest);
+            mark.ExecuteNonQuery();
+        }
+
+        return ValueTask.FromResult(count);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask CommitAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureOpen();
+        if (_usn != _usnAtStart)
+        {
+            var save = Context.Command("UPDATE store_info SET highest_usn = $usn");
+            save.Parameters.AddWithValue("$usn", _usn);
+            save.ExecuteNonQuery();
+        }
+
+        Context.Execute("COMMIT");
+        _done = true;
+        Context.InTransaction = false;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        if (!_done)
+        {
+            _done = true;
+            Context.InTransaction = false;
+            try
+            {
+                Context.Execute("ROLLBACK");
+            }
+            catch (SqliteException)
+            {
+                // SQLite already rolled back (for example after a disk-full error); nothing is left to undo.
+            }
+
+            // Containers added in the abandoned transaction must vanish from the cache too.
+            Context.LoadContainers();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private void EnsureOpen()
+    {
+        if (_done)
+        {
+            throw new InvalidOperationException("The transaction has already been committed or rolled back.");
+        }
+    }
+
+    private long ContainerId(DirectoryPath path) =>
+        Context.ContainerIdsByKey.TryGetValue(path.Key, out var id)
+            ? id
+            : throw new NotFoundException("container", path.Value, "create it with 'dirsync container add'");
+
+    private (long Id, List<string> ProxyKeys) LiveRow(Guid guid)
+    {
+        var command = Context.Command("SELECT id, attrs FROM objects WHERE guid = $guid AND is_deleted = 0");
+        command.Parameters.AddWithValue("$guid", GuidBytes(guid));
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            throw new NotFoundException("recipient", guid.ToString());
+        }
+
+        var keys = reader.IsDBNull(1) ? [] : ObjectBlob.DecodeProxyKeys(reader.GetFieldValue<byte[]>(1));
+        return (reader.GetInt64(0), keys);
+    }
+
+    private void AddContentParameters(SqliteCommand command, DirectoryObject value, long containerId)
+    {
+        var p = command.Parameters;
+        p.AddWithValue("$alias", value.Alias);
+        p.AddWithValue("$aliasKey", value.Alias.ToUpperInvariant());
+        p.AddWithValue("$display", value.DisplayName);
+        p.AddWithValue("$displayKey", value.DisplayName.ToUpperInvariant());
+        p.AddWithValue("$container", containerId);
+        p.AddWithValue("$target", (object?)value.TargetAddress?.ToString() ?? DBNull.Value);
+        p.AddWithValue("$originSource", (object?)value.Origin?.Source ?? DBNull.Value);
+        p.AddWithValue("$originAnchor", value.Origin is null ? DBNull.Value : GuidBytes(value.Origin.Anchor));
+        p.AddWithValue("$importedFrom", (object?)value.Origin?.ImportedFrom ?? DBNull.Value);
+        p.AddWithValue("$attrs", _blob.WrittenSpan.ToArray());
+    }
+
+    private void InsertProxies(long id, DirectoryObject value, HashSet<string>? except = null)
+    {
+        foreach (var proxy in value.ProxyAddresses)
+        {
+            var key = proxy.Key;
+            if (except?.Contains(key) == true)
+            {
+                continue;
+            }
+
+            var command = Context.Command("INSERT INTO proxies (address_key, object_id) VALUES ($key, $id)");
+            command.Parameters.AddWithValue("$key", key);
+            command.Parameters.AddWithValue("$id", id);
+            try
+            {
+                command.ExecuteNonQuery();
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
+            {
+                throw new ConflictException($"the address {proxy} is already used by another recipient", e);
+            }
+        }
+    }
+
+    private void DeleteProxy(string key)
+    {
+        var command = Context.Command("DELETE FROM proxies WHERE address_key = $key");
+        command.Parameters.AddWithValue("$key", key);
+        command.ExecuteNonQuery();
+    }
+
+    private void InsertMembers(long id, DirectoryObject value)
+    {
+        foreach (var member in value.Members)
+        {
+            var find = Context.Command("SELECT id FROM objects WHERE guid = $guid AND is_deleted = 0");
+            find.Parameters.AddWithValue("$guid", GuidBytes(member.Guid));
+            var memberId = find.ExecuteScalar() as long?
+                ?? throw new NotFoundException("member", member.Alias);
+            var insert = Context.Command("INSERT OR IGNORE INTO members (dl_id, member_id) VALUES ($dl, $member)");
+            insert.Parameters.AddWithValue("$dl", id);
+            insert.Parameters.AddWithValue("$member", memberId);
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    private static ConflictException Conflict(SqliteException e, DirectoryObject value) =>
+        e.Message.Contains("alias_key", StringComparison.Ordinal)
+            ? new ConflictException($"the alias '{value.Alias}' is already used by another recipient", e)
+            : e.Message.Contains("objects.guid", StringComparison.Ordinal)
+                ? new ConflictException($"an object with the anchor {value.Guid} already exists", e)
+                : e.Message.Contains("origin", StringComparison.Ordinal)
+                    ? new ConflictException($"an object imported from {value.Origin?.ImportedFrom} with the anchor {value.Origin?.Anchor} already exists", e)
+                    : new ConflictException($"the change to '{value.Alias}' breaks a uniqueness rule: {e.Message}", e);
+}

@@ -1,0 +1,160 @@
+using DirSync.Core;
+using DirSync.Core.Model;
+using DirSync.Core.Storage;
+using DirSync.Sqlite;
+using DirSync.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace DirSync.Tests.Storage;
+
+/// <summary>The store contract on SQLite, plus what only a file-based store has.</summary>
+public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests, IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    private string StorePath => _folder.File("store.db");
+
+    protected override async Task<IDirectoryStore> CreateStoreAsync(TimeProvider time) =>
+        await StoreFactory.CreateAsync(StorePath, time: time);
+
+    protected override async Task<IDirectoryStore> ReopenAsync(IDirectoryStore store)
+    {
+        await store.DisposeAsync();
+        return await SqliteDirectoryStore.OpenAsync(StorePath, SqliteStoreOptions.Default with { TimeProvider = Time });
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Create_ExistingFile_RefusesAndLeavesItAlone()
+    {
+        var error = await Assert.ThrowsAsync<StoreException>(() => StoreFactory.CreateAsync(StorePath));
+        Assert.Equal(ErrorCategory.Conflict, error.Category);
+        Assert.Contains("already exists; init never overwrites a store", error.Message, StringComparison.Ordinal);
+        await using var reopened = await SqliteDirectoryStore.OpenAsync(StorePath);
+        Assert.Equal(Store.Info.Identity, reopened.Info.Identity);
+    }
+
+    [Fact]
+    public async Task Create_MissingFolder_SaysWhichFolder()
+    {
+        var path = _folder.File("no/such/store.db");
+        var error = await Assert.ThrowsAsync<StoreException>(() => StoreFactory.CreateAsync(path));
+        Assert.Equal($"cannot create a store at '{path}': the folder '{_folder.File("no/such")}' does not exist", error.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void Create_File_IsReadableByItsOwnerOnly()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix permissions only");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(StorePath));
+    }
+
+    [Fact]
+    public async Task Open_MissingFile_TellsHowToCreateOne()
+    {
+        var path = _folder.File("missing.db");
+        var error = await Assert.ThrowsAsync<StoreException>(() => SqliteDirectoryStore.OpenAsync(path));
+        Assert.Equal(
+            $"no store at '{path}'; create one with 'dirsync init --org <Org> --site <Site> --server <Server>' or point --store (or DIRSYNC_STORE) at an existing store",
+            error.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task Open_TextFile_IsNotADirSyncStore()
+    {
+        var path = _folder.File("notes.txt");
+        await File.WriteAllTextAsync(path, new string('x', 5000));
+        var error = await Assert.ThrowsAsync<StoreException>(() => SqliteDirectoryStore.OpenAsync(path));
+        Assert.Equal($"'{path}' is not a DirSync store (it is not a SQLite database)", error.Message);
+        Assert.Equal(new string('x', 5000), await File.ReadAllTextAsync(path));
+    }
+
+    [Fact]
+    public async Task Open_OtherApplicationsDatabase_IsNotADirSyncStore()
+    {
+        var path = _folder.File("other.db");
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE t (x)";
+            command.ExecuteNonQuery();
+        }
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => SqliteDirectoryStore.OpenAsync(path));
+        Assert.Equal($"'{path}' is not a DirSync store (it is a SQLite database of another application)", error.Message);
+    }
+
+    [Fact]
+    public async Task Open_EmptyFile_PointsAtAnInterruptedInit()
+    {
+        var path = _folder.File("empty.db");
+        await File.WriteAllBytesAsync(path, []);
+        var error = await Assert.ThrowsAsync<StoreException>(() => SqliteDirectoryStore.OpenAsync(path));
+        Assert.Equal($"'{path}' is empty, not a DirSync store (an interrupted 'dirsync init'?); remove it and run init again", error.Message);
+    }
+
+    [Fact]
+    public async Task Open_NewerSchema_AsksForAnUpgrade()
+    {
+        await Store.DisposeAsync();
+        await using (var connection = new SqliteConnection($"Data Source={StorePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 99";
+            command.ExecuteNonQuery();
+        }
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => SqliteDirectoryStore.OpenAsync(StorePath));
+        Assert.Equal($"'{StorePath}' was written by a newer DirSync (schema 99; this one knows up to 1); upgrade dirsync", error.Message);
+        Store = await StoreFactory.CreateAsync(_folder.File("replacement.db"));
+    }
+
+    [Fact]
+    public async Task BeginTransaction_WhileAnotherConnectionWrites_FailsAsBusyAfterTheWaitButReadsGoOn()
+    {
+        await AddAsync(Mailbox("Existing"));
+        var quick = SqliteStoreOptions.Default with { LockTimeout = TimeSpan.FromMilliseconds(300) };
+        await using var second = await SqliteDirectoryStore.OpenAsync(StorePath, quick);
+        await using var writing = await Store.BeginTransactionAsync();
+        await writing.AddAsync(Mailbox("Uncommitted"));
+
+        var error = await Assert.ThrowsAsync<StoreException>(async () => await second.BeginTransactionAsync());
+        Assert.Equal(ErrorCategory.Busy, error.Category);
+        Assert.Equal($"the store '{StorePath}' is being written by another process and stayed busy for 0.3 s; try again when it has finished", error.Message);
+        Assert.NotNull(await second.FindByAliasAsync("Existing"));
+        Assert.Null(await second.FindByAliasAsync("Uncommitted"));
+    }
+
+    [Fact]
+    public async Task ChangesSince_UsesTheUsnIndexRatherThanAScan()
+    {
+        await using var connection = new SqliteConnection($"Data Source={StorePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN SELECT * FROM objects o WHERE o.usn_changed > 5 ORDER BY o.usn_changed";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal("SEARCH o USING INDEX ix_objects_usn (usn_changed>?)", reader.GetString(3));
+        Assert.False(reader.Read());
+    }
+
+    [Theory]
+    [InlineData("SELECT * FROM objects o WHERE o.alias_key = 'X' AND o.is_deleted = 0", "SEARCH o USING INDEX ix_objects_alias (alias_key=?)")]
+    [InlineData("SELECT * FROM objects o WHERE o.guid = x'00'", "SEARCH o USING INDEX sqlite_autoindex_objects_1 (guid=?)")]
+    [InlineData("SELECT * FROM objects o WHERE o.origin_source = 's' AND o.origin_anchor = x'00' AND o.is_deleted = 0", "SEARCH o USING INDEX ix_objects_origin (origin_source=? AND origin_anchor=?)")]
+    public async Task Lookups_UseTheirIndexes(string query, string plan)
+    {
+        await using var connection = new SqliteConnection($"Data Source={StorePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + query;
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal(plan, reader.GetString(3));
+    }
+}
