@@ -22,6 +22,23 @@ public readonly record struct RecipientNames(string Alias, string? GivenName, st
             value.Attributes.GetSingle(AttributeCatalog.Initials));
     }
 
+    /// <summary>The fields whose values differ between two sets of names, for <see cref="ProxyUpdate.FieldsChanged"/>.</summary>
+    /// <remarks>A change of case counts: a template may keep the case of what it substitutes.</remarks>
+    public static TemplateFields ChangedFields(RecipientNames before, RecipientNames after)
+    {
+        var changed = TemplateFields.None;
+        foreach (var field in (ReadOnlySpan<TemplateFields>)[TemplateFields.GivenName, TemplateFields.Surname, TemplateFields.DisplayName, TemplateFields.Alias, TemplateFields.Initials])
+        {
+            // An absent name and an empty one give the same address, so they are no change.
+            if (!string.Equals(before.Get(field) ?? "", after.Get(field) ?? "", StringComparison.Ordinal))
+            {
+                changed |= field;
+            }
+        }
+
+        return changed;
+    }
+
     internal string? Get(TemplateFields field) => field switch
     {
         TemplateFields.GivenName => GivenName,
