@@ -125,19 +125,29 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
             throw new StoreException(path, $"'{path}' is empty, not a DirSync store (an interrupted 'dirsync init'?); remove it and run init again");
         }
 
-        var context = Connect(fullPath, path, options);
+        SqliteContext? opened = null;
+        int applicationId;
         try
         {
-            int applicationId;
-            try
-            {
-                applicationId = Convert.ToInt32(context.Command("PRAGMA application_id").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            }
-            catch (SqliteException e) when (e.SqliteErrorCode == SqliteNotADatabase)
-            {
-                throw new StoreException(path, $"'{path}' is not a DirSync store (it is not a SQLite database)", innerException: e);
-            }
+            opened = Connect(fullPath, path, options);
+            applicationId = Convert.ToInt32(opened.Command("PRAGMA application_id").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is SqliteException { SqliteErrorCode: SqliteNotADatabase }
+                                   || e.InnerException is SqliteException { SqliteErrorCode: SqliteNotADatabase })
+        {
+            opened?.Dispose();
+            throw new StoreException(path, $"'{path}' is not a DirSync store (it is not a SQLite database)", innerException: e);
+        }
+        catch (SqliteException e)
+        {
+            opened?.Dispose();
+            throw new StoreException(path, $"cannot open store '{path}': {e.Message}", innerException: e);
+        }
 
+        var context = opened;
+
+        try
+        {
             if (applicationId != SqliteSchema.ApplicationId)
             {
                 throw new StoreException(path, $"'{path}' is not a DirSync store (it is a SQLite database of another application)");
@@ -236,11 +246,19 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
         }
 
         var context = new SqliteContext(connection, displayPath, options);
-        context.Execute($"PRAGMA busy_timeout = {(long)options.LockTimeout.TotalMilliseconds}");
-        context.Execute("PRAGMA synchronous = FULL");
-        context.Execute("PRAGMA temp_store = MEMORY");
-        context.Execute($"PRAGMA cache_size = {-1024L * options.CacheMiB}");
-        return context;
+        try
+        {
+            context.Execute($"PRAGMA busy_timeout = {(long)options.LockTimeout.TotalMilliseconds}");
+            context.Execute("PRAGMA synchronous = FULL");
+            context.Execute("PRAGMA temp_store = MEMORY");
+            context.Execute($"PRAGMA cache_size = {-1024L * options.CacheMiB}");
+            return context;
+        }
+        catch (SqliteException e)
+        {
+            context.Dispose();
+            throw new StoreException(displayPath, $"cannot open store '{displayPath}': {e.Message}", innerException: e);
+        }
     }
 
     private static void CreateOwnerOnlyFile(string fullPath)

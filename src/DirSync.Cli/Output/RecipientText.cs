@@ -14,7 +14,7 @@ internal static class RecipientText
 
     public static void WriteDetail(TextWriter output, DirectoryObject value)
     {
-        void Line(string label, string? text) => output.WriteLine($"{label + ":",-17}{text}");
+        void Line(string label, string? text) => output.WriteLine($"{(label.Length == 0 ? "" : label + ":"),-17}{text}");
 
         Line("Alias", value.Alias);
         Line("Display name", value.DisplayName);

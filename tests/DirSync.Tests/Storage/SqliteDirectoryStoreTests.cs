@@ -45,9 +45,9 @@ public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests, IDi
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void Create_File_IsReadableByItsOwnerOnly()
     {
-        Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix permissions only");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(StorePath));
     }
 
