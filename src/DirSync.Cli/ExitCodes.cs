@@ -16,6 +16,7 @@ internal static class ExitCodes
     public const int Format = 8;
     public const int Sync = 9;
     public const int Guard = 10;
+    public const int FileSystem = 11;
 
     public static int For(ErrorCategory category) => category switch
     {
@@ -27,6 +28,7 @@ internal static class ExitCodes
         ErrorCategory.Format => Format,
         ErrorCategory.Sync => Sync,
         ErrorCategory.Guard => Guard,
+        ErrorCategory.FileSystem => FileSystem,
         _ => InternalError,
     };
 }

@@ -26,4 +26,7 @@ public enum ErrorCategory
 
     /// <summary>A safety guard stopped the work before anything was applied.</summary>
     Guard,
+
+    /// <summary>A file or folder could not be read or written (missing, read-only, full).</summary>
+    FileSystem,
 }

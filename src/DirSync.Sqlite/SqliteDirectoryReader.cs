@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
+using DirSync.Core.Sync;
 using Microsoft.Data.Sqlite;
 
 namespace DirSync.Sqlite;
@@ -182,7 +183,33 @@ public abstract class SqliteDirectoryReader : IDirectoryReader
         return ValueTask.FromResult<IReadOnlyList<AddressTemplateSetting>>(result);
     }
 
+    /// <inheritdoc/>
+    public ValueTask<Instance?> FindInstanceAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var command = Context.Command("SELECT name, settings, state FROM instances WHERE name_key = $key");
+        command.Parameters.AddWithValue("$key", name.ToUpperInvariant());
+        using var reader = command.ExecuteReader();
+        return ValueTask.FromResult(reader.Read() ? ReadInstance(reader) : null);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<Instance>> ListInstancesAsync(CancellationToken cancellationToken = default)
+    {
+        var result = new List<Instance>();
+        var command = Context.Command("SELECT name, settings, state FROM instances ORDER BY name_key");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(ReadInstance(reader));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<Instance>>(result);
+    }
+
     internal static byte[] GuidBytes(Guid guid) => guid.ToByteArray(bigEndian: true);
+
+    private static Instance ReadInstance(SqliteDataReader reader) =>
+        new(reader.GetString(0), InstanceJson.DeserializeSettings(reader.GetString(1)), InstanceJson.DeserializeState(reader.GetString(2)));
 
     private protected T Scalar<T>(string sql)
     {

@@ -76,6 +76,13 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX ix_members_member ON members(member_id);
 
+        CREATE TABLE instances (
+            name_key TEXT PRIMARY KEY,
+            name     TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            state    TEXT NOT NULL
+        );
+
         CREATE TABLE address_templates (
             address_type TEXT PRIMARY KEY,
             template     TEXT NOT NULL

@@ -2,6 +2,7 @@ using System.Buffers;
 using DirSync.Core;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
+using DirSync.Core.Sync;
 using Microsoft.Data.Sqlite;
 
 namespace DirSync.Sqlite;
@@ -253,6 +254,32 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         }
 
         return ValueTask.FromResult(count);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask SaveInstanceAsync(Instance instance, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        EnsureOpen();
+        var command = Context.Command("""
+            INSERT INTO instances (name_key, name, settings, state) VALUES ($key, $name, $settings, $state)
+            ON CONFLICT (name_key) DO UPDATE SET name = excluded.name, settings = excluded.settings, state = excluded.state
+            """);
+        command.Parameters.AddWithValue("$key", instance.Name.ToUpperInvariant());
+        command.Parameters.AddWithValue("$name", instance.Name);
+        command.Parameters.AddWithValue("$settings", InstanceJson.Serialize(instance.Settings));
+        command.Parameters.AddWithValue("$state", InstanceJson.Serialize(instance.State));
+        command.ExecuteNonQuery();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> RemoveInstanceAsync(string name, CancellationToken cancellationToken = default)
+    {
+        EnsureOpen();
+        var command = Context.Command("DELETE FROM instances WHERE name_key = $key");
+        command.Parameters.AddWithValue("$key", name.ToUpperInvariant());
+        return ValueTask.FromResult(command.ExecuteNonQuery() > 0);
     }
 
     /// <inheritdoc/>

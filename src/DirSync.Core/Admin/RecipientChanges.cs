@@ -32,9 +32,12 @@ public sealed class RecipientChanges
     /// <summary>Members (aliases) to remove.</summary>
     public List<string> RemoveMembers { get; } = [];
 
+    /// <summary>For imports: the origin to record (adopting a local object, or moving objects to a replacement source).</summary>
+    public ObjectOrigin? Origin { get; set; }
+
     /// <summary>True when nothing is asked for.</summary>
     public bool IsEmpty =>
-        Alias is null && DisplayName is null && Container is null && TargetAddress is null && ProxyAddresses is null
+        Alias is null && DisplayName is null && Container is null && TargetAddress is null && ProxyAddresses is null && Origin is null
         && Attributes.Count == 0 && Members is null && AddMembers.Count == 0 && RemoveMembers.Count == 0;
 
     /// <summary>Applies one <c>NAME=VALUE</c> setting, by either attribute spelling.</summary>

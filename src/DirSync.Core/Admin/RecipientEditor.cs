@@ -108,6 +108,11 @@ public sealed class RecipientEditor
             value.Container = container;
         }
 
+        if (changes.Origin is { } origin)
+        {
+            value.Origin = origin;
+        }
+
         ApplyAttributes(value, changes);
         if (changes.DisplayName is { } displayName)
         {

@@ -1,4 +1,5 @@
 using DirSync.Core.Model;
+using DirSync.Core.Sync;
 
 namespace DirSync.Core.Storage;
 
@@ -45,4 +46,10 @@ public interface IDirectoryReader
 
     /// <summary>The site's address templates: address type to template text, ordered by type.</summary>
     ValueTask<IReadOnlyList<AddressTemplateSetting>> GetAddressTemplatesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The instance with this name (case-insensitive), or null.</summary>
+    ValueTask<Instance?> FindInstanceAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Every instance, ordered by name.</summary>
+    ValueTask<IReadOnlyList<Instance>> ListInstancesAsync(CancellationToken cancellationToken = default);
 }

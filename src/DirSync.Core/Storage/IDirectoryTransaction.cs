@@ -1,4 +1,5 @@
 using DirSync.Core.Model;
+using DirSync.Core.Sync;
 
 namespace DirSync.Core.Storage;
 
@@ -33,6 +34,13 @@ public interface IDirectoryTransaction : IDirectoryReader, IAsyncDisposable
     /// <summary>Removes tombstones deleted before <paramref name="deletedBefore"/>.</summary>
     /// <returns>How many were removed.</returns>
     ValueTask<int> PurgeTombstonesAsync(DateTimeOffset deletedBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces an instance (settings and state), keyed by its name.</summary>
+    ValueTask SaveInstanceAsync(Instance instance, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes an instance.</summary>
+    /// <returns>False when there was none.</returns>
+    ValueTask<bool> RemoveInstanceAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Makes every write of the transaction durable at once.</summary>
     ValueTask CommitAsync(CancellationToken cancellationToken = default);

@@ -1,0 +1,204 @@
+using DirSync.Core.Model;
+using DirSync.Core.Storage;
+using DirSync.Core.Transport;
+
+namespace DirSync.Core.Sync;
+
+/// <summary>Writes an instance's changes to a self-describing change set file: the original's export half.</summary>
+/// <remarks>
+/// The export holds the store's write lock from start to finish, so the change set and the new
+/// watermark describe one consistent moment; the file is renamed into place before the
+/// transaction that advances the watermark commits.
+/// </remarks>
+public sealed class Exporter
+{
+    private readonly IDirectoryStore _store;
+    private readonly TimeProvider _time;
+    private readonly ChangeSetCodecs _codecs;
+
+    /// <summary>Creates an exporter for <paramref name="store"/>.</summary>
+    public Exporter(IDirectoryStore store, ChangeSetCodecs codecs, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(codecs);
+        _store = store;
+        _codecs = codecs;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Exports the named instance: in full when asked or when it has never exported, else incrementally.</summary>
+    /// <exception cref="NotFoundException">No such instance.</exception>
+    /// <exception cref="DirSyncException">The instance does not export, or its watermark is not valid for this store.</exception>
+    public async Task<ExportResult> ExportAsync(string instanceName, bool full = false, bool dryRun = false, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        var instance = await transaction.FindInstanceAsync(instanceName, cancellationToken)
+            ?? throw new NotFoundException("instance", instanceName, "see 'dirsync instance list'");
+        var settings = instance.Settings;
+        if (!settings.Direction.HasFlag(InstanceDirection.Export) || settings.ExportFile is null)
+        {
+            throw new DirSyncException(
+                $"instance '{instance.Name}' does not export; give it an export file with 'dirsync instance set {instance.Name} --export --file <path>' (or --both)",
+                ErrorCategory.InvalidValue);
+        }
+
+        var state = instance.State;
+        var mode = full || state.LastSequence == 0 ? ChangeSetMode.Full : ChangeSetMode.Incremental;
+        if (mode == ChangeSetMode.Incremental)
+        {
+            await EnsureWatermarkUsableAsync(transaction, instance, cancellationToken);
+        }
+
+        var usnFrom = mode == ChangeSetMode.Full ? 0 : state.LastUsn;
+        var usnTo = await transaction.GetHighestUsnAsync(cancellationToken);
+        var header = new ChangeSetHeader(
+            _store.Info, instance.Name, mode, state.LastSequence + 1, usnFrom, usnTo, _time.GetUtcNow(), settings.ExportAttributes);
+
+        using var file = dryRun ? null : AtomicFile.Create(settings.ExportFile);
+        var counts = new Counts();
+        using (var writer = _codecs.CreateWriter(settings.Format, file?.Stream ?? Stream.Null, header))
+        {
+            var scope = new ExportScope(settings);
+            var records = mode == ChangeSetMode.Full
+                ? FullAsync(transaction, scope, counts, cancellationToken)
+                : IncrementalAsync(transaction, scope, usnFrom, counts, cancellationToken);
+            await foreach (var record in records)
+            {
+                writer.Write(record);
+            }
+
+            writer.Complete();
+        }
+
+        if (file is not null)
+        {
+            file.Commit();
+            await transaction.SaveInstanceAsync(
+                instance with
+                {
+                    State = state with
+                    {
+                        LastUsn = usnTo,
+                        LastSequence = header.Sequence,
+                        WatermarkIdentity = _store.Info.Identity,
+                        LastExport = header.Created,
+                    },
+                },
+                cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return new ExportResult(mode, settings.ExportFile, header.Sequence, usnFrom, usnTo, counts.Added, counts.Modified, counts.Deleted, counts.Skipped, dryRun);
+    }
+
+    /// <summary>Turns a directory object into the record an export writes for it.</summary>
+    public static ChangeRecord ToRecord(DirectoryObject value, ChangeKind kind, IReadOnlyList<AttributeDefinition> attributes)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(attributes);
+        var record = new ChangeRecord(kind, value.Guid, value.Alias, value.Container) { Class = value.Class };
+        if (kind == ChangeKind.Delete)
+        {
+            return record;
+        }
+
+        record.DisplayName = value.DisplayName;
+        record.ProxyAddresses.AddRange(value.ProxyAddresses);
+        record.TargetAddress = value.TargetAddress;
+        foreach (var attribute in attributes)
+        {
+            var values = value.Attributes.Get(attribute);
+            if (values.Count > 0)
+            {
+                record.Attributes.Set(attribute, values);
+            }
+        }
+
+        return record;
+    }
+
+    private async Task EnsureWatermarkUsableAsync(IDirectoryTransaction transaction, Instance instance, CancellationToken cancellationToken)
+    {
+        var state = instance.State;
+        if (state.WatermarkIdentity != _store.Info.Identity)
+        {
+            throw new DirSyncException(
+                $"instance '{instance.Name}' has a watermark (USN {state.LastUsn}) taken from store {state.WatermarkIdentity}, but this store is {_store.Info.Identity} (restored or replaced?); USNs do not carry between stores — run 'dirsync run {instance.Name} --full'",
+                ErrorCategory.Sync);
+        }
+
+        var purged = await transaction.GetPurgedThroughUsnAsync(cancellationToken);
+        if (purged > state.LastUsn)
+        {
+            throw new DirSyncException(
+                $"tombstones up to USN {purged} were purged after instance '{instance.Name}' last exported (USN {state.LastUsn}), so deletes since then cannot be seen; run 'dirsync run {instance.Name} --full'",
+                ErrorCategory.Sync);
+        }
+    }
+
+    private static async IAsyncEnumerable<ChangeRecord> FullAsync(
+        IDirectoryTransaction transaction, ExportScope scope, Counts counts, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var container in scope.Roots)
+        {
+            await foreach (var value in transaction.ListAsync(new RecipientFilter(container, scope.Settings.IncludeSubcontainers), cancellationToken))
+            {
+                if (!scope.Exports(value))
+                {
+                    counts.Skipped++;
+                    continue;
+                }
+
+                counts.Added++;
+                yield return ToRecord(value, ChangeKind.Add, scope.Settings.ExportAttributes);
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<ChangeRecord> IncrementalAsync(
+        IDirectoryTransaction transaction, ExportScope scope, long watermark, Counts counts, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var value in transaction.GetChangesSinceAsync(watermark, cancellationToken))
+        {
+            if (!scope.Exports(value))
+            {
+                counts.Skipped++;
+                continue;
+            }
+
+            // The original's classification: an object that existed at the watermark and is now
+            // gone is a delete; one that existed and lives is a modify; anything created after it
+            // is an add — unless it is already gone again, when the other side never saw it.
+            var existedBefore = value.UsnCreated <= watermark;
+            if (value.IsDeleted)
+            {
+                if (!existedBefore)
+                {
+                    counts.Skipped++;
+                    continue;
+                }
+
+                counts.Deleted++;
+                yield return ToRecord(value, ChangeKind.Delete, scope.Settings.ExportAttributes);
+            }
+            else if (existedBefore)
+            {
+                counts.Modified++;
+                yield return ToRecord(value, ChangeKind.Modify, scope.Settings.ExportAttributes);
+            }
+            else
+            {
+                counts.Added++;
+                yield return ToRecord(value, ChangeKind.Add, scope.Settings.ExportAttributes);
+            }
+        }
+    }
+
+    private sealed class Counts
+    {
+        public long Added;
+        public long Modified;
+        public long Deleted;
+        public long Skipped;
+    }
+}

@@ -1,0 +1,14 @@
+namespace DirSync.Core.Sync;
+
+/// <summary>How an import runs.</summary>
+public sealed record ImportOptions
+{
+    /// <summary>Plan only: report every step, then roll everything back.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>Accept a full change set from a source other than the one the instance imports from (a replaced server).</summary>
+    public bool AcceptNewSource { get; init; }
+
+    /// <summary>Told each step of the plan as it is decided (for printing a dry run); may be null.</summary>
+    public Action<PlannedChange>? Observer { get; init; }
+}
