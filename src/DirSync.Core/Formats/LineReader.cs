@@ -118,7 +118,9 @@ public sealed class LineReader : IDisposable
             }
 
             scanned = _end - _start;
-            CheckLength(scanned);
+
+            // A CR at the end of the data may be the first half of a CR LF terminator, not part of the line.
+            CheckLength(!_eof && scanned > 0 && _buffer[_end - 1] == (byte)'\r' ? scanned - 1 : scanned);
             if (_eof)
             {
                 if (scanned == 0)
