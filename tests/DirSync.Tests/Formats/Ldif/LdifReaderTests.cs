@@ -220,6 +220,14 @@ public sealed class LdifReaderTests
     }
 
     [Fact]
+    public void Read_GoldenInput_MatchesExpectedItems()
+    {
+        // A hand-written file in the styles other tools produce: CRLF, folds anywhere, comments, mixed case.
+        var items = LdifDump.ReadAll(GoldenFile.Read("reader-input.ldif"));
+        GoldenFile.Check("reader-input.expected.txt", Encoding.UTF8.GetBytes(string.Join("\n", items) + "\n"));
+    }
+
+    [Fact]
     public void Record_EachRecord_IsNewObject()
     {
         using var reader = new LdifReader(new MemoryStream("dn: o=x\no: x\n\ndn: o=y\no: y\n"u8.ToArray()), "in.ldif");
