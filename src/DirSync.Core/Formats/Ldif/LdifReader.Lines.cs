@@ -142,6 +142,12 @@ public sealed partial class LdifReader
         {
             throw ErrorAt(null, $"value is longer than the limit of {_options.MaxValueBytes} bytes");
         }
+
+        _recordBytes += bytes;
+        if (_recordBytes > _options.MaxRecordBytes)
+        {
+            throw ErrorAt(null, $"record has more than {_options.MaxRecordBytes} bytes of values");
+        }
     }
 
     /// <summary>Decodes strict UTF-8; an error points at the first byte that is not.</summary>

@@ -31,6 +31,7 @@ public sealed partial class LdifReader : IDisposable
     private bool _seenVersion;
     private bool _seenRecord;
     private int _recordLines;
+    private long _recordBytes;
     private LdifRecord? _record;
     private string? _comment;
 
@@ -38,6 +39,9 @@ public sealed partial class LdifReader : IDisposable
     public LdifReader(Stream stream, string name, LdifReaderOptions? options = null)
     {
         _options = options ?? LdifReaderOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxValueBytes, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxAttributesPerRecord, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxRecordBytes, nameof(options));
         _lines = new LineReader(stream, name, _options.Lines);
 
         // A folded line longer than this cannot hold a value within the limit, even base64-encoded.
@@ -173,9 +177,10 @@ public sealed partial class LdifReader : IDisposable
     private LdifRecord ReadRecord(ReadOnlySpan<byte> line, int colon)
     {
         var lineNumber = _lineNumber;
+        _recordLines = 0;
+        _recordBytes = 0;
         var dn = ReadValue(line, colon);
         _seenRecord = true;
-        _recordLines = 0;
 
         var changeType = LdifChangeType.None;
         var hasLine = NextRecordLine();

@@ -12,6 +12,10 @@ public sealed record LdifReaderOptions
     /// <summary>The most lines a record may have after its <c>dn:</c> line, comments not counted (default 10,000).</summary>
     public int MaxAttributesPerRecord { get; init; } = 10_000;
 
+    /// <summary>The most value bytes (UTF-8, after base64 decoding) one record may hold in all (default 64 MiB).</summary>
+    /// <remarks>Without it the two limits above would still let a single record take gigabytes.</remarks>
+    public long MaxRecordBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>The limits of the underlying <see cref="LineReader"/>.</summary>
     public LineReaderOptions Lines { get; init; } = LineReaderOptions.Default;
 }

@@ -388,6 +388,14 @@ public sealed class LdifReaderTests
     }
 
     [Fact]
+    public void Read_RecordOverByteLimit_Throws()
+    {
+        // The DN counts too: 3 + 4 + 4 bytes pass a limit of 11, the next value does not.
+        var error = ReadError("dn: o=x\ncn: 1234\ncn:: MTIzNA==\n\ndn: o=y\ncn: 1234\ncn: 1234\ncn: 1\n", new LdifReaderOptions { MaxRecordBytes = 11 });
+        Assert.Equal((8L, (int?)null, "record has more than 11 bytes of values"), (error.Line, error.Column, error.Reason));
+    }
+
+    [Fact]
     public void Read_LineOverLineReaderLimit_Throws()
     {
         var options = new LdifReaderOptions { Lines = new LineReaderOptions { MaxLineBytes = 16 } };
