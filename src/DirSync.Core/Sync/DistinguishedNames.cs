@@ -72,4 +72,75 @@ public static class DistinguishedNames
 
     private static void AppendRdn(StringBuilder builder, string type, string value) =>
         builder.Append(type).Append('=').Append(EscapeValue(value));
+
+    /// <summary>Reads the alias and container path from an LDAP-form DN written by <see cref="ToLdap"/>.</summary>
+    public static bool TryParseLdap(string dn, out string alias, out DirectoryPath? container)
+    {
+        ArgumentNullException.ThrowIfNull(dn);
+        var values = new List<(string Type, string Value)>();
+        var current = new StringBuilder();
+        string? type = null;
+        for (var i = 0; i < dn.Length; i++)
+        {
+            var c = dn[i];
+            if (c == '\\' && i + 1 < dn.Length)
+            {
+                current.Append(dn[++i]);
+            }
+            else if (c == '=' && type is null)
+            {
+                type = current.ToString().Trim();
+                current.Clear();
+            }
+            else if (c == ',')
+            {
+                values.Add((type ?? "", current.ToString()));
+                current.Clear();
+                type = null;
+            }
+            else
+            {
+                current.Append(c);
+            }
+        }
+
+        values.Add((type ?? "", current.ToString()));
+        return FromRdns(values, reverseContainers: true, out alias, out container);
+    }
+
+    /// <summary>Reads the alias and container path from an EDK-form DN written by <see cref="ToEdk"/>.</summary>
+    public static bool TryParseEdk(string dn, out string alias, out DirectoryPath? container)
+    {
+        ArgumentNullException.ThrowIfNull(dn);
+        var values = dn.Split('/', StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.IndexOf('=', StringComparison.Ordinal) is var eq and > 0 ? (part[..eq], part[(eq + 1)..]) : ("", part))
+            .Reverse()
+            .ToList();
+        return FromRdns(values, reverseContainers: true, out alias, out container);
+    }
+
+    /// <summary>Takes RDNs leaf first: the first is the alias, the cn= ones up to the site are the container.</summary>
+    private static bool FromRdns(List<(string Type, string Value)> rdns, bool reverseContainers, out string alias, out DirectoryPath? container)
+    {
+        alias = "";
+        container = null;
+        if (rdns.Count < 2 || !rdns[0].Type.Equals("cn", StringComparison.OrdinalIgnoreCase) || rdns[0].Value.Length == 0)
+        {
+            return false;
+        }
+
+        alias = rdns[0].Value;
+        var segments = rdns.Skip(1).TakeWhile(r => r.Type.Equals("cn", StringComparison.OrdinalIgnoreCase)).Select(r => r.Value).ToList();
+        if (reverseContainers)
+        {
+            segments.Reverse();
+        }
+
+        if (segments.Count > 0 && DirectoryPath.TryParse(string.Join('/', segments), out var path, out _))
+        {
+            container = path;
+        }
+
+        return true;
+    }
 }

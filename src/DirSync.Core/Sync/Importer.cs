@@ -85,7 +85,7 @@ public sealed class Importer
         }
 
         using var applyReader = header.Sequence <= last ? OpenFile(path, instance.Name) : null;
-        var run = new Run(this, transaction, instance, header, path, options, await RecipientEditor.CreateAsync(transaction, cancellationToken));
+        var run = new Run(transaction, instance, header, path, options, await RecipientEditor.CreateAsync(transaction, cancellationToken));
         if (rebinding)
         {
             await run.TakeOverAsync(cancellationToken);
@@ -200,7 +200,6 @@ public sealed class Importer
 
     /// <summary>One import's working state: the editor, the counts, the anchors seen.</summary>
     private sealed class Run(
-        Importer owner,
         IDirectoryTransaction transaction,
         Instance instance,
         ChangeSetHeader header,
@@ -438,14 +437,12 @@ public sealed class Importer
                 var candidate = Suffixed(wanted, n, maxLength);
                 if (!await taken(candidate))
                 {
-                    Note($"the {what} '{wanted}' is taken here; '{record(wanted)}' was imported as '{candidate}'");
+                    Note($"the {what} '{wanted}' is taken here; it was imported as '{candidate}'");
                     return candidate;
                 }
             }
 
             throw new ConflictException($"the {what} '{wanted}' and its suffixed forms 001 to {MaxSuffix} are all taken here");
-
-            static string record(string name) => name;
         }
 
         private static string Suffixed(string name, int n, int maxLength)

@@ -176,19 +176,5 @@ public sealed class LineReaderTests
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    [Fact]
-    public void ReadLine_CrLfLineAtLimitSplitBetweenCrAndLf_IsAccepted()
-    {
-        // A stream that returns one byte per read puts a read boundary between the CR and the LF.
-        using var reader = new LineReader(new TrickleStream("abcd\r\nef\r\n"u8.ToArray()), "t", new LineReaderOptions { MaxLineBytes = 4 });
-        Assert.True(reader.ReadLine());
-        Assert.Equal("abcd", Encoding.ASCII.GetString(reader.Line));
-        Assert.True(reader.ReadLine());
-        Assert.Equal("ef", Encoding.ASCII.GetString(reader.Line));
-    }
-
-    private sealed class TrickleStream(byte[] bytes) : MemoryStream(bytes)
-    {
-        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 1));
     }
 }

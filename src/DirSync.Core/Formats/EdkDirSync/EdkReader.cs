@@ -168,11 +168,6 @@ public sealed class EdkReader : IDisposable
                 continue;
             }
 
-            if (operation == EdkOperation.Delete)
-            {
-                throw Error("a delete record carries no attribute lines", 0);
-            }
-
             if (++attributeLines > _options.MaxAttributeLinesPerRecord)
             {
                 throw Error($"the record has more than the limit of {_options.MaxAttributeLinesPerRecord} attribute lines", 0);

@@ -38,7 +38,6 @@ public sealed class EdkWriter : IDisposable
     private int _count;
     private long _flushed;
     private int _recordStart = -1;   // where the open record starts in the buffer; -1 when none is open
-    private bool _recordIsDelete;
 
     /// <summary>Creates a writer onto <paramref name="stream"/>.</summary>
     public EdkWriter(Stream stream)
@@ -81,7 +80,7 @@ public sealed class EdkWriter : IDisposable
     }
 
     /// <summary>Writes a whole record and the blank line after it.</summary>
-    /// <exception cref="ArgumentException">The name or an attribute cannot be written, or a delete has attributes; nothing is written.</exception>
+    /// <exception cref="ArgumentException">The name or an attribute cannot be written; nothing is written.</exception>
     /// <exception cref="InvalidOperationException">A record is open.</exception>
     public void WriteRecord(EdkOperation operation, string distinguishedName, IEnumerable<EdkAttribute> attributes)
     {
@@ -91,11 +90,6 @@ public sealed class EdkWriter : IDisposable
         {
             foreach (var attribute in attributes)
             {
-                if (_recordIsDelete)
-                {
-                    throw new ArgumentException("a delete record carries no attributes", nameof(attributes));
-                }
-
                 WriteAttribute(attribute);
             }
         }
@@ -150,13 +144,12 @@ public sealed class EdkWriter : IDisposable
 
         Put((byte)'\n');
         _recordStart = start;
-        _recordIsDelete = operation == EdkOperation.Delete;
         _recordNames.Clear();
     }
 
     /// <summary>Writes a single-valued attribute of the open record as <c>- Name:value</c>.</summary>
     /// <exception cref="ArgumentException">The name or value cannot be written; the record is dropped.</exception>
-    /// <exception cref="InvalidOperationException">No record is open, or it is a delete.</exception>
+    /// <exception cref="InvalidOperationException">No record is open.</exception>
     public void WriteAttribute(string name, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -166,7 +159,7 @@ public sealed class EdkWriter : IDisposable
 
     /// <summary>Writes an attribute of the open record with all its values.</summary>
     /// <exception cref="ArgumentException">The name or a value cannot be written; the record is dropped.</exception>
-    /// <exception cref="InvalidOperationException">No record is open, or it is a delete.</exception>
+    /// <exception cref="InvalidOperationException">No record is open.</exception>
     public void WriteAttribute(string name, IReadOnlyList<string> values, bool isIndexed = false)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -196,7 +189,7 @@ public sealed class EdkWriter : IDisposable
 
     /// <summary>Writes an attribute of the open record.</summary>
     /// <exception cref="ArgumentException">The attribute cannot be written; the record is dropped.</exception>
-    /// <exception cref="InvalidOperationException">No record is open, or it is a delete.</exception>
+    /// <exception cref="InvalidOperationException">No record is open.</exception>
     public void WriteAttribute(EdkAttribute attribute)
     {
         ArgumentNullException.ThrowIfNull(attribute);
@@ -257,11 +250,6 @@ public sealed class EdkWriter : IDisposable
         if (_recordStart < 0)
         {
             throw new InvalidOperationException("No record is open.");
-        }
-
-        if (_recordIsDelete)
-        {
-            throw new InvalidOperationException("A delete record carries no attributes.");
         }
 
         if (name.Length == 0 || name.AsSpan().ContainsAnyExcept(EdkSyntax.NameChars))

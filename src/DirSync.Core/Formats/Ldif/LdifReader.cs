@@ -14,7 +14,7 @@ namespace DirSync.Core.Formats.Ldif;
 /// (not only ASCII) in plain values; whitespace inside and after base64 values; trailing spaces after
 /// keyword values such as <c>changetype: add </c>; a missing <c>-</c> after the last modification of a
 /// record. What is refused although the grammar allows it: <c>name:&lt; URL</c> values,
-/// <c>control:</c> lines (ignoring a critical control would change what the record means),
+/// <c>control:</c> lines are returned with their record for the caller to judge (a critical one it does not understand must fail the record),
 /// values that are not UTF-8, and an attribute named <c>dn</c> inside a record (it is almost
 /// always a missing blank line between two records).</para>
 /// <para>The reader does not own the stream: disposing it leaves the stream open.</para>
@@ -183,15 +183,18 @@ public sealed partial class LdifReader : IDisposable
         _seenRecord = true;
 
         var changeType = LdifChangeType.None;
+        List<LdifControl>? controls = null;
         var hasLine = NextRecordLine();
-        if (hasLine && !IsSeparator(Logical))
+        while (hasLine && !IsSeparator(Logical))
         {
             line = Logical;
             colon = ParseAttributeName(line);
             var name = line[..colon];
             if (Ascii.EqualsIgnoreCase(name, "control"u8))
             {
-                throw ErrorAt(0, "'control:' lines are not supported");
+                (controls ??= []).Add(ReadControl(line, colon));
+                hasLine = NextRecordLine();
+                continue;
             }
 
             if (Ascii.EqualsIgnoreCase(name, "changetype"u8))
@@ -199,15 +202,84 @@ public sealed partial class LdifReader : IDisposable
                 changeType = ReadChangeType(line, colon);
                 hasLine = NextRecordLine();
             }
+
+            break;
         }
 
-        return changeType switch
+        if (controls is not null && changeType == LdifChangeType.None)
+        {
+            throw ErrorAt(0, "'control:' lines belong to change records; 'changetype:' must follow them");
+        }
+
+        var record = changeType switch
         {
             LdifChangeType.None or LdifChangeType.Add => ReadAttributes(dn, changeType, lineNumber, hasLine),
             LdifChangeType.Delete => ReadDelete(dn, lineNumber, hasLine),
             LdifChangeType.Modify => ReadModify(dn, lineNumber, hasLine),
             _ => ReadModRdn(dn, lineNumber, hasLine),
         };
+        return controls is null ? record : WithControls(record, controls);
+    }
+
+    private static LdifRecord WithControls(LdifRecord record, List<LdifControl> controls) => new()
+    {
+        Dn = record.Dn,
+        ChangeType = record.ChangeType,
+        LineNumber = record.LineNumber,
+        Controls = controls,
+        Attributes = record.Attributes,
+        Modifications = record.Modifications,
+        NewRdn = record.NewRdn,
+        DeleteOldRdn = record.DeleteOldRdn,
+        NewSuperior = record.NewSuperior,
+    };
+
+    /// <summary>Reads <c>control: oid [true|false] [: value | :: base64]</c> (RFC 2849).</summary>
+    private LdifControl ReadControl(ReadOnlySpan<byte> line, int colon)
+    {
+        var at = SkipSpaces(line, colon + 1);
+        var oidStart = at;
+        while (at < line.Length && (char.IsAsciiDigit((char)line[at]) || line[at] == (byte)'.'))
+        {
+            at++;
+        }
+
+        var oid = line[oidStart..at];
+        if (oid.IsEmpty || oid[0] == (byte)'.' || oid[^1] == (byte)'.' || oid.IndexOf(".."u8) >= 0)
+        {
+            throw ErrorAt(oidStart, "a control needs a numeric OID, such as 1.2.840.113556.1.4.417");
+        }
+
+        var critical = false;
+        var afterOid = SkipSpaces(line, at);
+        if (afterOid > at && afterOid < line.Length && line[afterOid] != (byte)':')
+        {
+            var rest = line[afterOid..];
+            var word = rest[..(rest.IndexOf((byte)':') is var c and >= 0 ? c : rest.Length)].TrimEnd((byte)' ');
+            if (Ascii.EqualsIgnoreCase(word, "true"u8))
+            {
+                critical = true;
+            }
+            else if (!Ascii.EqualsIgnoreCase(word, "false"u8))
+            {
+                throw ErrorAt(afterOid, "a control's criticality is 'true' or 'false'");
+            }
+
+            afterOid = SkipSpaces(line, afterOid + word.Length);
+        }
+
+        string? value = null;
+        if (afterOid < line.Length)
+        {
+            if (line[afterOid] != (byte)':')
+            {
+                throw ErrorAt(afterOid, "expected ': value' after the control's OID and criticality");
+            }
+
+            value = ReadValue(line, afterOid);
+        }
+
+        return new LdifControl(Encoding.ASCII.GetString(oid), critical, value);
     }
 
     private LdifChangeType ReadChangeType(ReadOnlySpan<byte> line, int colon)

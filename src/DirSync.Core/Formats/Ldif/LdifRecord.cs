@@ -13,6 +13,9 @@ public sealed class LdifRecord
     /// <summary>The 1-based line of the record's <c>dn:</c> line in its input; 0 for a record built in code.</summary>
     public long LineNumber { get; init; }
 
+    /// <summary>The controls of a change record, in file order.</summary>
+    public IReadOnlyList<LdifControl> Controls { get; init; } = [];
+
     /// <summary>The attribute values of a content or add record, in file order.</summary>
     public IReadOnlyList<LdifValue> Attributes { get; init; } = [];
 

@@ -90,10 +90,29 @@ public sealed class LdifWriter : IDisposable
     /// <summary>Starts a record: writes its <c>dn:</c> line and, unless <paramref name="changeType"/> is None, its <c>changetype:</c> line.</summary>
     /// <exception cref="ArgumentException">The DN contains an unpaired surrogate.</exception>
     /// <exception cref="InvalidOperationException">The previous record was not ended.</exception>
-    public void WriteRecordStart(string dn, LdifChangeType changeType)
+    public void WriteRecordStart(string dn, LdifChangeType changeType) => WriteRecordStart(dn, changeType, []);
+
+    /// <summary>Starts a change record with controls between its <c>dn:</c> and <c>changetype:</c> lines.</summary>
+    /// <exception cref="ArgumentException">A control's OID is not numeric, or controls are given for a content record.</exception>
+    public void WriteRecordStart(string dn, LdifChangeType changeType, IReadOnlyList<LdifControl> controls)
     {
         ArgumentNullException.ThrowIfNull(dn);
+        ArgumentNullException.ThrowIfNull(controls);
         CheckState(inRecord: false);
+        if (controls.Count > 0 && changeType == LdifChangeType.None)
+        {
+            throw new ArgumentException("Controls belong to change records, not to content records.", nameof(controls));
+        }
+
+        foreach (var control in controls)
+        {
+            if (control.Oid.Length == 0 || control.Oid[0] == '.' || control.Oid[^1] == '.' || control.Oid.Contains("..", StringComparison.Ordinal)
+                || control.Oid.Any(c => !char.IsAsciiDigit(c) && c != '.'))
+            {
+                throw new ArgumentException($"'{control.Oid}' is not a numeric OID.", nameof(controls));
+            }
+        }
+
         var line = changeType switch
         {
             LdifChangeType.None => [],
@@ -105,6 +124,20 @@ public sealed class LdifWriter : IDisposable
         };
 
         WriteValueLine("dn", dn, nameof(dn));
+        foreach (var control in controls)
+        {
+            var head = $"control: {control.Oid} {(control.Critical ? "true" : "false")}";
+            if (control.Value is null)
+            {
+                WriteFolded(Encoding.ASCII.GetBytes(head), keepUtf8Sequences: false);
+            }
+            else
+            {
+                // The value spec after the criticality has the same form as an attribute's value.
+                WriteValueLine(head, control.Value, nameof(controls));
+            }
+        }
+
         WriteRaw(line);
         _inRecord = true;
         _wroteRecord = true;
@@ -210,7 +243,7 @@ public sealed class LdifWriter : IDisposable
     public void WriteRecord(LdifRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        WriteRecordStart(record.Dn, record.ChangeType);
+        WriteRecordStart(record.Dn, record.ChangeType, record.Controls);
         switch (record.ChangeType)
         {
             case LdifChangeType.None or LdifChangeType.Add:

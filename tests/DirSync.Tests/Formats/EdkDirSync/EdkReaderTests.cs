@@ -283,8 +283,6 @@ public sealed class EdkReaderTests
     [InlineData("- Display-Name:x", 1, 1, OutsideRecord)]
     [InlineData("# c\n\n- Display-Name:x", 3, 1, OutsideRecord)]
     [InlineData("A /o=x\n- a:b\n\n- c:d", 4, 1, OutsideRecord)]
-    [InlineData("D /o=x\n- Display-Name:x", 2, 1, "a delete record carries no attribute lines")]
-    [InlineData("D /o=x\n# fine\n- N:", 3, 1, "a delete record carries no attribute lines")]
     [InlineData("A /o=x\n-Display-Name:x", 2, 2, "expected a space after '-' at the start of an attribute line, found 'D'")]
     [InlineData("A /o=x\n-", 2, 2, "expected a space after '-' at the start of an attribute line, found the end of the line")]
     [InlineData("A /o=x\n- Display-Name x", 2, 15, "expected ':' after the attribute name, found ' '")]

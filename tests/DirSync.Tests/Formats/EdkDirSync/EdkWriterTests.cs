@@ -293,14 +293,20 @@ public sealed class EdkWriterTests
     }
 
     [Fact]
-    public void WriteRecord_DeleteWithAttributes_ThrowsAndWritesNothing()
+    public void WriteRecord_DeleteWithAnchorLine_WritesItAndReadsBack()
     {
-        using var writer = new EdkWriter(new MemoryStream());
+        // DirSync's deletes carry the object's anchor; the original's carried nothing.
+        var stream = new MemoryStream();
+        using (var writer = new EdkWriter(stream))
+        {
+            writer.WriteRecord(EdkOperation.Delete, "/o=x/cn=A", [new EdkAttribute("Object-GUID", "4368116f-63fe-4bb2-afd2-a59d24e49b82")]);
+        }
 
-        Assert.Throws<ArgumentException>(
-            () => writer.WriteRecord(EdkOperation.Delete, "/o=x", [new EdkAttribute("N", "1")]));
-
-        Assert.Equal(0, writer.BytesWritten);
+        Assert.Equal("D /o=x/cn=A\n- Object-GUID:4368116f-63fe-4bb2-afd2-a59d24e49b82\n\n", Encoding.UTF8.GetString(stream.ToArray()));
+        stream.Position = 0;
+        using var reader = new EdkReader(stream, "t");
+        Assert.True(reader.Read());
+        Assert.Equal(new EdkRecord(EdkOperation.Delete, "/o=x/cn=A", [new EdkAttribute("Object-GUID", "4368116f-63fe-4bb2-afd2-a59d24e49b82")]), reader.Record);
     }
 
     [Fact]
@@ -334,8 +340,6 @@ public sealed class EdkWriterTests
         Assert.Throws<InvalidOperationException>(() => writer.WriteComment("c"));
         Assert.Throws<InvalidOperationException>(() => writer.Flush());
         writer.WriteEndRecord();
-        writer.WriteStartRecord(EdkOperation.Delete, "/o=x");
-        Assert.Throws<InvalidOperationException>(() => writer.WriteAttribute("N", "x"));
     }
 
     [Fact]

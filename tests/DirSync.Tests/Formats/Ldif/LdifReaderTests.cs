@@ -29,6 +29,23 @@ public sealed class LdifReaderTests
     }
 
     [Fact]
+    public void Read_ControlsOfAChangeRecord_ReturnsThemInOrder()
+    {
+        var ldif = "dn: cn=a,o=x\ncontrol: 1.2.840.113556.1.4.805 true\ncontrol: 2.25.7 false: 4368116f-63fe-4bb2-afd2-a59d24e49b82\n" +
+            "control: 1.2.3:: SGVsbG8gd29ybGQ=\nchangetype: delete\n";
+        using var reader = new LdifReader(new MemoryStream(Encoding.UTF8.GetBytes(ldif)), "t");
+        Assert.True(reader.Read());
+        Assert.Equal(LdifChangeType.Delete, reader.Record.ChangeType);
+        Assert.Equal(
+            [
+                new LdifControl("1.2.840.113556.1.4.805", true, null),
+                new LdifControl("2.25.7", false, "4368116f-63fe-4bb2-afd2-a59d24e49b82"),
+                new LdifControl("1.2.3", false, "Hello world"),
+            ],
+            reader.Record.Controls);
+    }
+
+    [Fact]
     public void Read_EveryChangeType_ParsesItsFields()
     {
         var ldif = """
@@ -294,7 +311,10 @@ public sealed class LdifReaderTests
     [InlineData("dn: o=x\no: x\n-\n", 3, 1, "'-' outside a modify record")]
     [InlineData("dn: o=x\nchangetype: frob\n", 2, 13, "unknown changetype 'frob'")]
     [InlineData("dn: o=x\nchangetype:: YWRk\n", 2, 12, "'changetype:' takes a plain value")]
-    [InlineData("dn: o=x\ncontrol: 1.2.840.113556.1.4.805 true\nchangetype: delete\n", 2, 1, "'control:' lines are not supported")]
+    [InlineData("dn: o=x\ncontrol: 1.2.840.113556.1.4.805 true\ncn: x\n", 3, 1, "'control:' lines belong to change records; 'changetype:' must follow them")]
+    [InlineData("dn: o=x\ncontrol: 1..2\nchangetype: delete\n", 2, 10, "a control needs a numeric OID, such as 1.2.840.113556.1.4.417")]
+    [InlineData("dn: o=x\ncontrol: abc\nchangetype: delete\n", 2, 10, "a control needs a numeric OID, such as 1.2.840.113556.1.4.417")]
+    [InlineData("dn: o=x\ncontrol: 1.2.3 maybe\nchangetype: delete\n", 2, 16, "a control's criticality is 'true' or 'false'")]
     [InlineData("dn: o=x\no: x\ndn: o=y\n", 3, 1, "'dn:' inside a record; records are separated by a blank line")]
     [InlineData("dn: o=x\no: x\nchangetype: add\n", 3, 1, "'changetype:' must come right after the 'dn:' line")]
     [InlineData("dn: o=x\nchangetype: delete\ncn: x\n", 3, 1, "a delete record has no lines after 'changetype: delete'")]

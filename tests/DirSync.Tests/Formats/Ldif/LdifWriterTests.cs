@@ -33,6 +33,35 @@ public sealed class LdifWriterTests
     }
 
     [Fact]
+    public void WriteRecordStart_WithControls_WritesThemBetweenDnAndChangeTypeAndReadsBack()
+    {
+        var stream = new MemoryStream();
+        using (var writer = new LdifWriter(stream))
+        {
+            writer.WriteRecordStart("cn=a,o=x", LdifChangeType.Delete, [new LdifControl("2.25.7", false, "4368116f-63fe-4bb2-afd2-a59d24e49b82"), new LdifControl("1.2.3", true, " lead")]);
+            writer.WriteRecordEnd();
+        }
+
+        Assert.Equal(
+            "dn: cn=a,o=x\ncontrol: 2.25.7 false: 4368116f-63fe-4bb2-afd2-a59d24e49b82\ncontrol: 1.2.3 true:: IGxlYWQ=\nchangetype: delete\n\n",
+            Encoding.UTF8.GetString(stream.ToArray()));
+        stream.Position = 0;
+        using var reader = new LdifReader(stream, "t");
+        Assert.True(reader.Read());
+        Assert.Equal([new LdifControl("2.25.7", false, "4368116f-63fe-4bb2-afd2-a59d24e49b82"), new LdifControl("1.2.3", true, " lead")], reader.Record.Controls);
+    }
+
+    [Theory]
+    [InlineData("1..2")]
+    [InlineData("abc")]
+    [InlineData("")]
+    public void WriteRecordStart_ControlWithBadOid_Throws(string oid)
+    {
+        using var writer = new LdifWriter(new MemoryStream());
+        Assert.Throws<ArgumentException>(() => writer.WriteRecordStart("o=x", LdifChangeType.Delete, [new LdifControl(oid, false, null)]));
+    }
+
+    [Fact]
     public void WriteRecord_EveryChangeType_WritesExactLines()
     {
         var text = Write(w =>

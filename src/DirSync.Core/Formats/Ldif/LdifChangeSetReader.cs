@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using DirSync.Core.Model;
+using DirSync.Core.Sync;
+
+namespace DirSync.Core.Formats.Ldif;
+
+/// <summary>Reads a change set written by <see cref="LdifChangeSetWriter"/>, verifying it as it goes.</summary>
+internal sealed class LdifChangeSetReader : ChangeSetReaderBase
+{
+    private readonly LdifReader _reader;
+
+    public LdifChangeSetReader(Stream stream, string name, LdifReaderOptions? options = null)
+    {
+        _reader = new LdifReader(stream, name, options);
+        _reader.EnableHash(HashAlgorithmName.SHA256);
+        Name = name;
+        ReadHeader();
+    }
+
+    public override ChangeSetFormat Format => ChangeSetFormat.Ldif;
+
+    protected override string Name { get; }
+
+    protected override string CurrentComment => _reader.Comment;
+
+    public override void Dispose() => _reader.Dispose();
+
+    protected override Item Next() =>
+        !_reader.Read() ? Item.End
+        : _reader.ItemKind switch
+        {
+            LdifItemKind.Comment => Item.Comment,
+            LdifItemKind.Record => Item.Record,
+            _ => Item.Other,
+        };
+
+    protected override byte[] HashBeforeCurrentComment() => _reader.GetHashBeforeCurrentItem();
+
+    protected override InputFormatException Error(string reason) => new(Name, _reader.LineNumber, null, reason);
+
+    protected override ChangeRecord MapRecord(ChangeSetHeader header)
+    {
+        var source = _reader.Record;
+        string? anchorText = null;
+        foreach (var control in source.Controls)
+        {
+            if (control.Oid == LdifChangeSetWriter.AnchorControlOid)
+            {
+                anchorText = control.Value;
+            }
+            else if (control.Critical)
+            {
+                throw Error($"the record '{source.Dn}' has a critical control {control.Oid} that DirSync does not understand");
+            }
+        }
+
+        var anchor = ParseAnchor(anchorText, $"'{source.Dn}'");
+        if (!DistinguishedNames.TryParseLdap(source.Dn, out var dnAlias, out var container))
+        {
+            throw Error($"'{source.Dn}' is not a recipient's distinguished name (cn=alias,...,ou=Site,o=Org)");
+        }
+
+        var kind = source.ChangeType switch
+        {
+            LdifChangeType.Add => ChangeKind.Add,
+            LdifChangeType.Modify => ChangeKind.Modify,
+            LdifChangeType.Delete => ChangeKind.Delete,
+            var other => throw Error($"a change set holds add, modify and delete records, not '{other}'"),
+        };
+
+        var values = new List<(string Name, List<string> Values)>();
+        if (kind == ChangeKind.Add)
+        {
+            foreach (var value in source.Attributes)
+            {
+                var entry = values.FindIndex(v => string.Equals(v.Name, value.Name, StringComparison.OrdinalIgnoreCase));
+                if (entry < 0)
+                {
+                    values.Add((value.Name, [value.Value]));
+                }
+                else
+                {
+                    values[entry].Values.Add(value.Value);
+                }
+            }
+        }
+        else if (kind == ChangeKind.Modify)
+        {
+            foreach (var modification in source.Modifications)
+            {
+                if (modification.Kind != LdifModificationKind.Replace)
+                {
+                    throw Error($"a change set's modify records only replace; '{modification.Kind.ToString().ToLowerInvariant()}: {modification.Attribute}' is not one");
+                }
+
+                values.Add((modification.Attribute, [.. modification.Values]));
+            }
+        }
+
+        var alias = values.FirstOrDefault(v => AttributeCatalog.TryGet(v.Name, out var a) && a == AttributeCatalog.Alias).Values?.SingleOrDefault() ?? dnAlias;
+        var record = new ChangeRecord(kind, anchor, alias, container ?? DirectoryPath.Recipients) { LineNumber = source.LineNumber };
+        var seen = new HashSet<AttributeDefinition>();
+        foreach (var (name, list) in values)
+        {
+            SetField(record, header, name, list, seen);
+        }
+
+        if (kind != ChangeKind.Delete && (!seen.Contains(AttributeCatalog.Alias) || !seen.Contains(AttributeCatalog.DisplayName)))
+        {
+            throw Error($"the record '{source.Dn}' lacks cn or displayName, which every add and modify carries");
+        }
+
+        return record;
+    }
+}

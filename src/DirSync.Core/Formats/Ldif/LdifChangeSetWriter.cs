@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using DirSync.Core.Model;
+using DirSync.Core.Sync;
+
+namespace DirSync.Core.Formats.Ldif;
+
+/// <summary>Writes a change set as LDIF change records (RFC 2849).</summary>
+/// <remarks>
+/// Each record's anchor travels in a non-critical control (<see cref="AnchorControlOid"/>), the
+/// one place RFC 2849 gives a delete record for extra data; an LDAP server that is sent the
+/// record ignores it. The header and the integrity trailer are comments.
+/// </remarks>
+public sealed class LdifChangeSetWriter : IChangeSetWriter
+{
+    /// <summary>The OID of DirSync's anchor control, minted under the UUID arc 2.25 (ITU-T X.667), which needs no registration.</summary>
+    public const string AnchorControlOid = "2.25.89598628217112727323832233397586271106";
+
+    private readonly HashingStream _hashing;
+    private readonly LdifWriter _writer;
+    private readonly ChangeSetHeader _header;
+    private long _records;
+
+    /// <summary>Writes the version line and header to <paramref name="stream"/>.</summary>
+    public LdifChangeSetWriter(Stream stream, ChangeSetHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(header);
+        _header = header;
+        _hashing = new HashingStream(stream, HashAlgorithmName.SHA256);
+        _writer = new LdifWriter(_hashing);
+        _writer.WriteVersion();
+        foreach (var line in ChangeSetHeaderText.Lines(header, a => a.LdapName))
+        {
+            _writer.WriteComment(line);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Write(ChangeRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var dn = DistinguishedNames.ToLdap(_header.Source, record.Container, record.Alias);
+        LdifControl[] controls = [new(AnchorControlOid, false, record.Anchor.ToString("D"))];
+        switch (record.Kind)
+        {
+            case ChangeKind.Add:
+                _writer.WriteRecordStart(dn, LdifChangeType.Add, controls);
+                if (record.Class is { } objectClass)
+                {
+                    _writer.WriteAttribute("objectClass", objectClass.ToToken());
+                }
+
+                _writer.WriteAttribute("cn", record.Alias);
+                _writer.WriteAttribute("displayName", record.DisplayName ?? record.Alias);
+                foreach (var proxy in record.ProxyAddresses)
+                {
+                    _writer.WriteAttribute("proxyAddresses", proxy.ToString());
+                }
+
+                if (record.TargetAddress is not null)
+                {
+                    _writer.WriteAttribute("targetAddress", record.TargetAddress.ToString());
+                }
+
+                foreach (var attribute in _header.Attributes)
+                {
+                    foreach (var value in record.Attributes.Get(attribute))
+                    {
+                        _writer.WriteAttribute(attribute.LdapName, value);
+                    }
+                }
+
+                break;
+            case ChangeKind.Modify:
+                // A modify replaces everything the change set speaks for; an empty replace clears.
+                _writer.WriteRecordStart(dn, LdifChangeType.Modify, controls);
+                _writer.WriteModification(LdifModificationKind.Replace, "cn", [record.Alias]);
+                _writer.WriteModification(LdifModificationKind.Replace, "displayName", [record.DisplayName ?? record.Alias]);
+                _writer.WriteModification(LdifModificationKind.Replace, "proxyAddresses", record.ProxyAddresses.Select(p => p.ToString()));
+                _writer.WriteModification(LdifModificationKind.Replace, "targetAddress", record.TargetAddress is null ? [] : [record.TargetAddress.ToString()]);
+                foreach (var attribute in _header.Attributes)
+                {
+                    _writer.WriteModification(LdifModificationKind.Replace, attribute.LdapName, record.Attributes.Get(attribute));
+                }
+
+                break;
+            default:
+                _writer.WriteRecordStart(dn, LdifChangeType.Delete, controls);
+                break;
+        }
+
+        _writer.WriteRecordEnd();
+        _records++;
+    }
+
+    /// <inheritdoc/>
+    public ChangeSetTrailer Complete()
+    {
+        _writer.Flush();
+        var trailer = new ChangeSetTrailer(_records, Convert.ToHexStringLower(_hashing.GetCurrentHash()));
+        _writer.WriteComment(ChangeSetHeaderText.Trailer(trailer));
+        _writer.Flush();
+        _hashing.Flush();
+        return trailer;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _hashing.Dispose();
+    }
+}
