@@ -4,7 +4,9 @@ using System.CommandLine.Parsing;
 using DirSync.Cli.Commands.AddressTemplates;
 using DirSync.Cli.Commands.Containers;
 using DirSync.Cli.Commands.Init;
+using DirSync.Cli.Commands.Instances;
 using DirSync.Cli.Commands.Recipients;
+using DirSync.Cli.Commands.Run;
 using DirSync.Cli.Commands.Schema;
 using DirSync.Cli.Commands.Tombstones;
 using DirSync.Core;
@@ -57,6 +59,8 @@ internal static class DirSyncCommand
             AddressTemplateCommand.Create(io),
             ContainerCommand.Create(io),
             TombstonesCommand.Create(io),
+            InstanceCommand.Create(io),
+            RunCommand.Create(io),
             AttributesCommand.Create(io),
         };
         return root;

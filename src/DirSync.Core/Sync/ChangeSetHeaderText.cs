@@ -35,7 +35,7 @@ public static class ChangeSetHeaderText
         yield return $"usn-from: {header.UsnFrom.ToString(CultureInfo.InvariantCulture)}";
         yield return $"usn-to: {header.UsnTo.ToString(CultureInfo.InvariantCulture)}";
         yield return $"created: {header.Created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}";
-        yield return $"attributes: {string.Join(',', header.Attributes.Select(spell))}";
+        yield return $"attributes: {(header.Attributes.Count == 0 ? "-" : string.Join(',', header.Attributes.Select(spell)))}";
     }
 
     /// <summary>The trailer comment text.</summary>
@@ -97,7 +97,8 @@ public static class ChangeSetHeaderText
             ? when
             : throw error($"created '{values["created"]}' is not a time");
         var attributes = new List<AttributeDefinition>();
-        foreach (var name in values["attributes"].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var list = values["attributes"].Trim();
+        foreach (var name in list == "-" ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!AttributeCatalog.TryGet(name, out var attribute) || attribute.Kind != AttributeKind.Descriptive)
             {

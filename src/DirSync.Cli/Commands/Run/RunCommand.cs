@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.Text.Json;
+using DirSync.Core;
+using DirSync.Core.Sync;
+
+namespace DirSync.Cli.Commands.Run;
+
+/// <summary><c>dirsync run &lt;instance&gt;</c>: the original's <c>DIRSYNC &lt;instance&gt;</c>.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliIo io)
+    {
+        var name = new Argument<string>("instance") { Description = "The instance to run" };
+        var full = new Option<bool>("--full", "--expfull") { Description = "Export everything, not just what changed (the original's /EXPFULL)" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan and change nothing" };
+        var exportOnly = new Option<bool>("--export") { Description = "Run only the export half" };
+        var importOnly = new Option<bool>("--import") { Description = "Run only the import half" };
+        var acceptNewSource = new Option<bool>("--accept-new-source") { Description = "Accept a full change set from a replacement source server" };
+        var json = GlobalOptions.Json();
+        var command = new Command("run", "Run an instance: export its changes, import a file, or both")
+        {
+            name, full, dryRun, exportOnly, importOnly, acceptNewSource, json,
+        };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            var result = context.ParseResult;
+            if (result.GetValue(exportOnly) && result.GetValue(importOnly))
+            {
+                throw new InvalidValueException("give --export or --import, not both (without either, the instance does what it is set to do)");
+            }
+
+            InstanceDirection? only = result.GetValue(exportOnly) ? InstanceDirection.Export : result.GetValue(importOnly) ? InstanceDirection.Import : null;
+            var asJson = result.GetValue(json);
+            var options = new ImportOptions
+            {
+                DryRun = result.GetValue(dryRun),
+                AcceptNewSource = result.GetValue(acceptNewSource),
+                Observer = asJson || !result.GetValue(dryRun) ? null : step => context.Out.WriteLine($"  {step.Action,-9} {step.Alias,-24} {step.Detail}"),
+            };
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            var run = await new Synchronizer(store).RunAsync(result.GetRequiredValue(name), only, result.GetValue(full), options, cancellationToken);
+            if (asJson)
+            {
+                context.WriteJson(w => WriteJson(w, run));
+                return;
+            }
+
+            WriteText(context.Out, run);
+        });
+        return command;
+    }
+
+    private static void WriteText(TextWriter output, RunResult run)
+    {
+        if (run.Export is { } e)
+        {
+            var what = e.DryRun ? "would export" : "exported";
+            output.WriteLine(
+                $"{run.Instance}: {what} change set {e.Sequence} ({Mode(e.Mode)}, USN {e.UsnFrom}→{e.UsnTo}) to {e.File}: {e.Added} added, {e.Modified} modified, {e.Deleted} deleted; {e.Skipped} passed over");
+        }
+
+        if (run.Import is { } i)
+        {
+            if (i.AlreadyApplied)
+            {
+                output.WriteLine($"{run.Instance}: {i.Notes[0]}");
+                return;
+            }
+
+            var what = i.DryRun ? "would import" : "imported";
+            output.WriteLine(
+                $"{run.Instance}: {what} change set {i.Sequence} ({Mode(i.Mode)}) from {i.Source}: {i.Added} added, {i.Modified} modified, {i.Deleted} deleted, {i.Unchanged} unchanged");
+            foreach (var note in i.Notes)
+            {
+                output.WriteLine($"  note: {note}");
+            }
+        }
+
+        if (run.Export?.DryRun == true || run.Import?.DryRun == true)
+        {
+            output.WriteLine("Dry run: nothing was changed.");
+        }
+    }
+
+    private static void WriteJson(Utf8JsonWriter w, RunResult run)
+    {
+        w.WriteStartObject();
+        w.WriteString("instance", run.Instance);
+        w.WriteString("direction", InstanceJson.DirectionToken(run.Direction));
+
+        // The top level describes the half that ran (the import, for a run of both); both halves
+        // are also given in full under "export" and "import".
+        if (run.Import is { } import)
+        {
+            WriteImport(w, import);
+        }
+        else if (run.Export is { } export)
+        {
+            WriteExport(w, export);
+        }
+
+        if (run.Export is not null && run.Import is not null)
+        {
+            w.WriteStartObject("export");
+            WriteExport(w, run.Export);
+            w.WriteEndObject();
+            w.WriteStartObject("import");
+            WriteImport(w, run.Import);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteExport(Utf8JsonWriter w, ExportResult e)
+    {
+        w.WriteString("mode", Mode(e.Mode));
+        w.WriteString("file", e.File);
+        w.WriteNumber("sequence", e.Sequence);
+        w.WriteNumber("added", e.Added);
+        w.WriteNumber("modified", e.Modified);
+        w.WriteNumber("deleted", e.Deleted);
+        w.WriteNumber("unchanged", e.Skipped);
+        w.WriteNumber("usnFrom", e.UsnFrom);
+        w.WriteNumber("usnTo", e.UsnTo);
+        w.WriteBoolean("dryRun", e.DryRun);
+    }
+
+    private static void WriteImport(Utf8JsonWriter w, ImportResult i)
+    {
+        w.WriteString("mode", Mode(i.Mode));
+        w.WriteString("file", i.File);
+        w.WriteNumber("sequence", i.Sequence);
+        w.WriteNumber("added", i.Added);
+        w.WriteNumber("modified", i.Modified);
+        w.WriteNumber("deleted", i.Deleted);
+        w.WriteNumber("unchanged", i.Unchanged);
+        w.WriteString("source", i.Source);
+        w.WriteBoolean("alreadyApplied", i.AlreadyApplied);
+        w.WriteBoolean("dryRun", i.DryRun);
+        w.WriteStartArray("notes");
+        foreach (var note in i.Notes)
+        {
+            w.WriteStringValue(note);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static string Mode(ChangeSetMode mode) => mode == ChangeSetMode.Full ? "full" : "incremental";
+}

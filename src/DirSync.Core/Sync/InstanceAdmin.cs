@@ -1,0 +1,214 @@
+using DirSync.Core.Model;
+using DirSync.Core.Storage;
+
+namespace DirSync.Core.Sync;
+
+/// <summary>Creates, changes and removes instances (the original's <c>/SET</c>), validating every setting.</summary>
+public sealed class InstanceAdmin
+{
+    private readonly IDirectoryStore _store;
+
+    /// <summary>Creates the operations for <paramref name="store"/>.</summary>
+    public InstanceAdmin(IDirectoryStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+    }
+
+    /// <summary>Creates the instance or changes the settings given; its state is kept.</summary>
+    /// <param name="name">The instance name.</param>
+    /// <param name="changes">The settings to change.</param>
+    /// <param name="currentDirectory">The folder relative file paths are resolved against; they are stored absolute.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The saved instance and whether it was created.</returns>
+    /// <exception cref="InvalidValueException">A setting is not valid; nothing is saved.</exception>
+    public async Task<(Instance Instance, bool Created)> SetAsync(string name, InstanceChanges changes, string currentDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var nameError = Instance.ValidateName(name);
+        if (nameError is not null)
+        {
+            throw new InvalidValueException($"invalid instance name '{name}': {nameError}");
+        }
+
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        var existing = await transaction.FindInstanceAsync(name, cancellationToken);
+        if (existing is null && changes.Direction is null)
+        {
+            throw new InvalidValueException($"instance '{name}' does not exist yet; say what it does with --export, --import or --both");
+        }
+
+        var settings = existing?.Settings ?? new InstanceSettings();
+        var direction = changes.Direction ?? settings.Direction;
+        settings = settings with { Direction = direction };
+        if (changes.File is not null)
+        {
+            if (direction == InstanceDirection.Both)
+            {
+                throw new InvalidValueException("--file is ambiguous for an instance that exports and imports; give --export-file and --import-file");
+            }
+
+            settings = direction == InstanceDirection.Export
+                ? settings with { ExportFile = FullPath(changes.File, currentDirectory) }
+                : settings with { ImportFile = FullPath(changes.File, currentDirectory) };
+        }
+
+        if (changes.ExportFile is not null)
+        {
+            settings = settings with { ExportFile = FullPath(changes.ExportFile, currentDirectory) };
+        }
+
+        if (changes.ImportFile is not null)
+        {
+            settings = settings with { ImportFile = FullPath(changes.ImportFile, currentDirectory) };
+        }
+
+        if (changes.Containers is { } containers)
+        {
+            var paths = containers.Select(DirectoryPath.Parse).ToList();
+            foreach (var path in paths)
+            {
+                await EnsureContainerAsync(transaction, path, cancellationToken);
+            }
+
+            settings = settings with { Containers = paths.Count == 0 ? [DirectoryPath.Recipients] : paths };
+        }
+
+        if (changes.IncludeSubcontainers is { } subcontainers)
+        {
+            settings = settings with { IncludeSubcontainers = subcontainers };
+        }
+
+        if (changes.Attributes is { } attributes)
+        {
+            settings = settings with { ExportAttributes = ParseExportList(attributes) };
+        }
+
+        if (changes.Classes is { } classes)
+        {
+            var parsed = classes.Select(ObjectClassNames.Parse).Distinct().ToList();
+            if (parsed.Count == 0)
+            {
+                throw new InvalidValueException($"--classes needs at least one class: {ObjectClassNames.Accepted}");
+            }
+
+            settings = settings with { Classes = parsed };
+        }
+
+        if (changes.AddressType is { } addressType)
+        {
+            if (!ProxyAddress.IsValidType(addressType))
+            {
+                throw new InvalidValueException($"invalid address type '{addressType}': use letters and digits, such as EDK or SMTP");
+            }
+
+            settings = settings with { AddressType = addressType.ToUpperInvariant() };
+        }
+
+        if (changes.TargetContainer is { } target)
+        {
+            var path = DirectoryPath.Parse(target);
+            await EnsureContainerAsync(transaction, path, cancellationToken);
+            settings = settings with { TargetContainer = path };
+        }
+
+        if (changes.ImportObjectClass is { } importClass)
+        {
+            var parsed = ObjectClassNames.Parse(importClass);
+            if (parsed == ObjectClass.DistributionList)
+            {
+                throw new InvalidValueException("an import creates custom recipients or mailboxes, not distribution lists");
+            }
+
+            settings = settings with { ImportObjectClass = parsed };
+        }
+
+        if (changes.MultiValueAppend is { } append)
+        {
+            settings = settings with { MultiValueAppend = append };
+        }
+
+        if (changes.Format is { } format)
+        {
+            settings = settings with { Format = InstanceJson.ParseFormat(format) };
+        }
+
+        if (settings.Direction.HasFlag(InstanceDirection.Export) && settings.ExportFile is null)
+        {
+            throw new InvalidValueException($"instance '{name}' exports, so it needs an export file (--file or --export-file)");
+        }
+
+        if (settings.Direction.HasFlag(InstanceDirection.Import) && settings.ImportFile is null)
+        {
+            throw new InvalidValueException($"instance '{name}' imports, so it needs an import file (--file or --import-file)");
+        }
+
+        var instance = new Instance(existing?.Name ?? name, settings, existing?.State ?? new InstanceState());
+        await transaction.SaveInstanceAsync(instance, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (instance, existing is null);
+    }
+
+    /// <summary>Removes an instance and its state.</summary>
+    /// <exception cref="NotFoundException">There is no such instance.</exception>
+    public async Task RemoveAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        if (!await transaction.RemoveInstanceAsync(name, cancellationToken))
+        {
+            throw new NotFoundException("instance", name, "see 'dirsync instance list'");
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The named instance.</summary>
+    /// <exception cref="NotFoundException">There is no such instance.</exception>
+    public async Task<Instance> GetAsync(string name, CancellationToken cancellationToken = default) =>
+        await _store.FindInstanceAsync(name, cancellationToken)
+        ?? throw new NotFoundException("instance", name, "see 'dirsync instance list'");
+
+    /// <summary>Reads an export list; alias, display name and addresses are always exported and may be listed.</summary>
+    /// <exception cref="InvalidValueException">A name is unknown or cannot be exported.</exception>
+    public static IReadOnlyList<AttributeDefinition> ParseExportList(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var list = new List<AttributeDefinition>();
+        foreach (var name in names.Where(n => n.Length > 0))
+        {
+            var attribute = AttributeCatalog.Get(name);
+            switch (attribute.Kind)
+            {
+                case AttributeKind.Descriptive:
+                    if (!list.Contains(attribute))
+                    {
+                        list.Add(attribute);
+                    }
+
+                    break;
+                case AttributeKind.Identity or AttributeKind.Addressing:
+                    // Always exported: every record carries alias, class, display name and addresses.
+                    break;
+                case AttributeKind.Membership:
+                    throw new InvalidValueException("member cannot be exported: a list reaches the other side as a custom recipient, without members");
+                default:
+                    throw new InvalidValueException($"{attribute.LdapName} is kept by each directory itself and cannot be exported");
+            }
+        }
+
+        return list;
+    }
+
+    private static string FullPath(string path, string currentDirectory) =>
+        string.IsNullOrWhiteSpace(path)
+            ? throw new InvalidValueException("a file path cannot be empty")
+            : Path.GetFullPath(path, currentDirectory);
+
+    private static async Task EnsureContainerAsync(IDirectoryTransaction transaction, DirectoryPath path, CancellationToken cancellationToken)
+    {
+        if (!await transaction.ContainerExistsAsync(path, cancellationToken))
+        {
+            throw new NotFoundException("container", path.Value, $"create it with 'dirsync container add {path}'");
+        }
+    }
+}
