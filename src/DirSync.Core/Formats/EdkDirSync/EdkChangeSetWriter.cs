@@ -59,6 +59,11 @@ public sealed class EdkChangeSetWriter : IChangeSetWriter
                 _writer.WriteAttribute(AttributeCatalog.TargetAddress.ExchangeName, record.TargetAddress is null ? [] : [record.TargetAddress.ToString()]);
             }
 
+            if (record.Owner is not null)
+            {
+                _writer.WriteAttribute(AttributeCatalog.ImportedFrom.ExchangeName, record.Owner);
+            }
+
             foreach (var attribute in _header.Attributes)
             {
                 var values = record.Attributes.Get(attribute);
@@ -74,10 +79,11 @@ public sealed class EdkChangeSetWriter : IChangeSetWriter
     }
 
     /// <inheritdoc/>
-    public ChangeSetTrailer Complete()
+    public ChangeSetTrailer Complete(Func<string, string>? prove = null)
     {
         _writer.Flush();
-        var trailer = new ChangeSetTrailer(_records, Convert.ToHexStringLower(_hashing.GetCurrentHash()));
+        var sha256 = Convert.ToHexStringLower(_hashing.GetCurrentHash());
+        var trailer = new ChangeSetTrailer(_records, sha256, prove?.Invoke(sha256));
         _writer.WriteComment(ChangeSetHeaderText.Trailer(trailer));
         _writer.Flush();
         _hashing.Flush();

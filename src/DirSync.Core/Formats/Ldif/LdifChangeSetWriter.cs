@@ -62,6 +62,11 @@ public sealed class LdifChangeSetWriter : IChangeSetWriter
                     _writer.WriteAttribute("targetAddress", record.TargetAddress.ToString());
                 }
 
+                if (record.Owner is not null)
+                {
+                    _writer.WriteAttribute("importedFrom", record.Owner);
+                }
+
                 foreach (var attribute in _header.Attributes)
                 {
                     foreach (var value in record.Attributes.Get(attribute))
@@ -78,6 +83,10 @@ public sealed class LdifChangeSetWriter : IChangeSetWriter
                 _writer.WriteModification(LdifModificationKind.Replace, "displayName", [record.DisplayName ?? record.Alias]);
                 _writer.WriteModification(LdifModificationKind.Replace, "proxyAddresses", record.ProxyAddresses.Select(p => p.ToString()));
                 _writer.WriteModification(LdifModificationKind.Replace, "targetAddress", record.TargetAddress is null ? [] : [record.TargetAddress.ToString()]);
+                if (record.Owner is not null)
+                {
+                    _writer.WriteModification(LdifModificationKind.Replace, "importedFrom", [record.Owner]);
+                }
                 foreach (var attribute in _header.Attributes)
                 {
                     _writer.WriteModification(LdifModificationKind.Replace, attribute.LdapName, record.Attributes.Get(attribute));
@@ -94,10 +103,11 @@ public sealed class LdifChangeSetWriter : IChangeSetWriter
     }
 
     /// <inheritdoc/>
-    public ChangeSetTrailer Complete()
+    public ChangeSetTrailer Complete(Func<string, string>? prove = null)
     {
         _writer.Flush();
-        var trailer = new ChangeSetTrailer(_records, Convert.ToHexStringLower(_hashing.GetCurrentHash()));
+        var sha256 = Convert.ToHexStringLower(_hashing.GetCurrentHash());
+        var trailer = new ChangeSetTrailer(_records, sha256, prove?.Invoke(sha256));
         _writer.WriteComment(ChangeSetHeaderText.Trailer(trailer));
         _writer.Flush();
         _hashing.Flush();
