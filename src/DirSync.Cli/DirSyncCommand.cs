@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using DirSync.Cli.Commands.AddressTemplates;
 using DirSync.Cli.Commands.Containers;
+using DirSync.Cli.Commands.Hub;
 using DirSync.Cli.Commands.Init;
 using DirSync.Cli.Commands.Instances;
 using DirSync.Cli.Commands.Recipients;
@@ -61,6 +62,9 @@ internal static class DirSyncCommand
             TombstonesCommand.Create(io),
             InstanceCommand.Create(io),
             RunCommand.Create(io),
+            ServerCommand.Create(io),
+            RequestorCommand.Create(io),
+            EventsCommand.Create(io),
             AttributesCommand.Create(io),
         };
         return root;

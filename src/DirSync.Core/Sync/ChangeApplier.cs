@@ -105,7 +105,8 @@ public sealed class ChangeApplier
     }
 
     /// <summary>After a full change set: deletes the objects in the policy's scope that the set did not hold.</summary>
-    public async Task ReconcileAsync(CancellationToken cancellationToken = default)
+    /// <returns>The objects deleted, as they were before.</returns>
+    public async Task<IReadOnlyList<DirectoryObject>> ReconcileAsync(CancellationToken cancellationToken = default)
     {
         var stale = new List<Guid>();
         await foreach (var value in _transaction.ListAsync(new RecipientFilter(OriginSource: _policy.SourceKey), cancellationToken))
@@ -116,11 +117,18 @@ public sealed class ChangeApplier
             }
         }
 
+        var deleted = new List<DirectoryObject>();
         foreach (var guid in stale)
         {
             var value = await _transaction.FindByGuidAsync(guid, cancellationToken: cancellationToken);
             await DeleteAsync(value, value?.Alias ?? guid.ToString(), "absent from the full change set", cancellationToken);
+            if (value is not null)
+            {
+                deleted.Add(value);
+            }
         }
+
+        return deleted;
     }
 
     /// <summary>Moves objects recorded under another origin key to this policy's key, anchors unchanged (a replaced source).</summary>

@@ -166,30 +166,23 @@ public sealed class Exporter
                 continue;
             }
 
-            // The original's classification: an object that existed at the watermark and is now
-            // gone is a delete; one that existed and lives is a modify; anything created after it
-            // is an add — unless it is already gone again, when the other side never saw it.
-            var existedBefore = value.UsnCreated <= watermark;
-            if (value.IsDeleted)
+            switch (ChangeClassifier.Classify(value, watermark))
             {
-                if (!existedBefore)
-                {
+                case ChangeKind.Delete:
+                    counts.Deleted++;
+                    yield return ToRecord(value, ChangeKind.Delete, scope.Settings.ExportAttributes);
+                    break;
+                case ChangeKind.Modify:
+                    counts.Modified++;
+                    yield return ToRecord(value, ChangeKind.Modify, scope.Settings.ExportAttributes);
+                    break;
+                case ChangeKind.Add:
+                    counts.Added++;
+                    yield return ToRecord(value, ChangeKind.Add, scope.Settings.ExportAttributes);
+                    break;
+                default:
                     counts.Skipped++;
-                    continue;
-                }
-
-                counts.Deleted++;
-                yield return ToRecord(value, ChangeKind.Delete, scope.Settings.ExportAttributes);
-            }
-            else if (existedBefore)
-            {
-                counts.Modified++;
-                yield return ToRecord(value, ChangeKind.Modify, scope.Settings.ExportAttributes);
-            }
-            else
-            {
-                counts.Added++;
-                yield return ToRecord(value, ChangeKind.Add, scope.Settings.ExportAttributes);
+                    break;
             }
         }
     }
