@@ -129,6 +129,7 @@ public sealed class DirSyncServer
                 rejected++;
                 folder.Reject(claimed, $"{r.Code}: {r.Reason}");
                 lines.Add($"{claimed.Name}: refused — {r.Code}: {r.Reason}");
+                errors.Add($"{claimed.Name} refused — {r.Code}: {r.Reason}");
                 await EventLog.WriteAloneAsync(_store, _time, r.Code, EventSeverity.Error, $"{r.Code}: {r.Reason} (message {claimed.Name} moved to rejected/)", cancellationToken);
                 continue;
             }

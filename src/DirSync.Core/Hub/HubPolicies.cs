@@ -63,12 +63,14 @@ public static class HubPolicies
         return record;
     }
 
-    /// <summary>The record the server sends for an entry it holds: a hub entry (owner from its origin) or one of its own users.</summary>
+    /// <summary>The record the server sends for an entry it holds: a hub entry (owner and anchor from its origin) or one of its own users.</summary>
+    /// <remarks>Every store knows a hub entry by its owner's anchor, never by the GUID of its local copy.</remarks>
     public static ChangeRecord Record(DirectoryObject value, string ownPostoffice)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var owner = value.Origin?.Source == SourceKey ? value.Origin.ImportedFrom : ownPostoffice;
-        var record = Record(value, ChangeKind.Add, owner);
+        var relayed = value.Origin?.Source == SourceKey;
+        var record = Exporter.ToRecord(value, ChangeKind.Add, InstanceSettings.DefaultExportAttributes, relayed ? value.Origin!.Anchor : null);
+        record.Owner = relayed ? value.Origin!.ImportedFrom : ownPostoffice;
         return record;
     }
 }

@@ -92,11 +92,15 @@ public sealed class Exporter
     }
 
     /// <summary>Turns a directory object into the record an export writes for it.</summary>
-    public static ChangeRecord ToRecord(DirectoryObject value, ChangeKind kind, IReadOnlyList<AttributeDefinition> attributes)
+    /// <param name="value">The object.</param>
+    /// <param name="kind">What the record says happened.</param>
+    /// <param name="attributes">The descriptive attributes to carry.</param>
+    /// <param name="anchor">The anchor to send; the object's own GUID when null (a relayed entry sends its owner's anchor).</param>
+    public static ChangeRecord ToRecord(DirectoryObject value, ChangeKind kind, IReadOnlyList<AttributeDefinition> attributes, Guid? anchor = null)
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(attributes);
-        var record = new ChangeRecord(kind, value.Guid, value.Alias, value.Container) { Class = value.Class };
+        var record = new ChangeRecord(kind, anchor ?? value.Guid, value.Alias, value.Container) { Class = value.Class };
         if (kind == ChangeKind.Delete)
         {
             return record;

@@ -44,12 +44,10 @@ internal static class CycleOutput
         }
 
         // Messages that were refused or failed did not stop the rest, but the run did not fully succeed.
-        if (report.Errors.Count > 0 || report.Rejected > 0)
+        if (report.Errors.Count > 0)
         {
-            var first = report.Errors.Count > 0 ? report.Errors[0] : report.Lines.First(l => l.Contains("refused", StringComparison.Ordinal));
-            throw new DirSyncException(
-                $"{step}: {report.Rejected + report.Errors.Count - Math.Min(report.Rejected, report.Errors.Count)} message(s) or requestor(s) failed; first: {first} (see 'dirsync events')",
-                ErrorCategory.Sync);
+            var more = report.Errors.Count > 1 ? $" and {report.Errors.Count - 1} more" : "";
+            throw new DirSyncException($"{step}: {report.Errors[0]}{more} (see 'dirsync events')", ErrorCategory.Sync);
         }
     }
 }
