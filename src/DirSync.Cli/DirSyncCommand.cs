@@ -79,13 +79,20 @@ internal static class DirSyncCommand
             return $"unknown {what} '{token}' for '{path}'; {(hint is null ? "" : hint + " ")}({help})";
         }
 
-        var message = parseResult.Errors[0].Message.TrimEnd('.');
+        var message = OneLine(parseResult.Errors[0].Message).TrimEnd('.');
         if (message.Length > 0)
         {
             message = char.ToLowerInvariant(message[0]) + message[1..];
         }
 
         return $"{message} ({help})";
+    }
+
+    // Some parser messages list choices on lines of their own; an error is one line on stderr.
+    private static string OneLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return lines.Length <= 1 ? message.Trim() : lines[0] + " " + string.Join(", ", lines[1..]);
     }
 
     private static IEnumerable<Option> GlobalOptionsOf(ParseResult parseResult) =>
