@@ -76,7 +76,7 @@ internal static class DirSyncCommand
                 : command.Subcommands.SelectMany(c => c.Aliases.Append(c.Name));
             var hint = NameSuggestions.Hint(token, candidates);
             var what = token.StartsWith('-') ? "option" : command.Subcommands.Count > 0 ? "command" : "argument";
-            return $"unknown {what} '{token}' for '{path}'; {(hint is null ? "" : hint + " ")}({help})";
+            return $"unknown {what} '{token}' for '{path}'{(hint is null ? "" : "; " + hint)} ({help})";
         }
 
         var message = OneLine(parseResult.Errors[0].Message).TrimEnd('.');
