@@ -23,7 +23,7 @@ internal static class DirSyncCommand
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0 && parseResult.Action is not HelpAction)
         {
-            io.Error.WriteLine($"dirsync: {Describe(parseResult)}");
+            io.Error.WriteLine(CommandRunner.ErrorLine(Describe(parseResult)));
             return ExitCodes.Usage;
         }
 
