@@ -79,7 +79,7 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
             insert.Parameters.AddWithValue("$server", info.Server);
             insert.Parameters.AddWithValue("$created", info.Created.ToUnixTimeMilliseconds());
             insert.ExecuteNonQuery();
-            context.Info = info;
+            context.Info = info with { Created = SqliteContext.ToStoredPrecision(info.Created) };
             context.InTransaction = true;
 
             // The creating transaction is handed out as an ordinary transaction so the

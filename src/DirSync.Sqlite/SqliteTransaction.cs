@@ -40,7 +40,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         ArgumentNullException.ThrowIfNull(value);
         EnsureOpen();
         var containerId = ContainerId(value.Container);
-        var now = Context.Options.TimeProvider.GetUtcNow();
+        var now = Context.Now();
         var usn = ++_usn;
         ObjectBlob.Encode(value, _blob);
         var command = Context.Command("""
@@ -82,7 +82,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         EnsureOpen();
         var (id, oldProxyKeys) = LiveRow(value.Guid);
         var containerId = ContainerId(value.Container);
-        var now = Context.Options.TimeProvider.GetUtcNow();
+        var now = Context.Now();
         var usn = ++_usn;
         ObjectBlob.Encode(value, _blob);
         var command = Context.Command("""
@@ -136,7 +136,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
             DeleteProxy(key);
         }
 
-        var now = Context.Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = Context.Now().ToUnixTimeMilliseconds();
         var dropOwnMembers = Context.Command("DELETE FROM members WHERE dl_id = $id");
         dropOwnMembers.Parameters.AddWithValue("$id", id);
         dropOwnMembers.ExecuteNonQuery();

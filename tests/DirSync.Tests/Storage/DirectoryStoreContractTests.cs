@@ -94,6 +94,26 @@ public abstract class DirectoryStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Write_TimesItReports_AreTheTimesAReadReturns()
+    {
+        // 1.2345 ms past the start: finer than a store need keep.
+        Time.Advance(TimeSpan.FromTicks(12_345));
+        var value = await AddAsync(Mailbox("Mailbox11"));
+        Time.Advance(TimeSpan.FromTicks(12_345));
+        await using (var transaction = await Store.BeginTransactionAsync())
+        {
+            value.DisplayName = "Mailbox Eleven";
+            await transaction.UpdateAsync(value);
+            await transaction.CommitAsync();
+        }
+
+        var stored = await Store.FindByGuidAsync(value.Guid);
+        Assert.NotNull(stored);
+        Assert.Equal((stored.WhenCreated, stored.WhenChanged), (value.WhenCreated, value.WhenChanged));
+        Assert.True(value.WhenChanged > value.WhenCreated);
+    }
+
+    [Fact]
     public async Task Update_KeepsUsnCreatedAndTakesANewUsnChanged()
     {
         var value = await AddAsync(Mailbox("Mailbox11"));

@@ -36,6 +36,22 @@ public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests, IDi
     }
 
     [Fact]
+    public async Task Create_CreationTime_IsTheTimeAReopenedStoreReports()
+    {
+        var path = _folder.File("precise.db");
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 15, 9, 0, 0, TimeSpan.Zero).AddTicks(12_345));
+        DateTimeOffset created;
+        await using (var store = await StoreFactory.CreateAsync(path, time: clock))
+        {
+            created = store.Info.Created;
+        }
+
+        await using var reopened = await SqliteDirectoryStore.OpenAsync(path);
+        Assert.Equal(created, reopened.Info.Created);
+        Assert.Equal(new DateTimeOffset(2026, 1, 15, 9, 0, 0, 1, TimeSpan.Zero), created);
+    }
+
+    [Fact]
     public async Task Create_MissingFolder_SaysWhichFolder()
     {
         var path = _folder.File("no/such/store.db");
