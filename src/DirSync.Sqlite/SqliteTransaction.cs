@@ -40,6 +40,9 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         ArgumentNullException.ThrowIfNull(value);
         EnsureOpen();
         var containerId = ContainerId(value.Container);
+
+        // Paths match in any case; the object reports the container's own spelling, as a read would.
+        value.Container = Context.ContainersById[containerId];
         var now = Context.Now();
         var usn = ++_usn;
         ObjectBlob.Encode(value, _blob);
@@ -82,6 +85,9 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         EnsureOpen();
         var (id, oldProxyKeys) = LiveRow(value.Guid);
         var containerId = ContainerId(value.Container);
+
+        // Paths match in any case; the object reports the container's own spelling, as a read would.
+        value.Container = Context.ContainersById[containerId];
         var now = Context.Now();
         var usn = ++_usn;
         ObjectBlob.Encode(value, _blob);

@@ -565,6 +565,18 @@ public sealed class RecipientEditorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ModifyAsync_SameContainerInAnotherCase_ChangesNothingAndTakesNoUsn()
+    {
+        await AddMailboxAsync("A");
+
+        var result = await ModifyAsync("A", new RecipientChanges { Container = DirectoryPath.Parse("RECIPIENTS") });
+
+        Assert.False(result.Changed);
+        Assert.Equal(1, await _store.GetHighestUsnAsync());
+        Assert.Equal("Recipients", (await StoredAsync("A")).Container.Value);
+    }
+
+    [Fact]
     public async Task AddAsync_TwoPrimariesOfOneType_Throws()
     {
         var error = await AssertFailsUnchangedAsync<InvalidValueException>(

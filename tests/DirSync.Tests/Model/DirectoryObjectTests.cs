@@ -41,6 +41,18 @@ public sealed class DirectoryObjectTests
     }
 
     [Fact]
+    public void ContentEquals_ContainerInAnotherCase_IsTheSameContainer()
+    {
+        var value = List();
+        var copy = value.Clone();
+        copy.Container = DirectoryPath.Parse("RECIPIENTS");
+
+        Assert.True(value.ContentEquals(copy));
+        copy.Container = DirectoryPath.Parse("Recipients/Sales");
+        Assert.False(value.ContentEquals(copy));
+    }
+
+    [Fact]
     public void ContentEquals_AddressOrderOrPrimaryFlag_Counts()
     {
         var value = List();

@@ -345,6 +345,31 @@ public abstract class DirectoryStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddAndUpdate_ContainerInAnotherCase_ReportTheContainersSpelling()
+    {
+        await using (var transaction = await Store.BeginTransactionAsync())
+        {
+            await transaction.AddContainerAsync(DirectoryPath.Parse("Recipients/Sales"));
+            await transaction.CommitAsync();
+        }
+
+        var value = Mailbox("A");
+        value.Container = DirectoryPath.Parse("RECIPIENTS/sales");
+        await AddAsync(value);
+        Assert.Equal("Recipients/Sales", value.Container.Value);
+
+        await using (var transaction = await Store.BeginTransactionAsync())
+        {
+            value.Container = DirectoryPath.Parse("recipients");
+            await transaction.UpdateAsync(value);
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal("Recipients", value.Container.Value);
+        Assert.Equal("Recipients", (await Store.FindByGuidAsync(value.Guid))?.Container.Value);
+    }
+
+    [Fact]
     public async Task AddContainer_MissingParentOrDuplicate_Throws()
     {
         await using var transaction = await Store.BeginTransactionAsync();
