@@ -7,8 +7,6 @@ namespace DirSync.Tests.Cli;
 /// <summary><c>dirsync attributes</c>: it needs no store.</summary>
 public sealed class AttributesCommandTests : IDisposable
 {
-    private static readonly Dictionary<string, string> NoEnvironment = [];
-
     private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
@@ -16,7 +14,7 @@ public sealed class AttributesCommandTests : IDisposable
     [Fact]
     public async Task Attributes_Json_ListsEverySpellingPairInSchemaOrder()
     {
-        var result = await CliRunner.RunAsync(_folder.Path, NoEnvironment, "attributes", "--json");
+        var result = await CliRunner.RunAsync(_folder.Path, CliRunner.NoEnvironment, "attributes", "--json");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("", result.Error);
@@ -37,7 +35,7 @@ public sealed class AttributesCommandTests : IDisposable
     [Fact]
     public async Task Attributes_Human_IsATableWithBothSpellings()
     {
-        var result = await CliRunner.RunAsync(_folder.Path, NoEnvironment, "attributes");
+        var result = await CliRunner.RunAsync(_folder.Path, CliRunner.NoEnvironment, "attributes");
 
         var lines = result.Out.Split('\n');
         Assert.Equal(0, result.ExitCode);
