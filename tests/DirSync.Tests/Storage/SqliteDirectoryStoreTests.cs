@@ -146,6 +146,23 @@ public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests, IDi
         Assert.Null(await second.FindByAliasAsync("Uncommitted"));
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.5)]
+    public async Task BeginTransaction_WhileAnotherConnectionWrites_WaitsTheLockTimeoutOnce(double seconds)
+    {
+        var timeout = TimeSpan.FromSeconds(seconds);
+        await using var second = await SqliteDirectoryStore.OpenAsync(StorePath, SqliteStoreOptions.Default with { LockTimeout = timeout });
+        await using var writing = await Store.BeginTransactionAsync();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<StoreException>(async () => await second.BeginTransactionAsync());
+        clock.Stop();
+
+        Assert.Equal(ErrorCategory.Busy, error.Category);
+        Assert.InRange(clock.Elapsed, timeout - TimeSpan.FromMilliseconds(50), timeout + TimeSpan.FromMilliseconds(800));
+    }
+
     [Fact]
     public async Task ChangesSince_UsesTheUsnIndexRatherThanAScan()
     {
