@@ -27,20 +27,8 @@ public sealed class DirectoryAdminTests : IAsyncLifetime
         _folder.Dispose();
     }
 
-    private static RecipientChanges Changes(params string[] settings)
-    {
-        var changes = new RecipientChanges();
-        foreach (var setting in settings)
-        {
-            var equals = setting.IndexOf('=', StringComparison.Ordinal);
-            changes.Set(setting[..equals], setting[(equals + 1)..]);
-        }
-
-        return changes;
-    }
-
     private Task<DirectoryObject> AddAsync(ObjectClass objectClass, string alias, params string[] settings) =>
-        _admin.AddRecipientAsync(objectClass, alias, Changes(settings));
+        _admin.AddRecipientAsync(objectClass, alias, Changes.Of(settings));
 
     private async Task<string[]> AddressesAsync(string alias) =>
         [.. (await _admin.GetRecipientAsync(alias)).ProxyAddresses.Select(p => p.ToString())];
@@ -95,7 +83,7 @@ public sealed class DirectoryAdminTests : IAsyncLifetime
     {
         await AddAsync(ObjectClass.Mailbox, "A");
 
-        var result = await _admin.SetRecipientAsync(ObjectClass.Mailbox, "a", Changes("title=Manager"));
+        var result = await _admin.SetRecipientAsync(ObjectClass.Mailbox, "a", Changes.Of("title=Manager"));
 
         Assert.True(result.Changed);
         Assert.Equal(2, result.Value.UsnChanged);
@@ -108,7 +96,7 @@ public sealed class DirectoryAdminTests : IAsyncLifetime
         await AddAsync(ObjectClass.Mailbox, "A", "title=Manager");
 
         var before = await SnapshotAsync();
-        var result = await _admin.SetRecipientAsync(ObjectClass.Mailbox, "A", Changes("title=Manager"));
+        var result = await _admin.SetRecipientAsync(ObjectClass.Mailbox, "A", Changes.Of("title=Manager"));
 
         Assert.False(result.Changed);
         Assert.Equal(before, await SnapshotAsync());
@@ -123,7 +111,7 @@ public sealed class DirectoryAdminTests : IAsyncLifetime
     {
         await AddAsync(actual, "X", actual == ObjectClass.CustomRecipient ? ["targetAddress=SMTP:x@example.net"] : []);
 
-        var error = await AssertFailsUnchangedAsync<InvalidValueException>(() => _admin.SetRecipientAsync(asked, "x", Changes("title=Manager")));
+        var error = await AssertFailsUnchangedAsync<InvalidValueException>(() => _admin.SetRecipientAsync(asked, "x", Changes.Of("title=Manager")));
 
         Assert.Equal(expected, error.Message);
     }
@@ -145,7 +133,7 @@ public sealed class DirectoryAdminTests : IAsyncLifetime
     [Fact]
     public async Task SetAndRemove_UnknownRecipient_ThrowNotFound()
     {
-        var set = await AssertFailsUnchangedAsync<NotFoundException>(() => _admin.SetRecipientAsync(ObjectClass.Mailbox, "Ghost", Changes("title=x")));
+        var set = await AssertFailsUnchangedAsync<NotFoundException>(() => _admin.SetRecipientAsync(ObjectClass.Mailbox, "Ghost", Changes.Of("title=x")));
         var remove = await AssertFailsUnchangedAsync<NotFoundException>(() => _admin.RemoveRecipientAsync(ObjectClass.Mailbox, "Ghost"));
         var get = await Assert.ThrowsAsync<NotFoundException>(() => _admin.GetRecipientAsync("Ghost"));
 

@@ -21,19 +21,6 @@ public sealed class RecipientEditorTests : IAsyncLifetime
         _folder.Dispose();
     }
 
-    // Builds changes the way the command does, from NAME=VALUE settings in either spelling.
-    private static RecipientChanges Changes(params string[] settings)
-    {
-        var changes = new RecipientChanges();
-        foreach (var setting in settings)
-        {
-            var equals = setting.IndexOf('=', StringComparison.Ordinal);
-            changes.Set(setting[..equals], setting[(equals + 1)..]);
-        }
-
-        return changes;
-    }
-
     private async Task<T> EditAsync<T>(Func<RecipientEditor, ValueTask<T>> work)
     {
         await using var transaction = await _store.BeginTransactionAsync();
@@ -44,14 +31,14 @@ public sealed class RecipientEditorTests : IAsyncLifetime
     }
 
     private Task<DirectoryObject> AddAsync(ObjectClass objectClass, string alias, params string[] settings) =>
-        EditAsync(editor => editor.AddAsync(objectClass, alias, Changes(settings)));
+        EditAsync(editor => editor.AddAsync(objectClass, alias, Changes.Of(settings)));
 
     private Task<DirectoryObject> AddMailboxAsync(string alias, params string[] settings) => AddAsync(ObjectClass.Mailbox, alias, settings);
 
     private Task<ModifyResult> ModifyAsync(string alias, RecipientChanges changes) =>
         EditAsync(async editor => await editor.ModifyAsync(await editor.GetAsync(alias), changes));
 
-    private Task<ModifyResult> ModifyAsync(string alias, params string[] settings) => ModifyAsync(alias, Changes(settings));
+    private Task<ModifyResult> ModifyAsync(string alias, params string[] settings) => ModifyAsync(alias, Changes.Of(settings));
 
     private async Task SetTemplateAsync(string addressType, string template)
     {
@@ -476,10 +463,9 @@ public sealed class RecipientEditorTests : IAsyncLifetime
     [Fact]
     public async Task AddAsync_LineBreaksAndTabsInAValue_AreKept()
     {
-        var value = await AddMailboxAsync("dougd", "info=line one\r\nline two\tend");
+        await AddMailboxAsync("dougd", "info=line one\r\nline two\tend");
 
         Assert.Equal("line one\r\nline two\tend", (await StoredAsync("dougd")).Attributes.GetSingle(AttributeCatalog.Get("Comment")));
-        Assert.Equal("dougd", value.Alias);
     }
 
     [Fact]
@@ -635,7 +621,7 @@ public sealed class RecipientEditorTests : IAsyncLifetime
         var guid = Guid.NewGuid();
         var origin = new ObjectOrigin("source-2", anchor, "Testorg/Site2/Server2");
 
-        await EditAsync(editor => editor.AddAsync(ObjectClass.CustomRecipient, "Mailbox21", Changes("targetAddress=EDK:Mailbox21@Site2.Testorg.com"), origin, guid));
+        await EditAsync(editor => editor.AddAsync(ObjectClass.CustomRecipient, "Mailbox21", Changes.Of("targetAddress=EDK:Mailbox21@Site2.Testorg.com"), origin, guid));
 
         var stored = await _store.FindByOriginAsync("source-2", anchor);
         Assert.Equal(guid, stored?.Guid);

@@ -19,7 +19,7 @@ public sealed class AddressTemplateCommandTests : IAsyncLifetime
     private async Task<(string Type, string Template)[]> TemplatesAsync()
     {
         var result = await _store.RunOkAsync("address-template", "list", "--json");
-        var templates = RecipientJsonReader.Parse(result.Out);
+        var templates = CliJson.Parse(result.Out);
         Assert.Equal(JsonValueKind.Array, templates.ValueKind);
         Assert.All(templates.EnumerateArray(), t => Assert.Equal(["addressType", "template"], t.EnumerateObject().Select(p => p.Name)));
         return [.. templates.EnumerateArray().Select(t => (t.GetProperty("addressType").GetString()!, t.GetProperty("template").GetString()!))];
@@ -28,7 +28,7 @@ public sealed class AddressTemplateCommandTests : IAsyncLifetime
     private async Task<string[]> AddressesAsync(string alias)
     {
         var result = await _store.RunOkAsync("recipients", "show", alias, "--json");
-        return RecipientJsonReader.Strings(RecipientJsonReader.Parse(result.Out).GetProperty("proxyAddresses"));
+        return CliJson.Strings(CliJson.Parse(result.Out).GetProperty("proxyAddresses"));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class AddressTemplateCommandTests : IAsyncLifetime
 
         Assert.Equal(
             [("EDK", "%m@SiteUne.TestOrg.com"), ("SMTP", "%m@SiteUne.TestOrg.com")],
-            RecipientJsonReader.Parse(result.Out).EnumerateArray().Select(t => (t.GetProperty("addressType").GetString(), t.GetProperty("template").GetString())));
+            CliJson.Parse(result.Out).EnumerateArray().Select(t => (t.GetProperty("addressType").GetString(), t.GetProperty("template").GetString())));
     }
 
     [Fact]

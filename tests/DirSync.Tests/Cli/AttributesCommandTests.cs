@@ -18,7 +18,7 @@ public sealed class AttributesCommandTests : IDisposable
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("", result.Error);
-        var attributes = RecipientJsonReader.Parse(result.Out).EnumerateArray().ToList();
+        var attributes = CliJson.Parse(result.Out).EnumerateArray().ToList();
         Assert.All(attributes, a => Assert.Equal(["exchangeName", "ldapName", "multiValued", "writable", "maxLength"], a.EnumerateObject().Select(p => p.Name)));
         Assert.Equal(AttributeCatalog.All.Select(a => a.LdapName), attributes.Select(a => a.GetProperty("ldapName").GetString()));
         var displayName = attributes.Single(a => a.GetProperty("exchangeName").GetString() == "Display-Name");

@@ -46,7 +46,7 @@ public sealed class ContainerCommandTests : IAsyncLifetime
 
         var result = await _store.RunOkAsync("container", "list", "--json");
 
-        var containers = RecipientJsonReader.Parse(result.Out);
+        var containers = CliJson.Parse(result.Out);
         Assert.Equal(JsonValueKind.Array, containers.ValueKind);
         Assert.All(containers.EnumerateArray(), c => Assert.Equal(["path", "recipients"], c.EnumerateObject().Select(p => p.Name)));
         Assert.Equal(

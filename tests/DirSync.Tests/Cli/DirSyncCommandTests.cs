@@ -91,7 +91,7 @@ public sealed class DirSyncCommandTests : IAsyncLifetime
         var result = await CliRunner.RunAsync(_store.Folder.Path, CliRunner.NoEnvironment, "recipients", "list", "--store", _store.Path, "--json");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(["Mailbox11"], RecipientJsonReader.Parse(result.Out).EnumerateArray().Select(r => r.GetProperty("alias").GetString()));
+        Assert.Equal(["Mailbox11"], CliJson.Parse(result.Out).EnumerateArray().Select(r => r.GetProperty("alias").GetString()));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class DirSyncCommandTests : IAsyncLifetime
         var result = await CliRunner.RunAsync(Path.GetTempPath(), environment, "recipients", "show", "Mailbox11", "--json");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal("Mailbox11", RecipientJsonReader.Parse(result.Out).GetProperty("alias").GetString());
+        Assert.Equal("Mailbox11", CliJson.Parse(result.Out).GetProperty("alias").GetString());
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class DirSyncCommandTests : IAsyncLifetime
         var result = await CliRunner.RunAsync(_store.Folder.Path, environment, "--store", _store.Path, "info", "--json");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(_store.Path, RecipientJsonReader.Parse(result.Out).GetProperty("store").GetString());
+        Assert.Equal(_store.Path, CliJson.Parse(result.Out).GetProperty("store").GetString());
     }
 
     [Fact]
@@ -125,8 +125,8 @@ public sealed class DirSyncCommandTests : IAsyncLifetime
         var byOption = await CliRunner.RunAsync(_store.Folder.Path, CliRunner.NoEnvironment, "--store", "dirsync.db", "info", "--json");
         var byDefault = await CliRunner.RunAsync(_store.Folder.Path, CliRunner.NoEnvironment, "info", "--json");
 
-        Assert.Equal(_store.Path, RecipientJsonReader.Parse(byVariable.Out).GetProperty("store").GetString());
-        Assert.Equal(_store.Path, RecipientJsonReader.Parse(byOption.Out).GetProperty("store").GetString());
-        Assert.Equal(_store.Path, RecipientJsonReader.Parse(byDefault.Out).GetProperty("store").GetString());
+        Assert.Equal(_store.Path, CliJson.Parse(byVariable.Out).GetProperty("store").GetString());
+        Assert.Equal(_store.Path, CliJson.Parse(byOption.Out).GetProperty("store").GetString());
+        Assert.Equal(_store.Path, CliJson.Parse(byDefault.Out).GetProperty("store").GetString());
     }
 }

@@ -51,9 +51,9 @@ public sealed class DirSyncProcessTests : IDisposable
 
         Assert.False(File.Exists(_folder.File("dirsync.db")));
         AssertSuccess(fromVariable);
-        Assert.Equal((a, "Site1"), (RecipientJsonReader.Parse(fromVariable.Out).GetProperty("store").GetString(), RecipientJsonReader.Parse(fromVariable.Out).GetProperty("site").GetString()));
+        Assert.Equal((a, "Site1"), (CliJson.Parse(fromVariable.Out).GetProperty("store").GetString(), CliJson.Parse(fromVariable.Out).GetProperty("site").GetString()));
         AssertSuccess(fromOption);
-        Assert.Equal((b, "Site2"), (RecipientJsonReader.Parse(fromOption.Out).GetProperty("store").GetString(), RecipientJsonReader.Parse(fromOption.Out).GetProperty("site").GetString()));
+        Assert.Equal((b, "Site2"), (CliJson.Parse(fromOption.Out).GetProperty("store").GetString(), CliJson.Parse(fromOption.Out).GetProperty("site").GetString()));
     }
 
     [Fact]
@@ -105,11 +105,11 @@ public sealed class DirSyncProcessTests : IDisposable
         var result = await RunAsync("recipients", "list", "--json");
 
         AssertSuccess(result);
-        var list = RecipientJsonReader.Parse(result.Out);
+        var list = CliJson.Parse(result.Out);
         Assert.Equal(JsonValueKind.Array, list.ValueKind);
         Assert.Equal(
             ["jmueller | Jörg Müller | mailbox | Recipients | EDK:jmueller@Site1.Testorg.com,SMTP:jmueller@Site1.Testorg.com | (no target) | (local) | givenName=Jörg;sn=Müller;info=日本語 |  | 1/1"],
-            list.EnumerateArray().Select(RecipientJsonReader.Describe));
+            list.EnumerateArray().Select(CliJson.DescribeRecipient));
         Assert.Contains("\"displayName\": \"Jörg Müller\"", result.Out, StringComparison.Ordinal);
     }
 
@@ -150,7 +150,7 @@ public sealed class DirSyncProcessTests : IDisposable
         Assert.Equal((7, "", busy), (add.ExitCode, add.Out, add.Error));
         Assert.Equal((7, "", busy), (template.ExitCode, template.Out, template.Error));
         AssertSuccess(read);
-        Assert.Equal(["Mailbox11"], RecipientJsonReader.Parse(read.Out).EnumerateArray().Select(r => r.GetProperty("alias").GetString()));
+        Assert.Equal(["Mailbox11"], CliJson.Parse(read.Out).EnumerateArray().Select(r => r.GetProperty("alias").GetString()));
         Assert.Equal(snapshot, await StoreSnapshot.TakeAsync(store));
         AssertSuccess(await RunAsync(environment, "mailbox", "add", "Mailbox12"));
     }

@@ -33,7 +33,7 @@ public sealed class InitCommandTests : IDisposable
         var result = await CliRunner.RunAsync(StorePath, "init", "--org", "Testorg", "--site", "Site1", "--server", "Server1", "--json");
 
         Assert.Equal(0, result.ExitCode);
-        var json = RecipientJsonReader.Parse(result.Out);
+        var json = CliJson.Parse(result.Out);
         Assert.Equal(["store", "identity", "organization", "site", "server", "created", "highestUsn"], json.EnumerateObject().Select(p => p.Name));
         await using var store = await SqliteDirectoryStore.OpenAsync(StorePath);
         Assert.Equal(StorePath, json.GetProperty("store").GetString());
@@ -135,7 +135,7 @@ public sealed class InitCommandTests : IDisposable
             "Highest USN:   2\n",
             text.Out);
         Assert.Equal(0, json.ExitCode);
-        var info = RecipientJsonReader.Parse(json.Out);
+        var info = CliJson.Parse(json.Out);
         Assert.Equal(2, info.GetProperty("highestUsn").GetInt64());
         Assert.Equal(store.Info.Identity, info.GetProperty("identity").GetGuid());
     }

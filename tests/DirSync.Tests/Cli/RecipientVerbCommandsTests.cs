@@ -18,7 +18,7 @@ public sealed class RecipientVerbCommandsTests : IAsyncLifetime
     private async Task<string> JsonAsync(params string[] args)
     {
         var result = await _store.RunOkAsync([.. args, "--json"]);
-        return RecipientJsonReader.Describe(RecipientJsonReader.Parse(result.Out));
+        return CliJson.DescribeRecipient(CliJson.Parse(result.Out));
     }
 
     private async Task<string> ShowAsync(string alias) => await JsonAsync("recipients", "show", alias);
@@ -39,7 +39,7 @@ public sealed class RecipientVerbCommandsTests : IAsyncLifetime
     {
         var added = await _store.RunOkAsync("mailbox", "add", "dougd", "--given-name", "Doug", "--surname", "Dosdall", "--attr", "Title=Manager", "--attr", "Telephone-Office2=+1 1", "--attr", "otherTelephone=+1 2", "--json");
 
-        var described = RecipientJsonReader.Describe(RecipientJsonReader.Parse(added.Out));
+        var described = CliJson.DescribeRecipient(CliJson.Parse(added.Out));
         Assert.Equal(
             "dougd | Doug Dosdall | mailbox | Recipients | EDK:dougd@Site1.Testorg.com,SMTP:dougd@Site1.Testorg.com | (no target) | (local) | givenName=Doug;sn=Dosdall;title=Manager;otherTelephone=+1 1,+1 2 |  | 1/1",
             described);
@@ -121,7 +121,7 @@ public sealed class RecipientVerbCommandsTests : IAsyncLifetime
         var list = await _store.RunOkAsync("recipients", "list", "--json");
         Assert.Equal("[]\n", list.Out);
         var again = await _store.RunOkAsync("mailbox", "add", "Mailbox11", "--json");
-        Assert.EndsWith("| 3/3", RecipientJsonReader.Describe(RecipientJsonReader.Parse(again.Out)), StringComparison.Ordinal);
+        Assert.EndsWith("| 3/3", CliJson.DescribeRecipient(CliJson.Parse(again.Out)), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,9 +29,9 @@ public sealed class RecipientsCommandTests : IAsyncLifetime
     private async Task<string[]> ListAliasesAsync(params string[] args)
     {
         var result = await _store.RunOkAsync(["recipients", "list", .. args, "--json"]);
-        var array = RecipientJsonReader.Parse(result.Out);
+        var array = CliJson.Parse(result.Out);
         Assert.Equal(JsonValueKind.Array, array.ValueKind);
-        return [.. array.EnumerateArray().Select(r => RecipientJsonReader.Describe(r).Split(" | ")[0])];
+        return [.. array.EnumerateArray().Select(r => CliJson.DescribeRecipient(r).Split(" | ")[0])];
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class RecipientsCommandTests : IAsyncLifetime
         var result = await _store.RunOkAsync("recipients", "list", "--json");
 
         Assert.EndsWith("]\n", result.Out, StringComparison.Ordinal);
-        var recipients = RecipientJsonReader.Parse(result.Out).EnumerateArray().Select(RecipientJsonReader.Describe).ToArray();
+        var recipients = CliJson.Parse(result.Out).EnumerateArray().Select(CliJson.DescribeRecipient).ToArray();
         Assert.Equal(
             [
                 "dougd | Doug Dosdall | mailbox | Recipients/Sales | EDK:dougd@Site1.Testorg.com,SMTP:dougd@Site1.Testorg.com | (no target) | (local) | givenName=Doug;sn=Dosdall |  | 1/1",
@@ -73,12 +73,12 @@ public sealed class RecipientsCommandTests : IAsyncLifetime
     [Fact]
     public async Task List_Json_HoldsTheSameObjectsShowPrints()
     {
-        var list = RecipientJsonReader.Parse((await _store.RunOkAsync("recipients", "list", "--json")).Out);
+        var list = CliJson.Parse((await _store.RunOkAsync("recipients", "list", "--json")).Out);
 
         foreach (var recipient in list.EnumerateArray())
         {
             var alias = recipient.GetProperty("alias").GetString()!;
-            var shown = RecipientJsonReader.Parse((await _store.RunOkAsync("recipients", "show", alias, "--json")).Out);
+            var shown = CliJson.Parse((await _store.RunOkAsync("recipients", "show", alias, "--json")).Out);
             Assert.True(JsonElement.DeepEquals(recipient, shown), $"list and show differ for {alias}");
         }
     }
@@ -168,6 +168,6 @@ public sealed class RecipientsCommandTests : IAsyncLifetime
 
         Assert.Equal(
             "dougd | Doug Dosdall | mailbox | Recipients/Sales | EDK:dougd@Site1.Testorg.com,SMTP:dougd@Site1.Testorg.com | (no target) | (local) | givenName=Doug;sn=Dosdall |  | 1/1",
-            RecipientJsonReader.Describe(RecipientJsonReader.Parse(result.Out)));
+            CliJson.DescribeRecipient(CliJson.Parse(result.Out)));
     }
 }

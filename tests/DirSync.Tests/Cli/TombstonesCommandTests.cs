@@ -33,15 +33,15 @@ public sealed class TombstonesCommandTests : IAsyncLifetime
         var before = DateTimeOffset.UtcNow;
         var result = await _store.RunOkAsync("tombstones", "purge", "--older-than", "0", "--json");
 
-        var json = RecipientJsonReader.Parse(result.Out);
+        var json = CliJson.Parse(result.Out);
         Assert.Equal(["purged", "deletedBefore"], json.EnumerateObject().Select(p => p.Name));
         Assert.Equal(2, json.GetProperty("purged").GetInt32());
         var cutoff = json.GetProperty("deletedBefore").GetDateTimeOffset();
         Assert.InRange(cutoff, before, DateTimeOffset.UtcNow);
 
         var again = await _store.RunOkAsync("tombstones", "purge", "--older-than", "0", "--json");
-        Assert.Equal(0, RecipientJsonReader.Parse(again.Out).GetProperty("purged").GetInt32());
-        var list = RecipientJsonReader.Parse((await _store.RunOkAsync("recipients", "list", "--json")).Out);
+        Assert.Equal(0, CliJson.Parse(again.Out).GetProperty("purged").GetInt32());
+        var list = CliJson.Parse((await _store.RunOkAsync("recipients", "list", "--json")).Out);
         Assert.Equal(["B", "C"], list.EnumerateArray().Select(r => r.GetProperty("alias").GetString()));
     }
 
@@ -54,7 +54,7 @@ public sealed class TombstonesCommandTests : IAsyncLifetime
 
         var result = await _store.RunOkAsync("tombstones", "purge", "--json");
 
-        var json = RecipientJsonReader.Parse(result.Out);
+        var json = CliJson.Parse(result.Out);
         Assert.Equal(0, json.GetProperty("purged").GetInt32());
         Assert.InRange(
             DateTimeOffset.UtcNow - json.GetProperty("deletedBefore").GetDateTimeOffset(),

@@ -4,8 +4,8 @@ using System.Text.Json;
 
 namespace DirSync.Tests.Support;
 
-/// <summary>Checks the exact JSON shape of a recipient and turns its values into one readable line to compare.</summary>
-public static class RecipientJsonReader
+/// <summary>Reads what dirsync prints as JSON: whole documents, and recipients checked for their exact shape.</summary>
+public static class CliJson
 {
     private static readonly JsonValueKind[] Text = [JsonValueKind.String];
     private static readonly JsonValueKind[] TextOrNull = [JsonValueKind.String, JsonValueKind.Null];
@@ -40,7 +40,7 @@ public static class RecipientJsonReader
     /// Asserts the recipient's shape and returns
     /// <c>alias | displayName | class | container | addresses | target | importedFrom | attributes | members | usn created/changed</c>.
     /// </summary>
-    public static string Describe(JsonElement recipient)
+    public static string DescribeRecipient(JsonElement recipient)
     {
         Assert.Equal(JsonValueKind.Object, recipient.ValueKind);
         var properties = recipient.EnumerateObject().ToList();
