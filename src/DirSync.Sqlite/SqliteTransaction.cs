@@ -40,8 +40,8 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     {
         ArgumentNullException.ThrowIfNull(value);
         EnsureOpen();
-        var containerId = ContainerId(value.Container);
-        var now = Context.Options.TimeProvider.GetUtcNow();
+        var containerId = ResolveContainer(value);
+        var now = Context.Now();
         var usn = ++_usn;
         ObjectBlob.Encode(value, _blob);
         var command = Context.Command("""
@@ -82,8 +82,8 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         ArgumentNullException.ThrowIfNull(value);
         EnsureOpen();
         var (id, oldProxyKeys) = LiveRow(value.Guid);
-        var containerId = ContainerId(value.Container);
-        var now = Context.Options.TimeProvider.GetUtcNow();
+        var containerId = ResolveContainer(value);
+        var now = Context.Now();
         var usn = ++_usn;
         ObjectBlob.Encode(value, _blob);
         var command = Context.Command("""
@@ -137,7 +137,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
             DeleteProxy(key);
         }
 
-        var now = Context.Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = Context.Now().ToUnixTimeMilliseconds();
         var dropOwnMembers = Context.Command("DELETE FROM members WHERE dl_id = $id");
         dropOwnMembers.Parameters.AddWithValue("$id", id);
         dropOwnMembers.ExecuteNonQuery();
@@ -439,10 +439,15 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         }
     }
 
-    private long ContainerId(DirectoryPath path) =>
-        Context.ContainerIdsByKey.TryGetValue(path.Key, out var id)
-            ? id
-            : throw new NotFoundException("container", path.Value, "create it with 'dirsync container add'");
+    // Paths match in any case; the object takes the container's own spelling, as a read would give it.
+    private long ResolveContainer(DirectoryObject value)
+    {
+        var id = Context.ContainerIdsByKey.TryGetValue(value.Container.Key, out var found)
+            ? found
+            : throw new NotFoundException("container", value.Container.Value, "create it with 'dirsync container add'");
+        value.Container = Context.ContainersById[id];
+        return id;
+    }
 
     private (long Id, List<string> ProxyKeys) LiveRow(Guid guid)
     {
