@@ -116,42 +116,7 @@ public sealed class DirSyncServer
     public async Task<CycleReport> ReceiveAsync(CancellationToken cancellationToken = default)
     {
         var state = await HubSettings.ServerAsync(_store, cancellationToken) ?? throw NotServer();
-        var folder = new DropFolder(state.Inbox);
-        var lines = new List<string>();
-        var errors = new List<string>();
-        int messages = 0, rejected = 0;
-        long updates = 0;
-        foreach (var claimed in folder.Claim())
-        {
-            var refusal = await CheckAsync(claimed, state.Name, cancellationToken);
-            if (refusal is { } r)
-            {
-                rejected++;
-                folder.Reject(claimed, $"{r.Code}: {r.Reason}");
-                lines.Add($"{claimed.Name}: refused — {r.Code}: {r.Reason}");
-                errors.Add($"{claimed.Name} refused — {r.Code}: {r.Reason}");
-                await EventLog.WriteAloneAsync(_store, _time, r.Code, EventSeverity.Error, $"{r.Code}: {r.Reason} (message {claimed.Name} moved to rejected/)", cancellationToken);
-                continue;
-            }
-
-            try
-            {
-                var (taken, line) = await TakeInAsync(claimed, cancellationToken);
-                DropFolder.Complete(claimed);
-                messages++;
-                updates += taken;
-                lines.Add(line);
-            }
-            catch (DirSyncException e)
-            {
-                rejected++;
-                folder.Reject(claimed, e.Message);
-                errors.Add($"{claimed.Name}: {e.Message}");
-                await EventLog.WriteAloneAsync(_store, _time, EventCodes.InvalidFormat, EventSeverity.Error, $"{EventCodes.InvalidFormat}: message {claimed.Name} could not be applied and was moved to rejected/: {e.Message}", cancellationToken);
-            }
-        }
-
-        return new CycleReport { Messages = messages, Updates = updates, Rejected = rejected, Lines = lines, Errors = errors };
+        return await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), (claimed, ct) => CheckAsync(claimed, state.Name, ct), TakeInAsync, cancellationToken);
     }
 
     /// <summary>T2 send (SRVMAIN -T): replies to each requestor whose message arrived with the updates it lacks.</summary>
@@ -211,7 +176,7 @@ public sealed class DirSyncServer
         return count;
     }
 
-    private async Task<(int Code, string Reason)?> CheckAsync(ClaimedMessage claimed, string serverName, CancellationToken cancellationToken)
+    private async Task<Inbox.Refusal?> CheckAsync(ClaimedMessage claimed, string serverName, CancellationToken cancellationToken)
     {
         HubMessage message;
         ChangeSetTrailer trailer;
@@ -221,39 +186,39 @@ public sealed class DirSyncServer
         }
         catch (InputFormatException e)
         {
-            return (EventCodes.InvalidFormat, $"invalid Dir-Sync message: {e.Message}");
+            return new Inbox.Refusal(EventCodes.InvalidFormat, $"invalid Dir-Sync message: {e.Message}");
         }
 
         if (message.Kind != MessageKind.RequestorUpdate)
         {
-            return (EventCodes.InvalidFormat, $"a server takes requestor updates, and {claimed.Name} is not one");
+            return new Inbox.Refusal(EventCodes.InvalidFormat, $"a server takes requestor updates, and {claimed.Name} is not one");
         }
 
         if (message.To != "*" && !PostofficeName.Same(message.To, serverName))
         {
-            return (EventCodes.NotAddressedHere, $"a message from {message.From} is addressed to {message.To}, not to this server ({serverName})");
+            return new Inbox.Refusal(EventCodes.NotAddressedHere, $"a message from {message.From} is addressed to {message.To}, not to this server ({serverName})");
         }
 
         var registered = await HubSettings.RegisteredAsync(_store, message.From, cancellationToken);
         if (registered is null)
         {
-            return (EventCodes.NotRegistered, $"requestor {message.From} is not registered; register it with 'dirsync server add-requestor {message.From} --inbox <dir> --password <pw>'");
+            return new Inbox.Refusal(EventCodes.NotRegistered, $"requestor {message.From} is not registered; register it with 'dirsync server add-requestor {message.From} --inbox <dir> --password <pw>'");
         }
 
         if (!HubKey.Verify(registered.Key, trailer.Sha256, trailer.Proof))
         {
-            return (EventCodes.BadPassword, $"invalid Dir-Sync password from {message.From}: the message's proof does not match the password registered here; the administrators must agree on it ('dirsync server add-requestor' / 'dirsync requestor enable --password')");
+            return new Inbox.Refusal(EventCodes.BadPassword, $"invalid Dir-Sync password from {message.From}: the message's proof does not match the password registered here; the administrators must agree on it ('dirsync server add-requestor' / 'dirsync requestor enable --password')");
         }
 
         if (registered.LastMessageId == message.Id.ToString("D"))
         {
-            return (EventCodes.Replayed, $"message {message.Id} from {message.From} was already taken in; a replayed copy is refused");
+            return new Inbox.Refusal(EventCodes.Replayed, $"message {message.Id} from {message.From} was already taken in; a replayed copy is refused");
         }
 
         return null;
     }
 
-    private async Task<(long Taken, string Line)> TakeInAsync(ClaimedMessage claimed, CancellationToken cancellationToken)
+    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, CancellationToken cancellationToken)
     {
         using var reader = MessageFile.Open(claimed.Path, claimed.Name);
         var message = HubMessage.Parse(reader.Header, claimed.Name);
@@ -319,7 +284,7 @@ public sealed class DirSyncServer
         await EventLog.WriteAsync(transaction, _time, EventCodes.Received, EventSeverity.Information,
             $"SrvRx received {taken} updates from {message.From}{(old > 0 ? $" ({old} already taken in)" : "")}; master log now ends at {sync}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (taken, $"{message.From}: {summary}; {taken} new, {old} already taken in, {applier.Refused} refused");
+        return new Inbox.Outcome(taken, $"{message.From}: {summary}; {taken} new, {old} already taken in, {applier.Refused} refused");
     }
 
     private async Task<(long Count, string Line)> ReplyAsync(string name, long cycle, CancellationToken cancellationToken)

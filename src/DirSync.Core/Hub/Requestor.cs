@@ -119,46 +119,7 @@ public sealed class Requestor
     public async Task<CycleReport> ReceiveAsync(CancellationToken cancellationToken = default)
     {
         var state = await HubSettings.RequestorAsync(_store, cancellationToken) ?? throw NotRequestor();
-        var folder = new DropFolder(state.Inbox);
-        var lines = new List<string>();
-        var errors = new List<string>();
-        int messages = 0, rejected = 0;
-        long updates = 0;
-        foreach (var claimed in folder.Claim())
-        {
-            var refusal = await CheckAsync(claimed, cancellationToken);
-            if (refusal is { } r)
-            {
-                rejected++;
-                folder.Reject(claimed, $"{r.Code}: {r.Reason}");
-                lines.Add($"{claimed.Name}: refused — {r.Code}: {r.Reason}");
-                errors.Add($"{claimed.Name} refused — {r.Code}: {r.Reason}");
-                await EventLog.WriteAloneAsync(_store, _time, r.Code, EventSeverity.Error, $"{r.Code}: {r.Reason} (message {claimed.Name} moved to rejected/)", cancellationToken);
-                continue;
-            }
-
-            try
-            {
-                var (taken, line, error) = await TakeInAsync(claimed, cancellationToken);
-                DropFolder.Complete(claimed);
-                messages++;
-                updates += taken;
-                lines.Add(line);
-                if (error is not null)
-                {
-                    errors.Add(error);
-                }
-            }
-            catch (DirSyncException e)
-            {
-                rejected++;
-                folder.Reject(claimed, e.Message);
-                errors.Add($"{claimed.Name}: {e.Message}");
-                await EventLog.WriteAloneAsync(_store, _time, EventCodes.InvalidFormat, EventSeverity.Error, $"{EventCodes.InvalidFormat}: message {claimed.Name} could not be taken in and was moved to rejected/: {e.Message}", cancellationToken);
-            }
-        }
-
-        return new CycleReport { Messages = messages, Updates = updates, Rejected = rejected, Lines = lines, Errors = errors };
+        return await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), CheckAsync, TakeInAsync, cancellationToken);
     }
 
     /// <summary>T3 import (IMPORT -Q): applies the queued updates to the address lists.</summary>
@@ -274,7 +235,7 @@ public sealed class Requestor
         return new CycleReport { Updates = applier.Added + applier.Modified + applier.Deleted, Lines = [line] };
     }
 
-    private async Task<(int Code, string Reason)?> CheckAsync(ClaimedMessage claimed, CancellationToken cancellationToken)
+    private async Task<Inbox.Refusal?> CheckAsync(ClaimedMessage claimed, CancellationToken cancellationToken)
     {
         var state = await HubSettings.RequestorAsync(_store, cancellationToken) ?? throw NotRequestor();
         HubMessage message;
@@ -286,33 +247,33 @@ public sealed class Requestor
         }
         catch (InputFormatException e)
         {
-            return (EventCodes.InvalidFormat, $"invalid Dir-Sync message: {e.Message}");
+            return new Inbox.Refusal(EventCodes.InvalidFormat, $"invalid Dir-Sync message: {e.Message}");
         }
 
         if (message.Kind != MessageKind.ServerReply)
         {
-            return (EventCodes.InvalidFormat, $"a requestor takes server replies, and {claimed.Name} is not one");
+            return new Inbox.Refusal(EventCodes.InvalidFormat, $"a requestor takes server replies, and {claimed.Name} is not one");
         }
 
         if (!PostofficeName.Same(message.To, state.Name))
         {
-            return (EventCodes.NotAddressedHere, $"a reply addressed to {message.To} arrived at {state.Name}");
+            return new Inbox.Refusal(EventCodes.NotAddressedHere, $"a reply addressed to {message.To} arrived at {state.Name}");
         }
 
         if (!HubKey.Verify(state.Key, trailer.Sha256, trailer.Proof))
         {
-            return (EventCodes.BadPassword, $"invalid Dir-Sync password in a reply from {message.From}: the proof does not match this requestor's password");
+            return new Inbox.Refusal(EventCodes.BadPassword, $"invalid Dir-Sync password in a reply from {message.From}: the proof does not match this requestor's password");
         }
 
         if (state.ServerIdentity is { } server && server != header.Source.Identity)
         {
-            return (EventCodes.NotAddressedHere, $"a reply from store {header.Source.Identity} ({header.Source.DisplayName}) is not from this requestor's server ({server})");
+            return new Inbox.Refusal(EventCodes.NotAddressedHere, $"a reply from store {header.Source.Identity} ({header.Source.DisplayName}) is not from this requestor's server ({server})");
         }
 
         return null;
     }
 
-    private async Task<(long Taken, string Line, string? Error)> TakeInAsync(ClaimedMessage claimed, CancellationToken cancellationToken)
+    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, CancellationToken cancellationToken)
     {
         using var reader = MessageFile.Open(claimed.Path, claimed.Name);
         var message = HubMessage.Parse(reader.Header, claimed.Name);
@@ -365,7 +326,7 @@ public sealed class Requestor
         await EventLog.WriteAsync(transaction, _time, EventCodes.Received, EventSeverity.Information,
             $"ReqRx received {taken} updates{(state.ApplyOnReceive ? " and applied them" : " for import")}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (taken, $"{message.From}: {summary}{(message.ImportReply ? " (import reply)" : "")}{(stale ? " (late copy, skipped)" : "")}", message.Error is null ? null : $"the server reports: {message.Error}");
+        return new Inbox.Outcome(taken, $"{message.From}: {summary}{(message.ImportReply ? " (import reply)" : "")}{(stale ? " (late copy, skipped)" : "")}", message.Error is null ? null : $"the server reports: {message.Error}");
     }
 
     private static async Task<long> ApplyAsync(
