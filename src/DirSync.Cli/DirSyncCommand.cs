@@ -62,6 +62,7 @@ internal static class DirSyncCommand
             InstanceCommand.Create(io),
             RunCommand.Create(io),
             AttributesCommand.Create(io),
+            Commands.Gal.GalCommand.Create(io),
         };
         return root;
     }
