@@ -92,6 +92,30 @@ public sealed class GalBuilderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rebuild_EqualNamesWhoseAliasesDifferBeyondTheBasicPlane_BreaksTheTieByUtf16Ordinal()
+    {
+        // UTF-16 puts a surrogate pair (the rocket) before U+E000; code point order would not.
+        await _store.AddAsync(GalTestStore.Mailbox("ops\uE000", "Ops"), GalTestStore.Mailbox("ops🚀", "Ops"));
+
+        await _store.RebuildAsync();
+
+        Assert.Equal([("Ops", "ops🚀"), ("Ops001", "ops\uE000")], (await _store.GalAsync()).Select(e => (e.DisplayName, e.Alias)));
+    }
+
+    [Fact]
+    public async Task Rebuild_NamesWithVeryLongSortKeys_AreOrderedAndSuffixed()
+    {
+        var longName = new string('a', 6000);
+        await _store.AddAsync(GalTestStore.Mailbox("b", "b"), GalTestStore.Mailbox("long1", longName), GalTestStore.Mailbox("long2", longName.ToUpperInvariant()));
+
+        await _store.RebuildAsync();
+
+        Assert.Equal(
+            [("long1", longName), ("long2", longName.ToUpperInvariant() + "001"), ("b", "b")],
+            (await _store.GalAsync()).Select(e => (e.Alias, e.DisplayName)));
+    }
+
+    [Fact]
     public async Task Rebuild_EqualNamesFromTwoPostoffices_TheFirstPostofficeOrdinallyKeepsTheName()
     {
         await _store.AddAsync(
