@@ -80,7 +80,7 @@ internal static class GalCommand
             }
 
             table.Finish();
-            context.Out.WriteLine(Count(table.RowCount));
+            context.Out.WriteLine(Entries(table.RowCount));
         });
         return command;
     }
@@ -90,7 +90,7 @@ internal static class GalCommand
         var prefix = new Argument<string>("prefix") { Description = "The start of the display name; case and accents do not matter" };
         var limit = new Option<int>("--limit")
         {
-            Description = $"Return at most this many entries (1 to {GalSearch.MaxLimit}, default {GalSearch.DefaultLimit})",
+            Description = $"Return at most this many entries (1 to {GalSearch.MaxLimit})",
             HelpName = "n",
             DefaultValueFactory = _ => GalSearch.DefaultLimit,
         };
@@ -137,7 +137,7 @@ internal static class GalCommand
             }
 
             table.Finish();
-            context.Out.WriteLine(entries.Count == max ? $"{Count(entries.Count)} (--limit {max} reached; there may be more)" : Count(entries.Count));
+            context.Out.WriteLine(entries.Count == max ? $"{Entries(entries.Count)} (--limit {max} reached; there may be more)" : Entries(entries.Count));
         });
         return command;
     }
@@ -148,7 +148,7 @@ internal static class GalCommand
     private static void Row(TableWriter table, GalEntry entry) =>
         table.Row(entry.DisplayName, entry.Alias, entry.Class.ToToken(), entry.Address, entry.Postoffice);
 
-    private static string Count(long count) => $"{count} entr{(count == 1 ? "y" : "ies")}";
+    private static string Entries(long count) => $"{count} entr{(count == 1 ? "y" : "ies")}";
 
     private static async Task<bool> IsEmptyAsync(IDirectoryReader store, CancellationToken cancellationToken)
     {
