@@ -140,15 +140,17 @@ public sealed class GalBuilder
             var suffix = 0;
             for (var i = start + 1; i < end; i++)
             {
+                // The name and up to ten digits of suffix are composed in one reused buffer: no string per candidate.
                 var bytes = buffer.DisplayName(order[i]);
-                if (name.Length < Encoding.UTF8.GetMaxCharCount(bytes.Length) + 11)
+                var needed = Encoding.UTF8.GetMaxCharCount(bytes.Length) + 10;
+                if (name.Length < needed)
                 {
-                    name = new char[Encoding.UTF8.GetMaxCharCount(bytes.Length) + 11];
+                    name = new char[needed];
                 }
 
                 var length = Encoding.UTF8.GetChars(bytes, name);
                 int item;
-                for (; ;)
+                while (true)
                 {
                     suffix++;
                     suffix.TryFormat(name.AsSpan(length), out var digits, "000", CultureInfo.InvariantCulture);
