@@ -66,6 +66,7 @@ internal static class DirSyncCommand
             RequestorCommand.Create(io),
             EventsCommand.Create(io),
             AttributesCommand.Create(io),
+            Commands.Gal.GalCommand.Create(io),
         };
         return root;
     }
