@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using DirSync.Core.Hub;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
 
@@ -19,9 +20,6 @@ public sealed class GalBuilder
     /// <summary>The event code logged for a rebuild (the original's rebuild errors are 201 to 204).</summary>
     public const int RebuiltEventCode = 200;
 
-    /// <summary>The setting whose JSON <c>name</c> names this server's postoffice when it is a dir-sync requestor.</summary>
-    public const string RequestorSettingKey = "requestor";
-
     private const CompareOptions Options = CompareOptions.IgnoreCase;
 
     private readonly TimeProvider _time;
@@ -37,7 +35,7 @@ public sealed class GalBuilder
     public static async Task<string> LocalPostofficeAsync(IDirectoryReader store, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var json = await store.GetSettingAsync(RequestorSettingKey, cancellationToken);
+        var json = await store.GetSettingAsync(HubSettings.RequestorKey, cancellationToken);
         if (json is null)
         {
             return store.Info.Server;
@@ -64,7 +62,7 @@ public sealed class GalBuilder
         catch (JsonException e)
         {
             throw new DirSyncException(
-                $"cannot tell this postoffice's name: the stored setting '{RequestorSettingKey}' is not valid JSON ({e.Message})",
+                $"cannot tell this postoffice's name: the stored setting '{HubSettings.RequestorKey}' is not valid JSON ({e.Message})",
                 ErrorCategory.Store,
                 e);
         }

@@ -1,4 +1,5 @@
 using DirSync.Core.Admin;
+using DirSync.Core.Gal;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
 using DirSync.Core.Sync;
@@ -119,7 +120,15 @@ public sealed class Requestor
     public async Task<CycleReport> ReceiveAsync(CancellationToken cancellationToken = default)
     {
         var state = await HubSettings.RequestorAsync(_store, cancellationToken) ?? throw NotRequestor();
-        return await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), CheckAsync, TakeInAsync, cancellationToken);
+        var report = await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), CheckAsync, TakeInAsync, cancellationToken);
+        if (state.ApplyOnReceive && report.Updates > 0)
+        {
+            // Exchange's agent kept the address book current as updates arrived: no T3 import or rebuild to wait for.
+            var rebuilt = await new GalBuilder(_time).RebuildAsync(_store, state.Name, cancellationToken: cancellationToken);
+            report = report with { Lines = [.. report.Lines, $"GAL rebuilt: {rebuilt.Entries} entries"] };
+        }
+
+        return report;
     }
 
     /// <summary>T3 import (IMPORT -Q): applies the queued updates to the address lists.</summary>

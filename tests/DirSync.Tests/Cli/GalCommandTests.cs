@@ -1,4 +1,5 @@
 using DirSync.Core.Gal;
+using DirSync.Core.Hub;
 using DirSync.Tests.Gal;
 using DirSync.Tests.Support;
 
@@ -42,7 +43,7 @@ public sealed class GalCommandTests : IAsyncLifetime
     [Fact]
     public async Task Rebuild_RequestorSettingPresent_ShowsItsNameAsTheLocalPostoffice()
     {
-        await _store.SetSettingAsync(GalBuilder.RequestorSettingKey, """{"name":"NET1/PO1"}""");
+        await _store.SetSettingAsync(HubSettings.RequestorKey, """{"name":"NET1/PO1"}""");
 
         Assert.Equal(0, (await RunAsync("gal", "rebuild")).ExitCode);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DirSync.Core;
 using DirSync.Core.Gal;
+using DirSync.Core.Hub;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
 
@@ -256,7 +257,7 @@ public sealed class GalBuilderTests : IAsyncLifetime
     [InlineData("""["NET1/PO1"]""", "Server1")]
     public async Task LocalPostoffice_RequestorSetting_UsesItsName(string json, string expected)
     {
-        await _store.SetSettingAsync(GalBuilder.RequestorSettingKey, json);
+        await _store.SetSettingAsync(HubSettings.RequestorKey, json);
 
         Assert.Equal(expected, await GalBuilder.LocalPostofficeAsync(_store.Store));
     }
@@ -264,7 +265,7 @@ public sealed class GalBuilderTests : IAsyncLifetime
     [Fact]
     public async Task LocalPostoffice_SettingIsNotJson_FailsAsAStoreError()
     {
-        await _store.SetSettingAsync(GalBuilder.RequestorSettingKey, "{name: PO1");
+        await _store.SetSettingAsync(HubSettings.RequestorKey, "{name: PO1");
 
         var error = await Assert.ThrowsAsync<DirSyncException>(() => GalBuilder.LocalPostofficeAsync(_store.Store));
 
