@@ -336,6 +336,7 @@ public sealed class Importer
             if (!result.Changed)
             {
                 _unchanged++;
+                Observe("unchanged", existing.Alias, "already as the source has it");
                 return;
             }
 
