@@ -313,7 +313,7 @@ public sealed class ImporterTests : IAsyncLifetime
 
         Assert.Equal((ChangeSetMode.Full, 2L, 0L, 0L, 1L, 2L, false, false), Counts(result));
         Assert.Equal(
-            ["unchanged Mailbox12", "unchanged Mailbox13", "delete Mailbox11: absent from the full change set"],
+            ["delete Mailbox11: absent from the full change set", "unchanged Mailbox12", "unchanged Mailbox13"],
             steps.Select(s => s.Action == "delete" ? $"{s.Action} {s.Alias}: {s.Detail}" : $"{s.Action} {s.Alias}"));
         Assert.Equal(
         [
@@ -323,6 +323,32 @@ public sealed class ImporterTests : IAsyncLifetime
             "Mailbox31 | Mailbox 31 | custom-recipient | EDK:Mailbox31@Site3.Testorg.com | Testorg/Site3/Server3 (INSTANCE5)",
         ],
             await RecipientsAsync());
+    }
+
+    [Fact]
+    public async Task Import_FullChangeSetWithARecreatedObject_ReplacesTheOldOneUnderItsOwnName()
+    {
+        var (_, m12, _) = await SyncThreeMailboxesAsync();
+
+        // Mailbox12 is deleted and made again at the source (a new anchor, the same alias and
+        // addresses), and the delete is lost with its purged tombstone: only a full export can tell.
+        await TwoServers.RemoveAsync(Server1, "Mailbox12");
+        var again = await AddMailboxAsync("Mailbox12");
+        _servers.Time.Advance(TimeSpan.FromDays(61));
+        await new DirectoryAdmin(Server1, _servers.Time).PurgeTombstonesAsync(TimeSpan.FromDays(60));
+        await ExportAsync(full: true);
+        var steps = new List<PlannedChange>();
+
+        var result = await ImportAsync(new ImportOptions { Observer = steps.Add });
+
+        Assert.Equal((ChangeSetMode.Full, 2L, 1L, 0L, 1L, 2L, false, false), Counts(result));
+        Assert.Empty(result.Notes);
+        Assert.Equal(
+            ["delete Mailbox12: absent from the full change set", "unchanged Mailbox11", "add Mailbox12", "unchanged Mailbox13"],
+            steps.Select(s => s.Action == "delete" ? $"{s.Action} {s.Alias}: {s.Detail}" : $"{s.Action} {s.Alias}"));
+        var twelve = await TwoServers.GetAsync(Server2, "Mailbox12");
+        Assert.Equal((again.Guid, "EDK:Mailbox12@Site1.Testorg.com"), (twelve.Origin!.Anchor, twelve.TargetAddress?.ToString()));
+        Assert.Null(await Server2.FindByOriginAsync(Importer.SourceKey(Server1.Info.Identity, "INSTANCE1"), m12.Guid));
     }
 
     [Fact]
