@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using DirSync.Core;
 using DirSync.Core.Formats.Ldif;
@@ -592,6 +593,108 @@ public sealed class ChangeSetCodecsTests
         Assert.Equal(expected, ChangeSetFile.Read(bytes).Trailer.Sha256);
         Assert.EndsWith("\n", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
     }
+
+    // ---- golden files -----------------------------------------------------------------------
+
+    private static ChangeSetHeader GoldenHeader() => new(
+        Source,
+        "INSTANCE1",
+        ChangeSetMode.Incremental,
+        7,
+        41,
+        57,
+        new DateTimeOffset(2026, 1, 15, 9, 30, 5, TimeSpan.Zero),
+        new[] { "givenName", "sn", "title", "department", "otherTelephone", "info", "extensionAttribute15" }.Select(AttributeCatalog.Get).ToList());
+
+    /// <summary>Adds, modifies with clears, deletes, and every awkward value a change set must carry unchanged.</summary>
+    private static List<ChangeRecord> GoldenRecords()
+    {
+        var plain = Record(ChangeKind.Add, "8f58e99a-f679-4555-a342-813e34b78466", "Mailbox14", "Mailbox 14", "EDK:Mailbox14@Site1.Testorg.com", "SMTP:Mailbox14@Site1.Testorg.com");
+        plain.Attributes.Set(Title, ["Engineer"]);
+        plain.Attributes.Set(OtherTelephone, ["+1 555 0141", "+1 555 0142"]);
+
+        var awkward = Record(
+            ChangeKind.Add,
+            "6f1e3a52-8c0d-4b7e-9a41-0d2c5e8f7a11",
+            "Zoë.Ångström",
+            "Ångström, Zoë: Ops",
+            "EDK:Zoë.Ångström@Site1.Testorg.com",
+            "SMTP:zoe.angstrom@site1.testorg.com",
+            "smtp:zoe@example.com");
+        awkward.Attributes.Set(AttributeCatalog.Get("givenName"), ["Zoë"]);
+        awkward.Attributes.Set(AttributeCatalog.Get("sn"), [" Ångström"]);
+        awkward.Attributes.Set(Title, ["trailing space "]);
+        awkward.Attributes.Set(Department, ["Sales: EMEA, North; \"key\" accounts"]);
+        awkward.Attributes.Set(Info, ["line one\r\nline two\ttabbed, C:\\Users\\zoe"]);
+        awkward.Attributes.Set(AttributeCatalog.Get("extensionAttribute15"), [string.Join(' ', Enumerable.Range(1, 30).Select(i => $"word{i}"))]);
+
+        var custom = new ChangeRecord(ChangeKind.Add, Guid.Parse("0d5c9b7e-1111-4a2b-8c3d-4e5f6a7b8c9d"), "Joe, Jr.", DirectoryPath.Parse("Recipients/Sales"))
+        {
+            Class = ObjectClass.CustomRecipient,
+            DisplayName = "\"Joe\" Jr.",
+            TargetAddress = ProxyAddress.Parse("SMTP:joe@example.com"),
+        };
+        custom.ProxyAddresses.Add(ProxyAddress.Parse("SMTP:joe@example.com"));
+
+        var renamed = Record(ChangeKind.Modify, "c40dc4df-2d86-4506-b2f8-6a555f80163c", "Mailbox12", "Mailbox Twelve", "EDK:Mailbox12@Site1.Testorg.com", "SMTP:Mailbox12@Site1.Testorg.com");
+        renamed.Attributes.Set(Department, ["Research"]);
+        var odd = Record(ChangeKind.Modify, "7a7a7a7a-0000-4000-8000-000000000013", "Mailbox13", "Mailbox 13", "EDK:Mailbox13@Site1.Testorg.com");
+        odd.Attributes.Set(Title, [":colon first"]);
+        odd.Attributes.Set(Info, ["<angle first"]);
+        odd.Attributes.Set(OtherTelephone, ["# not a comment"]);
+
+        return
+        [
+            plain,
+            awkward,
+            custom,
+            renamed,
+            odd,
+            Record(ChangeKind.Delete, "3195ff08-c9f2-46e5-ae03-5ad5c104cb8b", "Mailbox11"),
+            new ChangeRecord(ChangeKind.Delete, Guid.Parse("cbf67ef1-3234-4587-b5cf-3c7a1cded451"), "Zoë.Ångström-old", DirectoryPath.Parse("Recipients/Zürich")),
+        ];
+    }
+
+    [Theory]
+    [InlineData(ChangeSetFormat.Ldif, "changeset.ldif")]
+    [InlineData(ChangeSetFormat.Edk, "changeset.dirsync")]
+    public void Write_GoldenRecords_MatchesGoldenFile(ChangeSetFormat format, string file)
+    {
+        var actual = ChangeSetFile.Write(format, GoldenHeader(), GoldenRecords());
+
+        if (Environment.GetEnvironmentVariable("DIRSYNC_REGENERATE_GOLDEN") == "1")
+        {
+            var path = Path.Combine(SourceGoldenFolder(), file);
+            File.WriteAllBytes(path, actual);
+            Assert.Skip($"regenerated {path}");
+        }
+
+        var expected = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "ChangeSets", file));
+        Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(actual));
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [InlineData(ChangeSetFormat.Ldif, "changeset.ldif")]
+    [InlineData(ChangeSetFormat.Edk, "changeset.dirsync")]
+    public void Read_GoldenFile_ReturnsTheGoldenHeaderAndRecords(ChangeSetFormat format, string file)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "ChangeSets", file));
+
+        var (detected, header, records, trailer) = ChangeSetFile.Read(bytes, file);
+
+        Assert.Equal(format, detected);
+        var expected = GoldenHeader();
+        Assert.Equal(
+            (expected.Source.Identity, expected.Source.DisplayName, expected.Instance, expected.Mode, expected.Sequence, expected.UsnFrom, expected.UsnTo, expected.Created),
+            (header.Source.Identity, header.Source.DisplayName, header.Instance, header.Mode, header.Sequence, header.UsnFrom, header.UsnTo, header.Created));
+        Assert.Equal(expected.Attributes, header.Attributes);
+        Assert.Equal(GoldenRecords().Select(ChangeSetFile.DescribeAsRead), records.Select(ChangeSetFile.Describe));
+        Assert.Equal(7, trailer.Records);
+    }
+
+    private static string SourceGoldenFolder([CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "TestData", "ChangeSets"));
 
     private static string RemoveLine(string text, string prefix)
     {
