@@ -318,6 +318,31 @@ public sealed class ExporterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Export_ObjectMovedOutOfTheContainers_IsPassedOverUntilAFullExportReconciles()
+    {
+        await _servers.SetInstanceAsync(_servers.Server2, "INSTANCE2", new InstanceChanges { Direction = InstanceDirection.Import, File = _servers.Sync1 });
+        await new DirectoryAdmin(Server1, _servers.Time).AddContainerAsync(DirectoryPath.Parse("Hidden"));
+        await AddMailboxAsync("Mailbox11");
+        await AddMailboxAsync("Mailbox12");
+        await ExportAsync();
+        await _servers.ImportAsync(_servers.Server2, "INSTANCE2");
+        await TwoServers.SetAsync(Server1, "Mailbox12", c => c.Container = DirectoryPath.Parse("Hidden"));
+
+        // A move out of scope is not a delete: the incremental passes it over and the other side keeps it.
+        var incremental = await ExportAsync();
+        await _servers.ImportAsync(_servers.Server2, "INSTANCE2");
+
+        Assert.Equal((0L, 0L, 0L, 1L), (incremental.Added, incremental.Modified, incremental.Deleted, incremental.Skipped));
+        Assert.Equal(2, (await TwoServers.RecipientsAsync(_servers.Server2)).Count);
+
+        await ExportAsync(full: true);
+        var reconciled = await _servers.ImportAsync(_servers.Server2, "INSTANCE2");
+
+        Assert.Equal((ChangeSetMode.Full, 3L, 0L, 0L, 1L, 1L), (reconciled.Mode, reconciled.Sequence, reconciled.Added, reconciled.Modified, reconciled.Deleted, reconciled.Unchanged));
+        Assert.Equal(["Mailbox11 | Mailbox 11 | custom-recipient | EDK:Mailbox11@Site1.Testorg.com | Testorg/Site1/Server1 (INSTANCE1)"], await TwoServers.RecipientsAsync(_servers.Server2));
+    }
+
+    [Fact]
     public async Task Export_WatermarkFromAnotherStore_RefusesIncrementalAndNamesTheFix()
     {
         await AddMailboxAsync("Mailbox11");
