@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using DirSync.Cli.Commands.AddressTemplates;
 using DirSync.Cli.Commands.Containers;
+using DirSync.Cli.Commands.Hub;
 using DirSync.Cli.Commands.Init;
 using DirSync.Cli.Commands.Instances;
 using DirSync.Cli.Commands.Recipients;
@@ -25,7 +26,7 @@ internal static class DirSyncCommand
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0 && parseResult.Action is not HelpAction)
         {
-            io.Error.WriteLine($"dirsync: {Describe(parseResult)}");
+            io.Error.WriteLine(CommandRunner.ErrorLine(Describe(parseResult)));
             return ExitCodes.Usage;
         }
 
@@ -61,6 +62,9 @@ internal static class DirSyncCommand
             TombstonesCommand.Create(io),
             InstanceCommand.Create(io),
             RunCommand.Create(io),
+            ServerCommand.Create(io),
+            RequestorCommand.Create(io),
+            EventsCommand.Create(io),
             AttributesCommand.Create(io),
         };
         return root;
@@ -80,16 +84,23 @@ internal static class DirSyncCommand
                 : command.Subcommands.SelectMany(c => c.Aliases.Append(c.Name));
             var hint = NameSuggestions.Hint(token, candidates);
             var what = token.StartsWith('-') ? "option" : command.Subcommands.Count > 0 ? "command" : "argument";
-            return $"unknown {what} '{token}' for '{path}'; {(hint is null ? "" : hint + " ")}({help})";
+            return $"unknown {what} '{token}' for '{path}'{(hint is null ? "" : "; " + hint)} ({help})";
         }
 
-        var message = parseResult.Errors[0].Message.TrimEnd('.');
+        var message = OneLine(parseResult.Errors[0].Message).TrimEnd('.');
         if (message.Length > 0)
         {
             message = char.ToLowerInvariant(message[0]) + message[1..];
         }
 
         return $"{message} ({help})";
+    }
+
+    // Some parser messages list choices on lines of their own; an error is one line on stderr.
+    private static string OneLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return lines.Length <= 1 ? message.Trim() : lines[0] + " " + string.Join(", ", lines[1..]);
     }
 
     private static IEnumerable<Option> GlobalOptionsOf(ParseResult parseResult) =>

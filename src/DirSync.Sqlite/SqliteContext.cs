@@ -30,6 +30,13 @@ internal sealed class SqliteContext : IDisposable
     /// <summary>True while a write transaction is open on the connection.</summary>
     public bool InTransaction { get; set; }
 
+    /// <summary>The clock's time at the precision the store keeps (milliseconds).</summary>
+    /// <remarks>Writes report the time they stored, so what a write returns equals what a later read returns.</remarks>
+    public DateTimeOffset Now() => ToStoredPrecision(Options.TimeProvider.GetUtcNow());
+
+    /// <summary>A time cut to the milliseconds the store keeps.</summary>
+    public static DateTimeOffset ToStoredPrecision(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
+
     /// <summary>A prepared command for <paramref name="sql"/>, reused across calls, with its parameters cleared.</summary>
     /// <remarks>Reuse keeps the statement compiled: at a million rows, re-preparing would cost more than the write.</remarks>
     public SqliteCommand Command(string sql)

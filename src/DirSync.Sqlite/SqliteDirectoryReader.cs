@@ -206,6 +206,111 @@ public abstract class SqliteDirectoryReader : IDirectoryReader
         return ValueTask.FromResult<IReadOnlyList<Instance>>(result);
     }
 
+    /// <inheritdoc/>
+    public ValueTask<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var command = Context.Command("SELECT value FROM settings WHERE key = $key");
+        command.Parameters.AddWithValue("$key", key);
+        return ValueTask.FromResult(command.ExecuteScalar() as string);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<KeyValuePair<string, string>>> ListSettingsAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var result = new List<KeyValuePair<string, string>>();
+        var command = Context.Command("SELECT key, value FROM settings WHERE substr(key, 1, length($prefix)) = $prefix ORDER BY key");
+        command.Parameters.AddWithValue("$prefix", prefix);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(KeyValuePair.Create(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<KeyValuePair<string, string>>>(result);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<QueueEntry> ReadQueueAsync(string queue, long after, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var command = Context.Connection.CreateCommand();
+        command.CommandText = "SELECT number, origin, time, payload FROM queue WHERE queue = $queue AND number > $after ORDER BY number";
+        command.Parameters.AddWithValue("$queue", queue);
+        command.Parameters.AddWithValue("$after", after);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new QueueEntry(reader.GetInt64(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetFieldValue<byte[]>(3));
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<(long First, long Last, long Count)> GetQueueBoundsAsync(string queue, CancellationToken cancellationToken = default)
+    {
+        var command = Context.Command("SELECT coalesce(min(number), 0), coalesce(max(number), 0), count(*) FROM queue WHERE queue = $queue");
+        command.Parameters.AddWithValue("$queue", queue);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return ValueTask.FromResult((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<EventRecord>> ListEventsAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        var result = new List<EventRecord>();
+        var command = Context.Command("SELECT id, time, code, severity, message FROM events ORDER BY id DESC LIMIT $limit");
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(new EventRecord(reader.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), reader.GetInt32(2), (EventSeverity)reader.GetInt32(3), reader.GetString(4)));
+        }
+
+        result.Reverse();
+        return ValueTask.FromResult<IReadOnlyList<EventRecord>>(result);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<GalEntry> ListGalAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var command = Context.Connection.CreateCommand();
+        command.CommandText = $"SELECT {GalColumns} FROM gal ORDER BY rank";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return ReadGalEntry(reader);
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<GalEntry>> SearchGalAsync(string prefixKey, int limit, CancellationToken cancellationToken = default)
+    {
+        // The index range [prefix, prefix + U+FFFF) holds exactly the keys that start with the prefix.
+        var command = Context.Command($"SELECT {GalColumns} FROM gal WHERE search_key >= $from AND search_key < $to ORDER BY rank LIMIT $limit");
+        command.Parameters.AddWithValue("$from", prefixKey);
+        command.Parameters.AddWithValue("$to", prefixKey + "\uffff");
+        command.Parameters.AddWithValue("$limit", limit);
+        var result = new List<GalEntry>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add(ReadGalEntry(reader));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<GalEntry>>(result);
+    }
+
+    private const string GalColumns = "rank, display_name, alias, class, address, postoffice, guid, search_key";
+
+    private static GalEntry ReadGalEntry(SqliteDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (ObjectClass)reader.GetInt32(3), reader.GetString(4), reader.GetString(5),
+            new Guid(reader.GetFieldValue<byte[]>(6), bigEndian: true), reader.GetString(7));
+
     internal static byte[] GuidBytes(Guid guid) => guid.ToByteArray(bigEndian: true);
 
     private static Instance ReadInstance(SqliteDataReader reader) =>

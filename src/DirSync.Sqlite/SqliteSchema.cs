@@ -83,6 +83,41 @@ internal static class SqliteSchema
             state    TEXT NOT NULL
         );
 
+        CREATE TABLE settings (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+        CREATE TABLE queue (
+            queue   TEXT    NOT NULL,
+            number  INTEGER NOT NULL,
+            origin  TEXT    NOT NULL,
+            time    INTEGER NOT NULL,
+            payload BLOB    NOT NULL,
+            PRIMARY KEY (queue, number)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE events (
+            id       INTEGER PRIMARY KEY,
+            time     INTEGER NOT NULL,
+            code     INTEGER NOT NULL,
+            severity INTEGER NOT NULL,
+            message  TEXT    NOT NULL
+        );
+
+        -- The GAL is a snapshot rebuilt whole, as REBUILD did; rank is display-name order.
+        CREATE TABLE gal (
+            rank         INTEGER PRIMARY KEY,
+            display_name TEXT    NOT NULL,
+            alias        TEXT    NOT NULL,
+            class        INTEGER NOT NULL,
+            address      TEXT    NOT NULL,
+            postoffice   TEXT    NOT NULL,
+            guid         BLOB    NOT NULL,
+            search_key   TEXT    NOT NULL
+        );
+        CREATE INDEX ix_gal_search ON gal(search_key, rank);
+
         CREATE TABLE address_templates (
             address_type TEXT PRIMARY KEY,
             template     TEXT NOT NULL

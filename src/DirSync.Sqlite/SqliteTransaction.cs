@@ -40,8 +40,8 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     {
         ArgumentNullException.ThrowIfNull(value);
         EnsureOpen();
-        var containerId = ContainerId(value.Container);
-        var now = Context.Options.TimeProvider.GetUtcNow();
+        var containerId = ResolveContainer(value);
+        var now = Context.Now();
         var usn = ++_usn;
         ObjectBlob.Encode(value, _blob);
         var command = Context.Command("""
@@ -82,8 +82,8 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         ArgumentNullException.ThrowIfNull(value);
         EnsureOpen();
         var (id, oldProxyKeys) = LiveRow(value.Guid);
-        var containerId = ContainerId(value.Container);
-        var now = Context.Options.TimeProvider.GetUtcNow();
+        var containerId = ResolveContainer(value);
+        var now = Context.Now();
         var usn = ++_usn;
         ObjectBlob.Encode(value, _blob);
         var command = Context.Command("""
@@ -137,7 +137,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
             DeleteProxy(key);
         }
 
-        var now = Context.Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = Context.Now().ToUnixTimeMilliseconds();
         var dropOwnMembers = Context.Command("DELETE FROM members WHERE dl_id = $id");
         dropOwnMembers.Parameters.AddWithValue("$id", id);
         dropOwnMembers.ExecuteNonQuery();
@@ -283,6 +283,115 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     }
 
     /// <inheritdoc/>
+    public ValueTask SetSettingAsync(string key, string? value, CancellationToken cancellationToken = default)
+    {
+        EnsureOpen();
+        if (value is null)
+        {
+            var delete = Context.Command("DELETE FROM settings WHERE key = $key");
+            delete.Parameters.AddWithValue("$key", key);
+            delete.ExecuteNonQuery();
+        }
+        else
+        {
+            var upsert = Context.Command("INSERT INTO settings (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+            upsert.Parameters.AddWithValue("$key", key);
+            upsert.Parameters.AddWithValue("$value", value);
+            upsert.ExecuteNonQuery();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask AppendToQueueAsync(string queue, QueueEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        EnsureOpen();
+        var last = Context.Command("SELECT coalesce(max(number), 0) FROM queue WHERE queue = $queue");
+        last.Parameters.AddWithValue("$queue", queue);
+        if (entry.Number <= (long)last.ExecuteScalar()!)
+        {
+            throw new InvalidOperationException($"Queue '{queue}' already holds an entry numbered {entry.Number} or higher.");
+        }
+
+        var command = Context.Command("INSERT INTO queue (queue, number, origin, time, payload) VALUES ($queue, $number, $origin, $time, $payload)");
+        command.Parameters.AddWithValue("$queue", queue);
+        command.Parameters.AddWithValue("$number", entry.Number);
+        command.Parameters.AddWithValue("$origin", entry.Origin);
+        command.Parameters.AddWithValue("$time", entry.Time.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$payload", entry.Payload);
+        command.ExecuteNonQuery();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<long> TrimQueueAsync(string queue, long through, CancellationToken cancellationToken = default)
+    {
+        EnsureOpen();
+        var command = Context.Command("DELETE FROM queue WHERE queue = $queue AND number <= $through");
+        command.Parameters.AddWithValue("$queue", queue);
+        command.Parameters.AddWithValue("$through", through);
+        return ValueTask.FromResult((long)command.ExecuteNonQuery());
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<long> PurgeQueueAsync(string queue, DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        EnsureOpen();
+        var command = Context.Command("DELETE FROM queue WHERE queue = $queue AND time < $before");
+        command.Parameters.AddWithValue("$queue", queue);
+        command.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
+        return ValueTask.FromResult((long)command.ExecuteNonQuery());
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<EventRecord> AppendEventAsync(EventRecord value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        EnsureOpen();
+        var command = Context.Command("INSERT INTO events (time, code, severity, message) VALUES ($time, $code, $severity, $message) RETURNING id");
+        command.Parameters.AddWithValue("$time", value.Time.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$code", value.Code);
+        command.Parameters.AddWithValue("$severity", (int)value.Severity);
+        command.Parameters.AddWithValue("$message", value.Message);
+        return ValueTask.FromResult(value with { Id = (long)command.ExecuteScalar()! });
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask ReplaceGalAsync(IAsyncEnumerable<GalEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        EnsureOpen();
+        Context.Execute("DELETE FROM gal");
+        var insert = Context.Command("""
+            INSERT INTO gal (rank, display_name, alias, class, address, postoffice, guid, search_key)
+            VALUES ($rank, $display, $alias, $class, $address, $postoffice, $guid, $search)
+            """);
+        var p = insert.Parameters;
+        var rank = p.Add("$rank", SqliteType.Integer);
+        var display = p.Add("$display", SqliteType.Text);
+        var alias = p.Add("$alias", SqliteType.Text);
+        var objectClass = p.Add("$class", SqliteType.Integer);
+        var address = p.Add("$address", SqliteType.Text);
+        var postoffice = p.Add("$postoffice", SqliteType.Text);
+        var guid = p.Add("$guid", SqliteType.Blob);
+        var search = p.Add("$search", SqliteType.Text);
+        await foreach (var entry in entries.WithCancellation(cancellationToken))
+        {
+            rank.Value = entry.Rank;
+            display.Value = entry.DisplayName;
+            alias.Value = entry.Alias;
+            objectClass.Value = (int)entry.Class;
+            address.Value = entry.Address;
+            postoffice.Value = entry.Postoffice;
+            guid.Value = GuidBytes(entry.Guid);
+            search.Value = entry.SearchKey;
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    /// <inheritdoc/>
     public ValueTask CommitAsync(CancellationToken cancellationToken = default)
     {
         EnsureOpen();
@@ -330,10 +439,15 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         }
     }
 
-    private long ContainerId(DirectoryPath path) =>
-        Context.ContainerIdsByKey.TryGetValue(path.Key, out var id)
-            ? id
-            : throw new NotFoundException("container", path.Value, "create it with 'dirsync container add'");
+    // Paths match in any case; the object takes the container's own spelling, as a read would give it.
+    private long ResolveContainer(DirectoryObject value)
+    {
+        var id = Context.ContainerIdsByKey.TryGetValue(value.Container.Key, out var found)
+            ? found
+            : throw new NotFoundException("container", value.Container.Value, "create it with 'dirsync container add'");
+        value.Container = Context.ContainersById[id];
+        return id;
+    }
 
     private (long Id, List<string> ProxyKeys) LiveRow(Guid guid)
     {

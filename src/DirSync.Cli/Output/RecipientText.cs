@@ -14,7 +14,9 @@ internal static class RecipientText
 
     public static void WriteDetail(TextWriter output, DirectoryObject value)
     {
-        void Line(string label, string? text) => output.WriteLine($"{(label.Length == 0 ? "" : label + ":"),-17}{text}");
+        // A value with line breaks (a Comment, an address) continues under the value column, not at the margin.
+        void Line(string label, string? text) =>
+            output.WriteLine($"{(label.Length == 0 ? "" : label + ":"),-17}{text?.ReplaceLineEndings(output.NewLine + new string(' ', 17))}");
 
         Line("Alias", value.Alias);
         Line("Display name", value.DisplayName);

@@ -173,6 +173,10 @@ internal abstract class ChangeSetReaderBase : IChangeSetReader
 
                 record.Attributes.Set(attribute, values.Where(v => v.Length > 0));
             }
+            else if (attribute == AttributeCatalog.ImportedFrom)
+            {
+                record.Owner = values.Count == 0 || values[0].Length == 0 ? null : values[0];
+            }
             else if (attribute != AttributeCatalog.Alias && attribute != AttributeCatalog.ObjectGuid)
             {
                 throw Error($"'{name}' does not belong in a change set record");
@@ -203,7 +207,7 @@ internal abstract class ChangeSetReaderBase : IChangeSetReader
             switch (Next())
             {
                 case Item.End:
-                    _trailer = new ChangeSetTrailer(_records, actual);
+                    _trailer = new ChangeSetTrailer(_records, actual, declared.Proof);
                     return;
                 case Item.Comment or Item.Record:
                     throw Error("there is content after the end marker: the file was edited or two files were joined");

@@ -87,16 +87,21 @@ public sealed class DirectoryObject
     }
 
     /// <summary>True when the user-visible content (everything but USNs and times) is the same.</summary>
+    /// <remarks>
+    /// Members compare as a set: stores keep membership without an order. Containers compare as
+    /// paths do, ignoring case: the spelling belongs to the container, not to the recipient.
+    /// </remarks>
     public bool ContentEquals(DirectoryObject other) =>
         Guid == other.Guid
         && Class == other.Class
         && string.Equals(Alias, other.Alias, StringComparison.Ordinal)
         && string.Equals(DisplayName, other.DisplayName, StringComparison.Ordinal)
-        && string.Equals(Container.Value, other.Container.Value, StringComparison.Ordinal)
+        && Container == other.Container
         && Attributes.ContentEquals(other.Attributes)
         && ProxyAddresses.Select(p => p.ToString()).SequenceEqual(other.ProxyAddresses.Select(p => p.ToString()), StringComparer.Ordinal)
         && string.Equals(TargetAddress?.ToString(), other.TargetAddress?.ToString(), StringComparison.Ordinal)
-        && Members.Select(m => m.Guid).SequenceEqual(other.Members.Select(m => m.Guid))
+        && Members.Count == other.Members.Count
+        && Members.Select(m => m.Guid).ToHashSet().SetEquals(other.Members.Select(m => m.Guid))
         && Equals(Origin, other.Origin)
         && IsDeleted == other.IsDeleted;
 }

@@ -52,4 +52,25 @@ public interface IDirectoryReader
 
     /// <summary>Every instance, ordered by name.</summary>
     ValueTask<IReadOnlyList<Instance>> ListInstancesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A stored setting (JSON text, owned by the feature that wrote it), or null.</summary>
+    ValueTask<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>The settings whose keys start with <paramref name="prefix"/>, ordered by key.</summary>
+    ValueTask<IReadOnlyList<KeyValuePair<string, string>>> ListSettingsAsync(string prefix, CancellationToken cancellationToken = default);
+
+    /// <summary>The entries of a queue numbered above <paramref name="after"/>, in number order; streamed.</summary>
+    IAsyncEnumerable<QueueEntry> ReadQueueAsync(string queue, long after, CancellationToken cancellationToken = default);
+
+    /// <summary>The lowest and highest numbers in a queue and how many entries it holds (zeros when empty).</summary>
+    ValueTask<(long First, long Last, long Count)> GetQueueBoundsAsync(string queue, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest events, newest last, at most <paramref name="limit"/>.</summary>
+    ValueTask<IReadOnlyList<EventRecord>> ListEventsAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The Global Address List as last rebuilt, in display-name order; streamed.</summary>
+    IAsyncEnumerable<GalEntry> ListGalAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The entries whose search key starts with <paramref name="prefixKey"/>, in display-name order, at most <paramref name="limit"/>.</summary>
+    ValueTask<IReadOnlyList<GalEntry>> SearchGalAsync(string prefixKey, int limit, CancellationToken cancellationToken = default);
 }

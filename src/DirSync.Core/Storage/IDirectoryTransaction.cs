@@ -42,6 +42,26 @@ public interface IDirectoryTransaction : IDirectoryReader, IAsyncDisposable
     /// <returns>False when there was none.</returns>
     ValueTask<bool> RemoveInstanceAsync(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores (or, with null, removes) a setting.</summary>
+    ValueTask SetSettingAsync(string key, string? value, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds an entry to a queue; its number must be higher than any already there.</summary>
+    ValueTask AppendToQueueAsync(string queue, QueueEntry entry, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a queue's entries numbered up to and including <paramref name="through"/>.</summary>
+    /// <returns>How many were removed.</returns>
+    ValueTask<long> TrimQueueAsync(string queue, long through, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a queue's entries queued before <paramref name="before"/>.</summary>
+    /// <returns>How many were removed.</returns>
+    ValueTask<long> PurgeQueueAsync(string queue, DateTimeOffset before, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds an event to the log and returns it with its id.</summary>
+    ValueTask<EventRecord> AppendEventAsync(EventRecord value, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the Global Address List with <paramref name="entries"/>, which arrive in rank order.</summary>
+    ValueTask ReplaceGalAsync(IAsyncEnumerable<GalEntry> entries, CancellationToken cancellationToken = default);
+
     /// <summary>Makes every write of the transaction durable at once.</summary>
     ValueTask CommitAsync(CancellationToken cancellationToken = default);
 }

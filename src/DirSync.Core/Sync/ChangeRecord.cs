@@ -46,6 +46,9 @@ public sealed class ChangeRecord
     /// <summary>The values of the carried descriptive attributes.</summary>
     public AttributeSet Attributes { get; } = new();
 
+    /// <summary>The postoffice that owns the object (hub messages, written as <c>importedFrom</c>); null in an instance's change set.</summary>
+    public string? Owner { get; set; }
+
     /// <summary>The line of the record in its file, for error messages (0 when not read from a file).</summary>
     public long LineNumber { get; set; }
 }

@@ -23,4 +23,8 @@ public sealed record ChangeSetHeader(
 {
     /// <summary>The version of the change-set layout this code writes and reads.</summary>
     public const int CurrentVersion = 1;
+
+    /// <summary>Further <c>key: value</c> lines a protocol adds (the hub's sync numbers, sender and recipient).</summary>
+    /// <remarks>Keys are lower-case letters, digits and '-'; they are covered by the integrity check like every header line.</remarks>
+    public IReadOnlyDictionary<string, string> Extensions { get; init; } = new Dictionary<string, string>();
 }

@@ -36,13 +36,29 @@ public static class ChangeSetHeaderText
         yield return $"usn-to: {header.UsnTo.ToString(CultureInfo.InvariantCulture)}";
         yield return $"created: {header.Created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}";
         yield return $"attributes: {(header.Attributes.Count == 0 ? "-" : string.Join(',', header.Attributes.Select(spell)))}";
+        foreach (var (key, value) in header.Extensions.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (key.Length == 0 || key.Any(c => !char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c) && c != '-')
+                || RequiredKeys.Contains(key) || key is MagicKey or EndKey)
+            {
+                throw new ArgumentException($"'{key}' cannot be a header extension key.", nameof(header));
+            }
+
+            if (value.Length == 0 || value.Any(char.IsControl) || value != value.Trim())
+            {
+                throw new ArgumentException($"The value of header extension '{key}' must be non-empty text on one line without surrounding spaces.", nameof(header));
+            }
+
+            yield return $"{key}: {value}";
+        }
     }
 
     /// <summary>The trailer comment text.</summary>
     public static string Trailer(ChangeSetTrailer trailer)
     {
         ArgumentNullException.ThrowIfNull(trailer);
-        return $"{EndKey}: records={trailer.Records.ToString(CultureInfo.InvariantCulture)} sha256={trailer.Sha256}";
+        var text = $"{EndKey}: records={trailer.Records.ToString(CultureInfo.InvariantCulture)} sha256={trailer.Sha256}";
+        return trailer.Proof is null ? text : $"{text} proof={trailer.Proof}";
     }
 
     /// <summary>Splits a comment into key and value, or returns false when it is not <c>key: value</c>.</summary>
@@ -108,6 +124,9 @@ public static class ChangeSetHeaderText
             attributes.Add(attribute);
         }
 
+        var extensions = values
+            .Where(v => v.Key != MagicKey && !RequiredKeys.Contains(v.Key))
+            .ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
         return new ChangeSetHeader(
             new StoreInfo(identity, values["source-organization"], values["source-site"], values["source-server"], DateTimeOffset.UnixEpoch),
             values["instance"],
@@ -116,7 +135,10 @@ public static class ChangeSetHeaderText
             Number("usn-from"),
             Number("usn-to"),
             created,
-            attributes);
+            attributes)
+        {
+            Extensions = extensions,
+        };
 
         long Number(string key) =>
             long.TryParse(values[key], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw error($"{key} '{values[key]}' is not a whole number");
@@ -128,12 +150,13 @@ public static class ChangeSetHeaderText
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(error);
         var parts = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length != 2 || !parts[0].StartsWith("records=", StringComparison.Ordinal) || !parts[1].StartsWith("sha256=", StringComparison.Ordinal)
+        if (parts.Length is < 2 or > 3 || !parts[0].StartsWith("records=", StringComparison.Ordinal) || !parts[1].StartsWith("sha256=", StringComparison.Ordinal)
+            || (parts.Length == 3 && !parts[2].StartsWith("proof=", StringComparison.Ordinal))
             || !long.TryParse(parts[0].AsSpan(8), NumberStyles.None, CultureInfo.InvariantCulture, out var records))
         {
             throw error("the end marker is malformed; the file was edited or damaged");
         }
 
-        return new ChangeSetTrailer(records, parts[1][7..]);
+        return new ChangeSetTrailer(records, parts[1][7..], parts.Length == 3 ? parts[2][6..] : null);
     }
 }

@@ -92,11 +92,15 @@ public sealed class Exporter
     }
 
     /// <summary>Turns a directory object into the record an export writes for it.</summary>
-    public static ChangeRecord ToRecord(DirectoryObject value, ChangeKind kind, IReadOnlyList<AttributeDefinition> attributes)
+    /// <param name="value">The object.</param>
+    /// <param name="kind">What the record says happened.</param>
+    /// <param name="attributes">The descriptive attributes to carry.</param>
+    /// <param name="anchor">The anchor to send; the object's own GUID when null (a relayed entry sends its owner's anchor).</param>
+    public static ChangeRecord ToRecord(DirectoryObject value, ChangeKind kind, IReadOnlyList<AttributeDefinition> attributes, Guid? anchor = null)
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(attributes);
-        var record = new ChangeRecord(kind, value.Guid, value.Alias, value.Container) { Class = value.Class };
+        var record = new ChangeRecord(kind, anchor ?? value.Guid, value.Alias, value.Container) { Class = value.Class };
         if (kind == ChangeKind.Delete)
         {
             return record;
@@ -166,30 +170,23 @@ public sealed class Exporter
                 continue;
             }
 
-            // The original's classification: an object that existed at the watermark and is now
-            // gone is a delete; one that existed and lives is a modify; anything created after it
-            // is an add — unless it is already gone again, when the other side never saw it.
-            var existedBefore = value.UsnCreated <= watermark;
-            if (value.IsDeleted)
+            switch (ChangeClassifier.Classify(value, watermark))
             {
-                if (!existedBefore)
-                {
+                case ChangeKind.Delete:
+                    counts.Deleted++;
+                    yield return ToRecord(value, ChangeKind.Delete, scope.Settings.ExportAttributes);
+                    break;
+                case ChangeKind.Modify:
+                    counts.Modified++;
+                    yield return ToRecord(value, ChangeKind.Modify, scope.Settings.ExportAttributes);
+                    break;
+                case ChangeKind.Add:
+                    counts.Added++;
+                    yield return ToRecord(value, ChangeKind.Add, scope.Settings.ExportAttributes);
+                    break;
+                default:
                     counts.Skipped++;
-                    continue;
-                }
-
-                counts.Deleted++;
-                yield return ToRecord(value, ChangeKind.Delete, scope.Settings.ExportAttributes);
-            }
-            else if (existedBefore)
-            {
-                counts.Modified++;
-                yield return ToRecord(value, ChangeKind.Modify, scope.Settings.ExportAttributes);
-            }
-            else
-            {
-                counts.Added++;
-                yield return ToRecord(value, ChangeKind.Add, scope.Settings.ExportAttributes);
+                    break;
             }
         }
     }

@@ -7,5 +7,6 @@ public interface IChangeSetWriter : IDisposable
     void Write(ChangeRecord record);
 
     /// <summary>Writes the trailer (record count and checksum of every byte before it) and flushes.</summary>
-    ChangeSetTrailer Complete();
+    /// <param name="prove">Makes a proof from the checksum (hub messages sign with the requestor's key); null for none.</param>
+    ChangeSetTrailer Complete(Func<string, string>? prove = null);
 }

@@ -117,7 +117,7 @@ public sealed class InstanceCommandTests
                 lastImport = state.LastImport!.Value.ToString("O", CultureInfo.InvariantCulture),
             },
         });
-        Assert.Equal(expected, CliJson.Canonical(result.Out));
+        Assert.Equal(expected, SyncJson.Canonical(result.Out));
         Assert.EndsWith("}\n", result.Out, StringComparison.Ordinal);
     }
 
@@ -176,7 +176,7 @@ public sealed class InstanceCommandTests
                 },
             },
         });
-        Assert.Equal(expected, CliJson.Canonical(result.Out));
+        Assert.Equal(expected, SyncJson.Canonical(result.Out));
     }
 
     [Fact]
@@ -201,7 +201,7 @@ public sealed class InstanceCommandTests
 
         Assert.Equal("Removed instance INSTANCE2\n", result.Out);
         Assert.Equal("[]\n", (await sites.OkAsync(sites.Server2, "instance", "list", "--json")).Out);
-        Assert.Equal(4, CliJson.Recipients((await sites.OkAsync(sites.Server2, "recipients", "list", "--json")).Out).Count);
+        Assert.Equal(4, SyncJson.Recipients((await sites.OkAsync(sites.Server2, "recipients", "list", "--json")).Out).Count);
     }
 
     [Fact]

@@ -165,8 +165,8 @@ public sealed class RunCommandTests
         // The recovery the message names.
         await sites.OkAsync(sites.Server1, "run", "INSTANCE1", "--full");
         Assert.Equal(
-            CliJson.Import("INSTANCE2", "full", sites.Sync1, 4, 0, 0, 0, 3, "Testorg/Site1/Server1"),
-            CliJson.Canonical((await sites.OkAsync(sites.Server2, "run", "INSTANCE2", "--json")).Out));
+            SyncJson.Import("INSTANCE2", "full", sites.Sync1, 4, 0, 0, 0, 3, "Testorg/Site1/Server1"),
+            SyncJson.Canonical((await sites.OkAsync(sites.Server2, "run", "INSTANCE2", "--json")).Out));
     }
 
     [Fact]
@@ -200,8 +200,8 @@ public sealed class RunCommandTests
         // The full export and its import reconcile the delete the tombstone can no longer tell.
         await sites.OkAsync(sites.Server1, "run", "INSTANCE1", "--full");
         Assert.Equal(
-            CliJson.Import("INSTANCE2", "full", sites.Sync1, 2, 0, 0, 1, 2, "Testorg/Site1/Server1"),
-            CliJson.Canonical((await sites.OkAsync(sites.Server2, "run", "INSTANCE2", "--json")).Out));
+            SyncJson.Import("INSTANCE2", "full", sites.Sync1, 2, 0, 0, 1, 2, "Testorg/Site1/Server1"),
+            SyncJson.Canonical((await sites.OkAsync(sites.Server2, "run", "INSTANCE2", "--json")).Out));
     }
 
     [Fact]
@@ -232,16 +232,16 @@ public sealed class RunCommandTests
 
         // A rebuilt server has new anchors: its objects arrive as new, the old ones are reconciled away.
         Assert.Equal(
-            CliJson.Import(
+            SyncJson.Import(
                 "INSTANCE2", "full", sites.Sync1, 1, 1, 0, 3, 0, "Testorg/Site1/Server1b",
                 notes: ["instance 'INSTANCE2' now imports from Testorg/Site1/Server1b (INSTANCE1) instead of Testorg/Site1/Server1 (INSTANCE1); 3 recipients imported from the old source were taken over"]),
-            CliJson.Canonical(result.Out));
+            SyncJson.Canonical(result.Out));
         Assert.Equal(
         [
             "Mailbox12 | Mailbox 12 | custom-recipient | EDK:Mailbox12@Site1.Testorg.com | Testorg/Site1/Server1b (INSTANCE1)",
             "Mailbox21 | Mailbox 21 | mailbox | - | local",
         ],
-            CliJson.Recipients((await sites.OkAsync(sites.Server2, "recipients", "list", "--json")).Out));
+            SyncJson.Recipients((await sites.OkAsync(sites.Server2, "recipients", "list", "--json")).Out));
     }
 
     [Fact]
@@ -254,8 +254,8 @@ public sealed class RunCommandTests
         var import = await sites.OkAsync(sites.Server2, "run", "INSTANCE2", "--dry-run", "--json");
         var export = await sites.OkAsync(sites.Server1, "run", "INSTANCE1", "--dry-run", "--json");
 
-        Assert.Equal(CliJson.Import("INSTANCE2", "full", sites.Sync1, 1, 3, 0, 0, 0, "Testorg/Site1/Server1", dryRun: true), CliJson.Canonical(import.Out));
-        Assert.Equal(CliJson.Export("INSTANCE1", "incremental", sites.Sync1, 2, 0, 0, 0, 0, 3, 3, dryRun: true), CliJson.Canonical(export.Out));
+        Assert.Equal(SyncJson.Import("INSTANCE2", "full", sites.Sync1, 1, 3, 0, 0, 0, "Testorg/Site1/Server1", dryRun: true), SyncJson.Canonical(import.Out));
+        Assert.Equal(SyncJson.Export("INSTANCE1", "incremental", sites.Sync1, 2, 0, 0, 0, 0, 3, 3, dryRun: true), SyncJson.Canonical(export.Out));
         Assert.Equal(before, await SyncSnapshot.TakeAsync(sites.Server2));
         Assert.Equal(1, ChangeSetFile.Read(sites.Sync1).Header.Sequence);
     }
@@ -293,6 +293,6 @@ public sealed class RunCommandTests
         });
         Assert.Equal(
             expected,
-            CliJson.Canonical(result.Out));
+            SyncJson.Canonical(result.Out));
     }
 }

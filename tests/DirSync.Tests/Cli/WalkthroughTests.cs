@@ -28,10 +28,10 @@ public sealed class WalkthroughTests : IDisposable
     }
 
     private async Task<string> RunJsonAsync(string store, params string[] args) =>
-        CliJson.Canonical(await DirsyncAsync(store, ["run", .. args, "--json"]));
+        SyncJson.Canonical(await DirsyncAsync(store, ["run", .. args, "--json"]));
 
     private async Task<List<string>> RecipientsAsync(string store) =>
-        CliJson.Recipients(await DirsyncAsync(store, "recipients", "list", "--json"));
+        SyncJson.Recipients(await DirsyncAsync(store, "recipients", "list", "--json"));
 
     [Fact]
     public async Task Walkthrough_TwoSitesBothWays_EachServerFollowsTheOthersMailboxes()
@@ -60,8 +60,8 @@ public sealed class WalkthroughTests : IDisposable
         await DirsyncAsync(Server1, "instance", "set", "INSTANCE4", "--import", "--file", "SYNC2");
 
         // DIRSYNC /EXPFULL INSTANCE1, then DIRSYNC INSTANCE2.
-        Assert.Equal(CliJson.Export("INSTANCE1", "full", Sync1, 1, 3, 0, 0, 0, 0, 3), await RunJsonAsync(Server1, "INSTANCE1", "--expfull"));
-        Assert.Equal(CliJson.Import("INSTANCE2", "full", Sync1, 1, 3, 0, 0, 0, "Testorg/Site1/Server1"), await RunJsonAsync(Server2, "INSTANCE2"));
+        Assert.Equal(SyncJson.Export("INSTANCE1", "full", Sync1, 1, 3, 0, 0, 0, 0, 3), await RunJsonAsync(Server1, "INSTANCE1", "--expfull"));
+        Assert.Equal(SyncJson.Import("INSTANCE2", "full", Sync1, 1, 3, 0, 0, 0, "Testorg/Site1/Server1"), await RunJsonAsync(Server2, "INSTANCE2"));
         Assert.Equal(
         [
             $"Mailbox11 | Mailbox 11 | custom-recipient | EDK:Mailbox11@Site1.Testorg.com | {FromServer1}",
@@ -73,8 +73,8 @@ public sealed class WalkthroughTests : IDisposable
             await RecipientsAsync(Server2));
 
         // DIRSYNC /EXPFULL INSTANCE3, then DIRSYNC INSTANCE4: the imported recipients stay home.
-        Assert.Equal(CliJson.Export("INSTANCE3", "full", Sync2, 1, 2, 0, 0, 3, 0, 5), await RunJsonAsync(Server2, "INSTANCE3", "--full"));
-        Assert.Equal(CliJson.Import("INSTANCE4", "full", Sync2, 1, 2, 0, 0, 0, "Testorg/Site2/Server2"), await RunJsonAsync(Server1, "INSTANCE4"));
+        Assert.Equal(SyncJson.Export("INSTANCE3", "full", Sync2, 1, 2, 0, 0, 3, 0, 5), await RunJsonAsync(Server2, "INSTANCE3", "--full"));
+        Assert.Equal(SyncJson.Import("INSTANCE4", "full", Sync2, 1, 2, 0, 0, 0, "Testorg/Site2/Server2"), await RunJsonAsync(Server1, "INSTANCE4"));
         Assert.Equal(
         [
             "Mailbox11 | Mailbox 11 | mailbox | - | local",
@@ -90,7 +90,7 @@ public sealed class WalkthroughTests : IDisposable
         await DirsyncAsync(Server1, "mailbox", "set", "Mailbox12", "--display-name", "Mailbox Twelve");
         await DirsyncAsync(Server1, "mailbox", "remove", "Mailbox11");
 
-        Assert.Equal(CliJson.Export("INSTANCE1", "incremental", Sync1, 2, 1, 1, 1, 2, 3, 8), await RunJsonAsync(Server1, "INSTANCE1"));
+        Assert.Equal(SyncJson.Export("INSTANCE1", "incremental", Sync1, 2, 1, 1, 1, 2, 3, 8), await RunJsonAsync(Server1, "INSTANCE1"));
         Assert.Equal(
             [$"{ChangeKind.Add} Mailbox14", $"{ChangeKind.Modify} Mailbox12", $"{ChangeKind.Delete} Mailbox11"],
             ChangeSetFile.Read(Sync1).Records.Select(r => $"{r.Kind} {r.Alias}"));
@@ -103,7 +103,7 @@ public sealed class WalkthroughTests : IDisposable
             + "Dry run: nothing was changed.\n",
             await DirsyncAsync(Server2, "run", "INSTANCE2", "--dry-run"));
         Assert.Equal(before, await RecipientsAsync(Server2));
-        Assert.Equal(CliJson.Import("INSTANCE2", "incremental", Sync1, 2, 1, 1, 1, 0, "Testorg/Site1/Server1"), await RunJsonAsync(Server2, "INSTANCE2"));
+        Assert.Equal(SyncJson.Import("INSTANCE2", "incremental", Sync1, 2, 1, 1, 1, 0, "Testorg/Site1/Server1"), await RunJsonAsync(Server2, "INSTANCE2"));
         Assert.Equal(
         [
             $"Mailbox12 | Mailbox Twelve | custom-recipient | EDK:Mailbox12@Site1.Testorg.com | {FromServer1}",
@@ -119,11 +119,11 @@ public sealed class WalkthroughTests : IDisposable
         await DirsyncAsync(Server2, "mailbox", "set", "Mailbox22", "--display-name", "Mailbox Twenty-Two");
         await DirsyncAsync(Server2, "mailbox", "remove", "Mailbox21");
 
-        Assert.Equal(CliJson.Export("INSTANCE3", "incremental", Sync2, 2, 1, 1, 1, 3, 5, 11), await RunJsonAsync(Server2, "INSTANCE3"));
+        Assert.Equal(SyncJson.Export("INSTANCE3", "incremental", Sync2, 2, 1, 1, 1, 3, 5, 11), await RunJsonAsync(Server2, "INSTANCE3"));
         Assert.Equal(
             [$"{ChangeKind.Add} Mailbox23", $"{ChangeKind.Modify} Mailbox22", $"{ChangeKind.Delete} Mailbox21"],
             ChangeSetFile.Read(Sync2).Records.Select(r => $"{r.Kind} {r.Alias}"));
-        Assert.Equal(CliJson.Import("INSTANCE4", "incremental", Sync2, 2, 1, 1, 1, 0, "Testorg/Site2/Server2"), await RunJsonAsync(Server1, "INSTANCE4"));
+        Assert.Equal(SyncJson.Import("INSTANCE4", "incremental", Sync2, 2, 1, 1, 1, 0, "Testorg/Site2/Server2"), await RunJsonAsync(Server1, "INSTANCE4"));
         var server1 = await RecipientsAsync(Server1);
         Assert.Equal(
         [
@@ -141,7 +141,7 @@ public sealed class WalkthroughTests : IDisposable
         var snapshot2 = await SyncSnapshot.TakeAsync(_folder.File(Server2));
 
         Assert.Equal(
-            CliJson.Import("INSTANCE4", "incremental", Sync2, 2, 0, 0, 0, 0, "Testorg/Site2/Server2", alreadyApplied: true, notes: "change set 2 from Testorg/Site2/Server2 was already applied (last applied: 2); nothing changed"),
+            SyncJson.Import("INSTANCE4", "incremental", Sync2, 2, 0, 0, 0, 0, "Testorg/Site2/Server2", alreadyApplied: true, notes: "change set 2 from Testorg/Site2/Server2 was already applied (last applied: 2); nothing changed"),
             await RunJsonAsync(Server1, "INSTANCE4"));
         Assert.Equal(
             "INSTANCE2: change set 2 from Testorg/Site1/Server1 was already applied (last applied: 2); nothing changed\n",

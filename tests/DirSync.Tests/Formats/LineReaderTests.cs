@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using DirSync.Core;
 using DirSync.Core.Formats;
+using DirSync.Tests.Support;
 
 namespace DirSync.Tests.Formats;
 
@@ -86,7 +87,7 @@ public sealed class LineReaderTests
         // A read that stops between the CR and the LF must not count the CR as part of the line.
         var line = new string('x', 64);
         var bytes = Encoding.ASCII.GetBytes(line + terminator + "next" + terminator);
-        using var reader = new LineReader(new OneByteStream(bytes), "t", Tiny);
+        using var reader = new LineReader(new TrickleStream(bytes), "t", Tiny);
         Assert.True(reader.ReadLine());
         Assert.Equal(line, Encoding.ASCII.GetString(reader.Line));
         Assert.True(reader.ReadLine());
@@ -98,7 +99,7 @@ public sealed class LineReaderTests
     public void ReadLine_UnterminatedLineOverLimitByTrailingCr_Throws()
     {
         var bytes = Encoding.ASCII.GetBytes(new string('x', 64) + "\r");
-        using var reader = new LineReader(new OneByteStream(bytes), "t", Tiny);
+        using var reader = new LineReader(new TrickleStream(bytes), "t", Tiny);
         var error = Assert.Throws<InputFormatException>(() => reader.ReadLine());
         Assert.Equal("t:1: line is longer than the limit of 64 bytes", error.Message);
     }
@@ -141,40 +142,4 @@ public sealed class LineReaderTests
         Assert.Equal(expected, ReadAll(string.Join("\n", expected) + "\n", options));
     }
 
-    /// <summary>Hands out one byte per read, so every line boundary falls between reads.</summary>
-    private sealed class OneByteStream(byte[] bytes) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => bytes.Length;
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_position == bytes.Length || count == 0)
-            {
-                return 0;
-            }
-
-            buffer[offset] = bytes[_position++];
-            return 1;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }

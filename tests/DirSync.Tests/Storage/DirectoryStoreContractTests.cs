@@ -94,6 +94,26 @@ public abstract class DirectoryStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Write_TimesItReports_AreTheTimesAReadReturns()
+    {
+        // 1.2345 ms past the start: finer than a store need keep.
+        Time.Advance(TimeSpan.FromTicks(12_345));
+        var value = await AddAsync(Mailbox("Mailbox11"));
+        Time.Advance(TimeSpan.FromTicks(12_345));
+        await using (var transaction = await Store.BeginTransactionAsync())
+        {
+            value.DisplayName = "Mailbox Eleven";
+            await transaction.UpdateAsync(value);
+            await transaction.CommitAsync();
+        }
+
+        var stored = await Store.FindByGuidAsync(value.Guid);
+        Assert.NotNull(stored);
+        Assert.Equal((stored.WhenCreated, stored.WhenChanged), (value.WhenCreated, value.WhenChanged));
+        Assert.True(value.WhenChanged > value.WhenCreated);
+    }
+
+    [Fact]
     public async Task Update_KeepsUsnCreatedAndTakesANewUsnChanged()
     {
         var value = await AddAsync(Mailbox("Mailbox11"));
@@ -322,6 +342,31 @@ public abstract class DirectoryStoreContractTests : IAsyncLifetime
         Assert.Equal(
             [("Recipients", 2L), ("Recipients/Sales", 1L), ("Recipients/Sales/West", 1L)],
             counts.Select(c => (c.Path.Value, c.RecipientCount)));
+    }
+
+    [Fact]
+    public async Task AddAndUpdate_ContainerInAnotherCase_ReportTheContainersSpelling()
+    {
+        await using (var transaction = await Store.BeginTransactionAsync())
+        {
+            await transaction.AddContainerAsync(DirectoryPath.Parse("Recipients/Sales"));
+            await transaction.CommitAsync();
+        }
+
+        var value = Mailbox("A");
+        value.Container = DirectoryPath.Parse("RECIPIENTS/sales");
+        await AddAsync(value);
+        Assert.Equal("Recipients/Sales", value.Container.Value);
+
+        await using (var transaction = await Store.BeginTransactionAsync())
+        {
+            value.Container = DirectoryPath.Parse("recipients");
+            await transaction.UpdateAsync(value);
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal("Recipients", value.Container.Value);
+        Assert.Equal("Recipients", (await Store.FindByGuidAsync(value.Guid))?.Container.Value);
     }
 
     [Fact]

@@ -36,6 +36,22 @@ public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests, IDi
     }
 
     [Fact]
+    public async Task Create_CreationTime_IsTheTimeAReopenedStoreReports()
+    {
+        var path = _folder.File("precise.db");
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 15, 9, 0, 0, TimeSpan.Zero).AddTicks(12_345));
+        DateTimeOffset created;
+        await using (var store = await StoreFactory.CreateAsync(path, time: clock))
+        {
+            created = store.Info.Created;
+        }
+
+        await using var reopened = await SqliteDirectoryStore.OpenAsync(path);
+        Assert.Equal(created, reopened.Info.Created);
+        Assert.Equal(new DateTimeOffset(2026, 1, 15, 9, 0, 0, 1, TimeSpan.Zero), created);
+    }
+
+    [Fact]
     public async Task Create_MissingFolder_SaysWhichFolder()
     {
         var path = _folder.File("no/such/store.db");
@@ -128,6 +144,23 @@ public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests, IDi
         Assert.Equal($"the store '{StorePath}' is being written by another process and stayed busy for 0.3 s; try again when it has finished", error.Message);
         Assert.NotNull(await second.FindByAliasAsync("Existing"));
         Assert.Null(await second.FindByAliasAsync("Uncommitted"));
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.5)]
+    public async Task BeginTransaction_WhileAnotherConnectionWrites_WaitsTheLockTimeoutOnce(double seconds)
+    {
+        var timeout = TimeSpan.FromSeconds(seconds);
+        await using var second = await SqliteDirectoryStore.OpenAsync(StorePath, SqliteStoreOptions.Default with { LockTimeout = timeout });
+        await using var writing = await Store.BeginTransactionAsync();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<StoreException>(async () => await second.BeginTransactionAsync());
+        clock.Stop();
+
+        Assert.Equal(ErrorCategory.Busy, error.Category);
+        Assert.InRange(clock.Elapsed, timeout - TimeSpan.FromMilliseconds(50), timeout + TimeSpan.FromMilliseconds(800));
     }
 
     [Fact]

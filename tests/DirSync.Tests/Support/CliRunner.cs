@@ -13,6 +13,9 @@ public sealed record CliResult(int ExitCode, string Out, string Error)
 /// <summary>Runs dirsync: in-process for breadth, or as the real built command for end-to-end tests.</summary>
 public static class CliRunner
 {
+    /// <summary>An environment without any variable set.</summary>
+    public static IReadOnlyDictionary<string, string> NoEnvironment { get; } = new Dictionary<string, string>();
+
     /// <summary>Runs the command in this process with its own output buffers and environment.</summary>
     public static async Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using DirSync.Core.Admin;
 
 namespace DirSync.Cli.Commands.Tombstones;
@@ -19,7 +20,10 @@ internal static class TombstonesCommand
         };
         olderThan.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<double>() is < 0 or > 36500)
+            // A value that is no number already has its parse error; reading it as a double here would throw.
+            if (result.Tokens.Count == 1
+                && double.TryParse(result.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var days)
+                && days is not (>= 0 and <= 36500))
             {
                 result.AddError("--older-than must be a number of days from 0 to 36500");
             }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using DirSync.Core.Model;
 using DirSync.Core.Sync;
 
@@ -10,21 +9,18 @@ namespace DirSync.Core.Formats.EdkDirSync;
 /// <c>Object-GUID</c> line — deletes included, which the original left bare. A modify writes
 /// every attribute the header lists; an attribute line with no value clears it.
 /// </remarks>
-public sealed class EdkChangeSetWriter : IChangeSetWriter
+internal sealed class EdkChangeSetWriter : ChangeSetWriterBase
 {
-    private readonly HashingStream _hashing;
     private readonly EdkWriter _writer;
     private readonly ChangeSetHeader _header;
-    private long _records;
 
     /// <summary>Writes the header to <paramref name="stream"/>.</summary>
     public EdkChangeSetWriter(Stream stream, ChangeSetHeader header)
+        : base(stream)
     {
-        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(header);
         _header = header;
-        _hashing = new HashingStream(stream, HashAlgorithmName.SHA256);
-        _writer = new EdkWriter(_hashing);
+        _writer = new EdkWriter(Output);
         foreach (var line in ChangeSetHeaderText.Lines(header, a => a.ExchangeName))
         {
             _writer.WriteComment(line);
@@ -32,7 +28,7 @@ public sealed class EdkChangeSetWriter : IChangeSetWriter
     }
 
     /// <inheritdoc/>
-    public void Write(ChangeRecord record)
+    public override void Write(ChangeRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         var operation = record.Kind switch
@@ -59,6 +55,11 @@ public sealed class EdkChangeSetWriter : IChangeSetWriter
                 _writer.WriteAttribute(AttributeCatalog.TargetAddress.ExchangeName, record.TargetAddress is null ? [] : [record.TargetAddress.ToString()]);
             }
 
+            if (record.Owner is not null)
+            {
+                _writer.WriteAttribute(AttributeCatalog.ImportedFrom.ExchangeName, record.Owner);
+            }
+
             foreach (var attribute in _header.Attributes)
             {
                 var values = record.Attributes.Get(attribute);
@@ -70,24 +71,15 @@ public sealed class EdkChangeSetWriter : IChangeSetWriter
         }
 
         _writer.WriteEndRecord();
-        _records++;
+        Records++;
     }
 
     /// <inheritdoc/>
-    public ChangeSetTrailer Complete()
-    {
-        _writer.Flush();
-        var trailer = new ChangeSetTrailer(_records, Convert.ToHexStringLower(_hashing.GetCurrentHash()));
-        _writer.WriteComment(ChangeSetHeaderText.Trailer(trailer));
-        _writer.Flush();
-        _hashing.Flush();
-        return trailer;
-    }
+    protected override void WriteComment(string text) => _writer.WriteComment(text);
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        _writer.Dispose();
-        _hashing.Dispose();
-    }
+    protected override void FlushFormat() => _writer.Flush();
+
+    /// <inheritdoc/>
+    protected override void DisposeFormat() => _writer.Dispose();
 }

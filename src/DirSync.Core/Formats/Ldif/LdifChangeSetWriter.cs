@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using DirSync.Core.Model;
 using DirSync.Core.Sync;
 
@@ -10,24 +9,21 @@ namespace DirSync.Core.Formats.Ldif;
 /// one place RFC 2849 gives a delete record for extra data; an LDAP server that is sent the
 /// record ignores it. The header and the integrity trailer are comments.
 /// </remarks>
-public sealed class LdifChangeSetWriter : IChangeSetWriter
+internal sealed class LdifChangeSetWriter : ChangeSetWriterBase
 {
     /// <summary>The OID of DirSync's anchor control, minted under the UUID arc 2.25 (ITU-T X.667), which needs no registration.</summary>
     public const string AnchorControlOid = "2.25.89598628217112727323832233397586271106";
 
-    private readonly HashingStream _hashing;
     private readonly LdifWriter _writer;
     private readonly ChangeSetHeader _header;
-    private long _records;
 
     /// <summary>Writes the version line and header to <paramref name="stream"/>.</summary>
     public LdifChangeSetWriter(Stream stream, ChangeSetHeader header)
+        : base(stream)
     {
-        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(header);
         _header = header;
-        _hashing = new HashingStream(stream, HashAlgorithmName.SHA256);
-        _writer = new LdifWriter(_hashing);
+        _writer = new LdifWriter(Output);
         _writer.WriteVersion();
         foreach (var line in ChangeSetHeaderText.Lines(header, a => a.LdapName))
         {
@@ -36,7 +32,7 @@ public sealed class LdifChangeSetWriter : IChangeSetWriter
     }
 
     /// <inheritdoc/>
-    public void Write(ChangeRecord record)
+    public override void Write(ChangeRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         var dn = DistinguishedNames.ToLdap(_header.Source, record.Container, record.Alias);
@@ -62,6 +58,11 @@ public sealed class LdifChangeSetWriter : IChangeSetWriter
                     _writer.WriteAttribute("targetAddress", record.TargetAddress.ToString());
                 }
 
+                if (record.Owner is not null)
+                {
+                    _writer.WriteAttribute("importedFrom", record.Owner);
+                }
+
                 foreach (var attribute in _header.Attributes)
                 {
                     foreach (var value in record.Attributes.Get(attribute))
@@ -78,6 +79,10 @@ public sealed class LdifChangeSetWriter : IChangeSetWriter
                 _writer.WriteModification(LdifModificationKind.Replace, "displayName", [record.DisplayName ?? record.Alias]);
                 _writer.WriteModification(LdifModificationKind.Replace, "proxyAddresses", record.ProxyAddresses.Select(p => p.ToString()));
                 _writer.WriteModification(LdifModificationKind.Replace, "targetAddress", record.TargetAddress is null ? [] : [record.TargetAddress.ToString()]);
+                if (record.Owner is not null)
+                {
+                    _writer.WriteModification(LdifModificationKind.Replace, "importedFrom", [record.Owner]);
+                }
                 foreach (var attribute in _header.Attributes)
                 {
                     _writer.WriteModification(LdifModificationKind.Replace, attribute.LdapName, record.Attributes.Get(attribute));
@@ -90,24 +95,15 @@ public sealed class LdifChangeSetWriter : IChangeSetWriter
         }
 
         _writer.WriteRecordEnd();
-        _records++;
+        Records++;
     }
 
     /// <inheritdoc/>
-    public ChangeSetTrailer Complete()
-    {
-        _writer.Flush();
-        var trailer = new ChangeSetTrailer(_records, Convert.ToHexStringLower(_hashing.GetCurrentHash()));
-        _writer.WriteComment(ChangeSetHeaderText.Trailer(trailer));
-        _writer.Flush();
-        _hashing.Flush();
-        return trailer;
-    }
+    protected override void WriteComment(string text) => _writer.WriteComment(text);
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        _writer.Dispose();
-        _hashing.Dispose();
-    }
+    protected override void FlushFormat() => _writer.Flush();
+
+    /// <inheritdoc/>
+    protected override void DisposeFormat() => _writer.Dispose();
 }

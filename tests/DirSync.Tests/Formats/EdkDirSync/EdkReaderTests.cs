@@ -3,6 +3,7 @@ using System.Text;
 using DirSync.Core;
 using DirSync.Core.Formats;
 using DirSync.Core.Formats.EdkDirSync;
+using DirSync.Tests.Support;
 
 namespace DirSync.Tests.Formats.EdkDirSync;
 
@@ -23,7 +24,7 @@ public sealed class EdkReaderTests
 
     private static List<Item> ReadAll(byte[] bytes, EdkReaderOptions? options = null, bool trickle = false)
     {
-        Stream stream = trickle ? new OneByteStream(bytes) : new MemoryStream(bytes);
+        Stream stream = trickle ? new TrickleStream(bytes) : new MemoryStream(bytes);
         using var reader = new EdkReader(stream, "in.dirsync", options);
         var items = new List<Item>();
         while (reader.Read())
@@ -412,7 +413,7 @@ public sealed class EdkReaderTests
             }
         }
 
-        using var reader = new EdkReader(trickle ? new OneByteStream(bytes) : new MemoryStream(bytes), "t");
+        using var reader = new EdkReader(trickle ? new TrickleStream(bytes) : new MemoryStream(bytes), "t");
         reader.EnableHash(HashAlgorithmName.SHA256);
         var checkedComments = new List<string>();
         while (reader.Read())
@@ -447,40 +448,4 @@ public sealed class EdkReaderTests
         Assert.Equal((line, column, reason), (error.Line, error.Column, error.Reason));
     }
 
-    /// <summary>Hands out one byte per read, so every line and peek crosses a read boundary.</summary>
-    private sealed class OneByteStream(byte[] bytes) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => bytes.Length;
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            if (_position == bytes.Length || count == 0)
-            {
-                return 0;
-            }
-
-            buffer[offset] = bytes[_position++];
-            return 1;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using DirSync.Core.Formats.Ldif;
+using DirSync.Tests.Support;
 
 namespace DirSync.Tests.Formats.Ldif;
 

@@ -3,6 +3,7 @@ using System.Text;
 using DirSync.Core;
 using DirSync.Core.Formats;
 using DirSync.Core.Formats.Ldif;
+using DirSync.Tests.Support;
 
 namespace DirSync.Tests.Formats.Ldif;
 

@@ -1,4 +1,4 @@
-namespace DirSync.Tests.Formats.Ldif;
+namespace DirSync.Tests.Support;
 
 /// <summary>A stream that returns one byte per read, so every byte boundary is also a read boundary.</summary>
 internal sealed class TrickleStream(byte[] bytes) : MemoryStream(bytes)

@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 
 namespace DirSync.Tests.Cli;
 
-/// <summary>Expected JSON documents of <c>dirsync run --json</c> and readers of <c>recipients list --json</c>.</summary>
-internal static class CliJson
+/// <summary>Expected JSON documents of <c>dirsync run --json</c>, and recipient lists read as one line each.</summary>
+internal static class SyncJson
 {
     /// <summary>The document as one canonical line, for exact comparison (property order included).</summary>
     public static string Canonical(string json) => JsonNode.Parse(json)!.ToJsonString();

@@ -1,0 +1,53 @@
+using DirSync.Core;
+using DirSync.Core.Hub;
+
+namespace DirSync.Cli.Commands.Hub;
+
+/// <summary>Prints what a cycle step did, and fails the command when part of it failed.</summary>
+internal static class CycleOutput
+{
+    public static void Write(CommandContext context, bool json, string step, CycleReport report)
+    {
+        if (json)
+        {
+            context.WriteJson(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("step", step);
+                w.WriteNumber("messages", report.Messages);
+                w.WriteNumber("updates", report.Updates);
+                w.WriteNumber("rejected", report.Rejected);
+                w.WriteStartArray("lines");
+                foreach (var line in report.Lines)
+                {
+                    w.WriteStringValue(line);
+                }
+
+                w.WriteEndArray();
+                w.WriteStartArray("errors");
+                foreach (var error in report.Errors)
+                {
+                    w.WriteStringValue(error);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        }
+        else
+        {
+            context.Out.WriteLine($"{step}: {report.Messages} message{(report.Messages == 1 ? "" : "s")}, {report.Updates} update{(report.Updates == 1 ? "" : "s")}{(report.Rejected > 0 ? $", {report.Rejected} refused" : "")}");
+            foreach (var line in report.Lines)
+            {
+                context.Out.WriteLine($"  {line}");
+            }
+        }
+
+        // Messages that were refused or failed did not stop the rest, but the run did not fully succeed.
+        if (report.Errors.Count > 0)
+        {
+            var more = report.Errors.Count > 1 ? $" and {report.Errors.Count - 1} more" : "";
+            throw new DirSyncException($"{step}: {report.Errors[0]}{more} (see 'dirsync events')", ErrorCategory.Sync);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System.CommandLine;
+using DirSync.Core.Hub;
+
+namespace DirSync.Cli.Commands.Hub;
+
+/// <summary><c>dirsync requestor ...</c>: the requestor role (REQMAIN, IMPORT, LISTDS -R).</summary>
+internal static class RequestorCommand
+{
+    public static Command Create(CliIo io) => new("requestor", "A Dir-Sync requestor postoffice: T1 send, T3 receive and import, status")
+    {
+        Enable(io), Status(io), Send(io), Receive(io), Import(io), RequestImport(io), ApplyResync(io),
+    };
+
+    private static Command Enable(CliIo io)
+    {
+        var name = new Option<string>("--name") { Description = "This postoffice's name, such as NET/PO", Required = true, HelpName = "NET/PO" };
+        var inbox = new Option<string>("--inbox") { Description = "This postoffice's inbound drop folder", Required = true, HelpName = "dir" };
+        var serverInbox = new Option<string>("--server-inbox") { Description = "The dir-sync server's inbound drop folder", Required = true, HelpName = "dir" };
+        var password = new Option<string?>("--password") { Description = "The password registered on the server (only a key derived from it is stored)", HelpName = "pw" };
+        var addressType = new Option<string?>("--address-type") { Description = "Which address of a foreign entry becomes its target (default SMTP; else its first primary)", HelpName = "TYPE" };
+        var applyOnReceive = new Option<bool?>("--apply-on-receive") { Description = "Apply replies as they arrive, as Exchange did (no T3 import)", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("enable", "Make this store a requestor (or change its settings; its numbers are kept)") { name, inbox, serverInbox, password, addressType, applyOnReceive };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            var r = context.ParseResult;
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            var state = await new Requestor(store).EnableAsync(
+                r.GetRequiredValue(name),
+                Path.GetFullPath(r.GetRequiredValue(inbox), context.Io.CurrentDirectory),
+                Path.GetFullPath(r.GetRequiredValue(serverInbox), context.Io.CurrentDirectory),
+                r.GetValue(password),
+                r.GetValue(addressType),
+                r.GetResult(applyOnReceive) is null ? null : r.GetValue(applyOnReceive) ?? true,
+                cancellationToken);
+            context.Out.WriteLine($"Requestor {state.Name}: inbox {state.Inbox}, server inbox {state.ServerInbox}, address type {state.AddressType}{(state.ApplyOnReceive ? ", applies replies as they arrive" : "")}");
+        });
+        return command;
+    }
+
+    private static Command Status(CliIo io)
+    {
+        var json = GlobalOptions.Json();
+        var command = new Command("status", "This requestor's numbers (like LISTDS -R)") { json };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            var (s, outbox, inbound) = await new Requestor(store).StatusAsync(cancellationToken);
+            if (context.ParseResult.GetValue(json))
+            {
+                context.WriteJson(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", s.Name);
+                    w.WriteNumber("reqSync", s.ReqSync);
+                    w.WriteNumber("nextTransaction", s.NextTransaction);
+                    w.WriteNumber("srvSync", s.SrvSync);
+                    w.WriteNumber("impSync", s.ImpSync);
+                    w.WriteNumber("unacknowledged", outbox);
+                    w.WriteNumber("waitingForImport", inbound);
+                    w.WriteBoolean("importRequested", s.ImportRequested);
+                    w.WriteBoolean("applyOnReceive", s.ApplyOnReceive);
+                    w.WriteString("addressType", s.AddressType);
+                    if (s.ServerName is null)
+                    {
+                        w.WriteNull("server");
+                    }
+                    else
+                    {
+                        w.WriteString("server", s.ServerName);
+                    }
+
+                    if (s.LastServerError is null)
+                    {
+                        w.WriteNull("lastServerError");
+                    }
+                    else
+                    {
+                        w.WriteString("lastServerError", s.LastServerError);
+                    }
+
+                    w.WriteEndObject();
+                });
+                return;
+            }
+
+            context.Out.WriteLine($"Requestor {s.Name}: ReqSync = {s.ReqSync}, SrvSync = {s.SrvSync}, ImpSync = {s.ImpSync}");
+            context.Out.WriteLine($"  {outbox} transaction{(outbox == 1 ? "" : "s")} waiting for the server's acknowledgement (queued up to {s.NextTransaction}); {inbound} update{(inbound == 1 ? "" : "s")} waiting for import");
+            context.Out.WriteLine($"  server {s.ServerName ?? "(not heard from yet)"}; address type {s.AddressType}{(s.ApplyOnReceive ? "; applies replies as they arrive" : "")}{(s.ImportRequested ? "; the next message asks for every address list" : "")}");
+            if (s.LastServerError is not null)
+            {
+                context.Out.WriteLine($"  the server reported: {s.LastServerError}");
+            }
+        });
+        return command;
+    }
+
+    private static Command Send(CliIo io)
+    {
+        var full = new Option<bool>("--full") { Description = "Send the whole local list (an Export): the server replaces this postoffice's entries with it" };
+        var json = GlobalOptions.Json();
+        var command = new Command("send", "T1: send local changes not yet acknowledged, with a status report (REQMAIN -T)") { full, json };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            CycleOutput.Write(context, context.ParseResult.GetValue(json), "requestor send", await new Requestor(store).SendAsync(context.ParseResult.GetValue(full), cancellationToken));
+        });
+        return command;
+    }
+
+    private static Command Receive(CliIo io)
+    {
+        var json = GlobalOptions.Json();
+        var command = new Command("receive", "T3: take the server's replies (REQMAIN -R); with --apply-on-receive they are applied at once") { json };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            CycleOutput.Write(context, context.ParseResult.GetValue(json), "requestor receive", await new Requestor(store).ReceiveAsync(cancellationToken));
+        });
+        return command;
+    }
+
+    private static Command Import(CliIo io)
+    {
+        var json = GlobalOptions.Json();
+        var command = new Command("import", "T3: apply the received updates to the address lists (IMPORT -Q)") { json };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            CycleOutput.Write(context, context.ParseResult.GetValue(json), "requestor import", await new Requestor(store).ImportAsync(cancellationToken));
+        });
+        return command;
+    }
+
+    private static Command RequestImport(CliIo io)
+    {
+        var command = new Command("request-import", "Make the next T1 ask the server for every address list (an Import)");
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            await new Requestor(store).RequestImportAsync(cancellationToken);
+            context.Out.WriteLine("The next 'requestor send' asks the server for every address list");
+        });
+        return command;
+    }
+
+    private static Command ApplyResync(CliIo io)
+    {
+        var file = new Argument<string>("file") { Description = "The snapshot written by 'dirsync server resync --out'" };
+        var command = new Command("apply-resync", "Apply the server's resync snapshot: replace the foreign lists and reset the sync numbers") { file };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            var report = await new Requestor(store).ApplyResyncAsync(Path.GetFullPath(context.ParseResult.GetRequiredValue(file), context.Io.CurrentDirectory), cancellationToken);
+            foreach (var line in report.Lines)
+            {
+                context.Out.WriteLine(line);
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,176 @@
+using System.CommandLine;
+using System.Globalization;
+using DirSync.Cli.Output;
+using DirSync.Core.Hub;
+
+namespace DirSync.Cli.Commands.Hub;
+
+/// <summary><c>dirsync server ...</c>: the dir-sync server role (SRVMAIN, LISTDS -S).</summary>
+internal static class ServerCommand
+{
+    public static Command Create(CliIo io) => new("server", "The dir-sync server: requestors, T2 receive and send, status, resync")
+    {
+        Enable(io), AddRequestor(io), RemoveRequestor(io), Status(io), Receive(io), Send(io), Resync(io),
+    };
+
+    private static Command Enable(CliIo io)
+    {
+        var inbox = new Option<string>("--inbox") { Description = "The server's inbound drop folder", Required = true, HelpName = "dir" };
+        var keep = new Option<int?>("--keep-updates") { Description = "Days the master log keeps updates (default 14)", HelpName = "days" };
+        var name = new Option<string?>("--name") { Description = "The server postoffice's name (default: this store's requestor name, else its server name)", HelpName = "NET/PO" };
+        var command = new Command("enable", "Make this store the dir-sync server (or change its settings)") { inbox, keep, name };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            var state = await new DirSyncServer(store).EnableAsync(
+                Path.GetFullPath(context.ParseResult.GetRequiredValue(inbox), context.Io.CurrentDirectory),
+                context.ParseResult.GetValue(keep),
+                context.ParseResult.GetValue(name),
+                cancellationToken);
+            context.Out.WriteLine($"Dir-sync server {state.Name}: inbox {state.Inbox}, keeps updates {state.KeepUpdatesDays} days");
+        });
+        return command;
+    }
+
+    private static Command AddRequestor(CliIo io)
+    {
+        var name = new Argument<string>("name") { Description = "The requestor postoffice, such as NET/PO" };
+        var inbox = new Option<string>("--inbox") { Description = "The requestor's inbound drop folder", Required = true, HelpName = "dir" };
+        var password = new Option<string?>("--password") { Description = "The password both sides agree on (only a key derived from it is stored)", HelpName = "pw" };
+        var command = new Command("add-requestor", "Register a requestor (or change its inbox or password)") { name, inbox, password };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            var registered = await new DirSyncServer(store).AddRequestorAsync(
+                context.ParseResult.GetRequiredValue(name),
+                Path.GetFullPath(context.ParseResult.GetRequiredValue(inbox), context.Io.CurrentDirectory),
+                context.ParseResult.GetValue(password),
+                cancellationToken);
+            context.Out.WriteLine($"Registered requestor {registered.Name}: replies go to {registered.Inbox}");
+        });
+        return command;
+    }
+
+    private static Command RemoveRequestor(CliIo io)
+    {
+        var name = new Argument<string>("name") { Description = "The requestor postoffice" };
+        var command = new Command("remove-requestor", "Remove a requestor; its entries are deleted here and, at the next cycle, everywhere") { name };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            var value = context.ParseResult.GetRequiredValue(name);
+            var deleted = await new DirSyncServer(store).RemoveRequestorAsync(value, cancellationToken);
+            context.Out.WriteLine($"Removed requestor {value}; {deleted} of its entries deleted and queued as deletes for the others");
+        });
+        return command;
+    }
+
+    private static Command Status(CliIo io)
+    {
+        var json = GlobalOptions.Json();
+        var command = new Command("status", "The server's numbers and each requestor's (like LISTDS -S)") { json };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            var status = await new DirSyncServer(store).StatusAsync(cancellationToken);
+            var s = status.Server;
+            if (context.ParseResult.GetValue(json))
+            {
+                context.WriteJson(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", s.Name);
+                    w.WriteString("inbox", s.Inbox);
+                    w.WriteNumber("keepUpdates", s.KeepUpdatesDays);
+                    w.WriteNumber("highestSrvSync", s.Sync);
+                    w.WriteNumber("cycle", s.Cycle);
+                    w.WriteNumber("purgedThrough", s.PurgedThrough);
+                    w.WriteNumber("masterLogEntries", status.MasterLogEntries);
+                    w.WriteStartArray("requestors");
+                    foreach (var r in status.Requestors)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("name", r.Name);
+                        w.WriteNumber("reqSync", r.ReqSync);
+                        w.WriteNumber("srvSync", r.SrvSync);
+                        w.WriteNumber("reportedSrvSync", r.ReportedSrvSync);
+                        w.WriteNumber("impSync", r.ImpSync);
+                        w.WriteNumber("lastCycle", r.LastCycle);
+                        if (r.LastUpdateReceived is { } when)
+                        {
+                            w.WriteString("lastUpdateReceived", when);
+                        }
+                        else
+                        {
+                            w.WriteNull("lastUpdateReceived");
+                        }
+
+                        w.WriteBoolean("replyPending", r.ReplyPending);
+                        w.WriteBoolean("importRequested", r.ImportRequested);
+                        w.WriteString("inbox", r.Inbox);
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                });
+                return;
+            }
+
+            context.Out.WriteLine($"Dir-sync server {s.Name}: Highest SrvSync is {s.Sync}, Current Dirsync Cycle is {s.Cycle}");
+            context.Out.WriteLine($"Master log: {status.MasterLogEntries} updates kept {s.KeepUpdatesDays} days{(s.PurgedThrough > 0 ? $", purged through {s.PurgedThrough}" : "")}");
+            var table = new TableWriter(context.Out, "REQUESTOR", "REQSYNC", "SRVSYNC", "LAST CYCLE", "LAST UPDATE RECEIVED", "PENDING");
+            foreach (var r in status.Requestors)
+            {
+                table.Row(
+                    r.Name,
+                    r.ReqSync.ToString(CultureInfo.InvariantCulture),
+                    r.SrvSync.ToString(CultureInfo.InvariantCulture),
+                    r.LastCycle.ToString(CultureInfo.InvariantCulture),
+                    r.LastUpdateReceived?.ToString("u", CultureInfo.InvariantCulture) ?? "never",
+                    r.ReplyPending ? (r.ImportRequested ? "import reply" : "reply") : "-");
+            }
+
+            table.Finish();
+        });
+        return command;
+    }
+
+    private static Command Receive(CliIo io)
+    {
+        var json = GlobalOptions.Json();
+        var command = new Command("receive", "T2: take every waiting requestor message into the master log (SRVMAIN -R)") { json };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            CycleOutput.Write(context, context.ParseResult.GetValue(json), "server receive", await new DirSyncServer(store).ReceiveAsync(cancellationToken));
+        });
+        return command;
+    }
+
+    private static Command Send(CliIo io)
+    {
+        var json = GlobalOptions.Json();
+        var command = new Command("send", "T2: reply to each requestor whose message arrived with what it lacks (SRVMAIN -T)") { json };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            CycleOutput.Write(context, context.ParseResult.GetValue(json), "server send", await new DirSyncServer(store).SendAsync(cancellationToken));
+        });
+        return command;
+    }
+
+    private static Command Resync(CliIo io)
+    {
+        var output = new Option<string>("--out") { Description = "Where to write the snapshot", Required = true, HelpName = "file" };
+        var command = new Command("resync", "After restoring the server from a backup: write every address list and the numbers requestors reset to (RESYNC.GLB)") { output };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            var path = Path.GetFullPath(context.ParseResult.GetRequiredValue(output), context.Io.CurrentDirectory);
+            var count = await new DirSyncServer(store).ResyncAsync(path, cancellationToken);
+            context.Out.WriteLine($"Wrote the resync snapshot {path}: {count} entries; apply it on every requestor with 'dirsync requestor apply-resync {path}'");
+        });
+        return command;
+    }
+}

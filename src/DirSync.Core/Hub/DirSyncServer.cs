@@ -1,0 +1,403 @@
+using DirSync.Core.Admin;
+using DirSync.Core.Model;
+using DirSync.Core.Storage;
+using DirSync.Core.Sync;
+using DirSync.Core.Transport;
+
+namespace DirSync.Core.Hub;
+
+/// <summary>The dir-sync server: takes in every requestor's updates (T2 receive) and replies to each with what it lacks (T2 send).</summary>
+/// <remarks>
+/// <para>The server is a directory like any other: it applies each requestor's updates to its own
+/// store with the one apply engine, and appends them to its master log (MSTTRANS), numbered by
+/// Sync. A reply to a requestor holds every master-log update above the SrvSync that requestor
+/// reported, except its own; its ReqSync is echoed back as the acknowledgement.</para>
+/// <para>Nothing is discarded before it is acknowledged: the requestor keeps what it sent until the
+/// echo, and the master log keeps updates for Keep Updates days, so a message lost in either
+/// direction is repaired by the next cycle.</para>
+/// </remarks>
+public sealed class DirSyncServer
+{
+    private readonly IDirectoryStore _store;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the server role of <paramref name="store"/>.</summary>
+    public DirSyncServer(IDirectoryStore store, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Makes this store the dir-sync server, or changes its settings.</summary>
+    public async Task<HubServerState> EnableAsync(string inbox, int? keepUpdatesDays, string? name, CancellationToken cancellationToken = default)
+    {
+        var folder = new DropFolder(inbox);
+        if (keepUpdatesDays is < 1 or > 3650)
+        {
+            throw new InvalidValueException("--keep-updates is a number of days from 1 to 3650");
+        }
+
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        var current = await HubSettings.ServerAsync(transaction, cancellationToken);
+        var requestor = await HubSettings.RequestorAsync(transaction, cancellationToken);
+        var serverName = PostofficeName.Validate(name ?? current?.Name ?? requestor?.Name ?? _store.Info.Server);
+        var state = (current ?? new HubServerState { Name = serverName, Inbox = folder.Path }) with
+        {
+            Name = serverName,
+            Inbox = folder.Path,
+            KeepUpdatesDays = keepUpdatesDays ?? current?.KeepUpdatesDays ?? 14,
+        };
+        await HubSettings.SaveAsync(transaction, state, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return state;
+    }
+
+    /// <summary>Registers a requestor (or changes its inbox and password).</summary>
+    public async Task<RegisteredRequestor> AddRequestorAsync(string name, string inbox, string? password, CancellationToken cancellationToken = default)
+    {
+        PostofficeName.Validate(name);
+        var folder = new DropFolder(inbox);
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        await RequireServerAsync(transaction, cancellationToken);
+        var existing = await HubSettings.RegisteredAsync(transaction, name, cancellationToken);
+        var registered = (existing ?? new RegisteredRequestor { Name = name, Inbox = folder.Path, Key = "" }) with
+        {
+            Inbox = folder.Path,
+            Key = HubKey.Derive(name, password),
+        };
+        await HubSettings.SaveAsync(transaction, registered, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return registered;
+    }
+
+    /// <summary>Removes a requestor and deletes its entries here; the deletes reach every other requestor at the next cycle.</summary>
+    /// <returns>How many entries were deleted.</returns>
+    public async Task<int> RemoveRequestorAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        var state = await RequireServerAsync(transaction, cancellationToken);
+        var registered = await HubSettings.RegisteredAsync(transaction, name, cancellationToken)
+            ?? throw new NotFoundException("requestor", name, "see 'dirsync server status'");
+        var entries = new List<DirectoryObject>();
+        await foreach (var value in transaction.ListAsync(new RecipientFilter(OriginSource: HubPolicies.SourceKey), cancellationToken))
+        {
+            if (PostofficeName.Same(value.Origin!.ImportedFrom, registered.Name))
+            {
+                entries.Add(value);
+            }
+        }
+
+        var sync = state.Sync;
+        foreach (var value in entries)
+        {
+            await transaction.DeleteAsync(value.Guid, cancellationToken);
+            var record = new ChangeRecord(ChangeKind.Delete, value.Origin!.Anchor, value.Alias, value.Container) { Owner = registered.Name };
+            await transaction.AppendToQueueAsync(HubSettings.MasterLog, new QueueEntry(++sync, registered.Name, _time.GetUtcNow(), TransactionCodec.Encode(record)), cancellationToken);
+        }
+
+        await HubSettings.RemoveRegisteredAsync(transaction, registered.Name, cancellationToken);
+        await HubSettings.SaveAsync(transaction, state with { Sync = sync }, cancellationToken);
+        await EventLog.WriteAsync(transaction, _time, EventCodes.Sent, EventSeverity.Information,
+            $"requestor {registered.Name} removed; {entries.Count} of its entries deleted here and queued as deletes for the other requestors", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return entries.Count;
+    }
+
+    /// <summary>The server's numbers and each requestor's.</summary>
+    public async Task<ServerStatus> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        var state = await HubSettings.ServerAsync(_store, cancellationToken) ?? throw NotServer();
+        var (first, _, count) = await _store.GetQueueBoundsAsync(HubSettings.MasterLog, cancellationToken);
+        return new ServerStatus(state, await HubSettings.RegisteredAsync(_store, cancellationToken), count, first);
+    }
+
+    /// <summary>T2 receive (SRVMAIN -R): takes every waiting requestor message into the store and the master log.</summary>
+    public async Task<CycleReport> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        var state = await HubSettings.ServerAsync(_store, cancellationToken) ?? throw NotServer();
+        return await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), (claimed, ct) => CheckAsync(claimed, state.Name, ct), TakeInAsync, cancellationToken);
+    }
+
+    /// <summary>T2 send (SRVMAIN -T): replies to each requestor whose message arrived with the updates it lacks.</summary>
+    public async Task<CycleReport> SendAsync(CancellationToken cancellationToken = default)
+    {
+        var state = await PurgeAsync(cancellationToken);
+        var lines = new List<string>();
+        var errors = new List<string>();
+        var sent = 0;
+        long updates = 0;
+        foreach (var registered in await HubSettings.RegisteredAsync(_store, cancellationToken))
+        {
+            if (!registered.ReplyPending)
+            {
+                continue;
+            }
+
+            try
+            {
+                var (count, line) = await ReplyAsync(registered.Name, state.Cycle + 1, cancellationToken);
+                sent++;
+                updates += count;
+                lines.Add(line);
+            }
+            catch (DirSyncException e)
+            {
+                errors.Add($"{registered.Name}: {e.Message}");
+                await EventLog.WriteAloneAsync(_store, _time, EventCodes.Sent, EventSeverity.Error, $"could not reply to {registered.Name}: {e.Message}", cancellationToken);
+            }
+        }
+
+        if (sent > 0)
+        {
+            await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+            var current = await RequireServerAsync(transaction, cancellationToken);
+            await HubSettings.SaveAsync(transaction, current with { Cycle = current.Cycle + 1 }, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return new CycleReport { Messages = sent, Updates = updates, Lines = lines, Errors = errors };
+    }
+
+    /// <summary>Writes the RESYNC snapshot: every address list and the numbers each requestor resets to after the server was restored from a backup.</summary>
+    /// <returns>How many entries the snapshot holds.</returns>
+    public async Task<long> ResyncAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var state = await HubSettings.ServerAsync(_store, cancellationToken) ?? throw NotServer();
+        var registered = await HubSettings.RegisteredAsync(_store, cancellationToken);
+        var message = new HubMessage(
+            MessageKind.Resync, Guid.NewGuid(), state.Name, "*", registered.Count == 0 ? 0 : registered.Max(r => r.ReqSync), 0,
+            state.Sync, 0, 0, 0, false, false, true, null);
+        using var file = AtomicFile.Create(path);
+        var count = await MessageFile.WriteAsync(file.Stream, _store.Info, message, ChangeSetMode.Full, EntriesAsync(_store, state, null, cancellationToken), null, _time.GetUtcNow(), cancellationToken);
+        file.Commit();
+        await EventLog.WriteAloneAsync(_store, _time, EventCodes.Sent, EventSeverity.Information,
+            $"resync snapshot written to {path}: {count} entries, SrvSync {state.Sync}, ReqSync {message.ReqSync}", cancellationToken);
+        return count;
+    }
+
+    private async Task<Inbox.Refusal?> CheckAsync(ClaimedMessage claimed, string serverName, CancellationToken cancellationToken)
+    {
+        HubMessage message;
+        ChangeSetTrailer trailer;
+        try
+        {
+            (message, _, trailer) = MessageFile.Inspect(claimed.Path, claimed.Name);
+        }
+        catch (InputFormatException e)
+        {
+            return new Inbox.Refusal(EventCodes.InvalidFormat, $"invalid Dir-Sync message: {e.Message}");
+        }
+
+        if (message.Kind != MessageKind.RequestorUpdate)
+        {
+            return new Inbox.Refusal(EventCodes.InvalidFormat, $"a server takes requestor updates, and {claimed.Name} is not one");
+        }
+
+        if (message.To != "*" && !PostofficeName.Same(message.To, serverName))
+        {
+            return new Inbox.Refusal(EventCodes.NotAddressedHere, $"a message from {message.From} is addressed to {message.To}, not to this server ({serverName})");
+        }
+
+        var registered = await HubSettings.RegisteredAsync(_store, message.From, cancellationToken);
+        if (registered is null)
+        {
+            return new Inbox.Refusal(EventCodes.NotRegistered, $"requestor {message.From} is not registered; register it with 'dirsync server add-requestor {message.From} --inbox <dir> --password <pw>'");
+        }
+
+        if (!HubKey.Verify(registered.Key, trailer.Sha256, trailer.Proof))
+        {
+            return new Inbox.Refusal(EventCodes.BadPassword, $"invalid Dir-Sync password from {message.From}: the message's proof does not match the password registered here; the administrators must agree on it ('dirsync server add-requestor' / 'dirsync requestor enable --password')");
+        }
+
+        if (registered.LastMessageId == message.Id.ToString("D"))
+        {
+            return new Inbox.Refusal(EventCodes.Replayed, $"message {message.Id} from {message.From} was already taken in; a replayed copy is refused");
+        }
+
+        return null;
+    }
+
+    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, CancellationToken cancellationToken)
+    {
+        using var reader = MessageFile.Open(claimed.Path, claimed.Name);
+        var message = HubMessage.Parse(reader.Header, claimed.Name);
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        var state = await RequireServerAsync(transaction, cancellationToken);
+        var registered = (await HubSettings.RegisteredAsync(transaction, message.From, cancellationToken))!;
+        var ownPostoffice = (await HubSettings.RequestorAsync(transaction, cancellationToken))?.Name;
+        var own = PostofficeName.Same(message.From, ownPostoffice);
+        var addressType = (await HubSettings.RequestorAsync(transaction, cancellationToken))?.AddressType ?? "SMTP";
+        var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), HubPolicies.Server(registered.Name, own, addressType), claimed.Name);
+        var number = message.FirstTransaction - 1;
+        var sync = state.Sync;
+        long taken = 0, old = 0;
+        await foreach (var record in MessageFile.Records(reader).WithCancellation(cancellationToken))
+        {
+            number++;
+            if (number <= registered.ReqSync)
+            {
+                // Already taken in from an earlier message whose acknowledgement the requestor has not seen.
+                old++;
+                continue;
+            }
+
+            var refused = applier.Refused;
+            await applier.ApplyAsync(record, cancellationToken);
+            if (applier.Refused > refused)
+            {
+                await EventLog.WriteAsync(transaction, _time, EventCodes.NotOwner, EventSeverity.Error, $"{EventCodes.NotOwner}: {applier.Notes[^1]}", cancellationToken);
+                continue;
+            }
+
+            record.Owner = registered.Name;
+            await transaction.AppendToQueueAsync(HubSettings.MasterLog, new QueueEntry(++sync, registered.Name, _time.GetUtcNow(), TransactionCodec.Encode(record)), cancellationToken);
+            taken++;
+        }
+
+        if (message.Export && !own)
+        {
+            foreach (var gone in await applier.ReconcileAsync(cancellationToken))
+            {
+                var record = new ChangeRecord(ChangeKind.Delete, gone.Origin!.Anchor, gone.Alias, gone.Container) { Owner = registered.Name };
+                await transaction.AppendToQueueAsync(HubSettings.MasterLog, new QueueEntry(++sync, registered.Name, _time.GetUtcNow(), TransactionCodec.Encode(record)), cancellationToken);
+                taken++;
+            }
+        }
+
+        await HubSettings.SaveAsync(transaction, state with { Sync = sync }, cancellationToken);
+        await HubSettings.SaveAsync(
+            transaction,
+            registered with
+            {
+                ReqSync = Math.Max(registered.ReqSync, message.ReqSync),
+                ReportedSrvSync = message.SrvSync,
+                ImpSync = message.ImpSync,
+                ImportRequested = registered.ImportRequested || message.ImportRequest || (message.ReqSync == 0 && message.SrvSync == 0),
+                ReplyPending = true,
+                LastUpdateReceived = _time.GetUtcNow(),
+                LastMessageId = message.Id.ToString("D"),
+            },
+            cancellationToken);
+        var summary = message.Summary(taken + old);
+        await EventLog.WriteAsync(transaction, _time, EventCodes.MessageReceived, EventSeverity.Information, $"received from {message.From}: {summary}", cancellationToken);
+        await EventLog.WriteAsync(transaction, _time, EventCodes.Received, EventSeverity.Information,
+            $"SrvRx received {taken} updates from {message.From}{(old > 0 ? $" ({old} already taken in)" : "")}; master log now ends at {sync}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new Inbox.Outcome(taken, $"{message.From}: {summary}; {taken} new, {old} already taken in, {applier.Refused} refused");
+    }
+
+    private async Task<(long Count, string Line)> ReplyAsync(string name, long cycle, CancellationToken cancellationToken)
+    {
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        var state = await RequireServerAsync(transaction, cancellationToken);
+        var registered = (await HubSettings.RegisteredAsync(transaction, name, cancellationToken))!;
+        var folder = new DropFolder(registered.Inbox);
+        string? error = null;
+        var import = registered.ImportRequested;
+        IAsyncEnumerable<ChangeRecord> records;
+        if (import)
+        {
+            records = EntriesAsync(transaction, state, registered.Name, cancellationToken);
+        }
+        else if (registered.ReportedSrvSync > state.Sync)
+        {
+            error = $"{EventCodes.SyncNumberBeyondLog}: {registered.Name} reports SrvSync {registered.ReportedSrvSync} but the master log ends at {state.Sync}: the server was restored from an older copy. Recover: on every requestor 'dirsync requestor send --full', let one T2 run, then 'dirsync server resync --out <file>' here and 'dirsync requestor apply-resync <file>' on each requestor";
+            records = Empty();
+        }
+        else if (registered.ReportedSrvSync < state.PurgedThrough)
+        {
+            error = $"{EventCodes.MissingTransactions}: missing transactions {registered.ReportedSrvSync + 1} to {state.PurgedThrough} for {registered.Name}: they were purged after {state.KeepUpdatesDays} days (Keep Updates). Recover: on {registered.Name} run 'dirsync requestor request-import' and let the next cycle complete";
+            records = Empty();
+        }
+        else
+        {
+            records = LogAsync(transaction, registered.ReportedSrvSync, registered.Name, cancellationToken);
+        }
+
+        var newSrvSync = error is null ? state.Sync : registered.ReportedSrvSync;
+        var message = new HubMessage(
+            MessageKind.ServerReply, Guid.NewGuid(), state.Name, registered.Name, registered.ReqSync, 0, newSrvSync, registered.ReportedSrvSync,
+            registered.ImpSync, 0, false, false, import, error);
+        var count = await MessageFile.DeliverAsync(folder, _store.Info, message, import ? ChangeSetMode.Full : ChangeSetMode.Incremental, records, registered.Key, _time.GetUtcNow(), cancellationToken);
+        await HubSettings.SaveAsync(
+            transaction,
+            registered with { SrvSync = newSrvSync, ReplyPending = false, ImportRequested = false, LastCycle = cycle },
+            cancellationToken);
+        var summary = message.Summary(count);
+        if (error is not null)
+        {
+            await EventLog.WriteAsync(transaction, _time, error.StartsWith("138", StringComparison.Ordinal) ? EventCodes.MissingTransactions : EventCodes.SyncNumberBeyondLog, EventSeverity.Error, error, cancellationToken);
+        }
+
+        await EventLog.WriteAsync(transaction, _time, EventCodes.MessageSent, EventSeverity.Information, $"sent to {registered.Name}: {summary}{(import ? " (import reply: every address list)" : "")}", cancellationToken);
+        await EventLog.WriteAsync(transaction, _time, EventCodes.Sent, EventSeverity.Information, $"SrvTx sent {count} updates to {registered.Name}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (count, $"{registered.Name}: {summary}{(import ? " (import reply)" : "")}{(error is null ? "" : " — " + error)}");
+    }
+
+    /// <summary>Purges master-log updates older than Keep Updates and remembers how far the purge reached.</summary>
+    private async Task<HubServerState> PurgeAsync(CancellationToken cancellationToken)
+    {
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        var state = await RequireServerAsync(transaction, cancellationToken);
+        var purged = await transaction.PurgeQueueAsync(HubSettings.MasterLog, _time.GetUtcNow() - TimeSpan.FromDays(state.KeepUpdatesDays), cancellationToken);
+        if (purged > 0)
+        {
+            var (first, _, count) = await transaction.GetQueueBoundsAsync(HubSettings.MasterLog, cancellationToken);
+            state = state with { PurgedThrough = Math.Max(state.PurgedThrough, count == 0 ? state.Sync : first - 1) };
+            await HubSettings.SaveAsync(transaction, state, cancellationToken);
+            await EventLog.WriteAsync(transaction, _time, EventCodes.Sent, EventSeverity.Information,
+                $"purged {purged} updates older than {state.KeepUpdatesDays} days from the master log (through {state.PurgedThrough})", cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return state;
+    }
+
+    /// <summary>Every entry the server holds, as adds, except the requestor's own (an import reply or a resync snapshot).</summary>
+    private static async IAsyncEnumerable<ChangeRecord> EntriesAsync(
+        IDirectoryReader reader, HubServerState state, string? except, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var own = (await HubSettings.RequestorAsync(reader, cancellationToken))?.Name;
+        await foreach (var value in reader.ListAsync(RecipientFilter.All, cancellationToken))
+        {
+            var isHub = value.Origin?.Source == HubPolicies.SourceKey;
+            if (!isHub && (value.Origin is not null || own is null))
+            {
+                // Only Dir-Sync entries and the server postoffice's own users take part.
+                continue;
+            }
+
+            var record = HubPolicies.Record(value, own ?? state.Name);
+            if (!PostofficeName.Same(record.Owner, except))
+            {
+                yield return record;
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<ChangeRecord> LogAsync(
+        IDirectoryReader reader, long after, string except, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var entry in reader.ReadQueueAsync(HubSettings.MasterLog, after, cancellationToken))
+        {
+            if (!PostofficeName.Same(entry.Origin, except))
+            {
+                yield return TransactionCodec.Decode(entry.Payload);
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<ChangeRecord> Empty()
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        yield break;
+    }
+
+    private static async ValueTask<HubServerState> RequireServerAsync(IDirectoryReader reader, CancellationToken cancellationToken) =>
+        await HubSettings.ServerAsync(reader, cancellationToken) ?? throw NotServer();
+
+    private static DirSyncException NotServer() =>
+        new("this store is not a dir-sync server; enable it with 'dirsync server enable --inbox <dir>'", ErrorCategory.InvalidValue);
+}

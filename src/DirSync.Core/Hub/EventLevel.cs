@@ -1,0 +1,17 @@
+namespace DirSync.Core.Hub;
+
+/// <summary>How much the event log keeps (the original's diagnostic logging level).</summary>
+public enum EventLevel
+{
+    /// <summary>Nothing.</summary>
+    None,
+
+    /// <summary>Errors only.</summary>
+    Minimum,
+
+    /// <summary>Errors, warnings and summaries (the default).</summary>
+    Medium,
+
+    /// <summary>Everything, per-message detail included.</summary>
+    Maximum,
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using DirSync.Core.Storage;
+
+namespace DirSync.Core.Hub;
+
+/// <summary>Reads and writes the hub's state in the store's settings.</summary>
+public static class HubSettings
+{
+    /// <summary>The setting of the server's state.</summary>
+    public const string ServerKey = "hub.server";
+
+    /// <summary>The setting of this store's requestor state (also read by the GAL for the local postoffice name).</summary>
+    public const string RequestorKey = "requestor";
+
+    /// <summary>The prefix of the settings of registered requestors.</summary>
+    public const string RegisteredPrefix = "hub.requestors/";
+
+    /// <summary>The server's master log (MSTTRANS).</summary>
+    public const string MasterLog = "hub.master";
+
+    /// <summary>A requestor's queue of transactions waiting for the server's acknowledgement (REQTRANS).</summary>
+    public const string Outbox = "hub.outbox";
+
+    /// <summary>A requestor's queue of received updates waiting for import (SRVTRANS).</summary>
+    public const string Inbound = "hub.inbound";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The server's state, or null when this store is not a dir-sync server.</summary>
+    public static async ValueTask<HubServerState?> ServerAsync(IDirectoryReader reader, CancellationToken cancellationToken = default) =>
+        Read<HubServerState>(await reader.GetSettingAsync(ServerKey, cancellationToken));
+
+    /// <summary>Saves the server's state.</summary>
+    public static ValueTask SaveAsync(IDirectoryTransaction transaction, HubServerState state, CancellationToken cancellationToken = default) =>
+        transaction.SetSettingAsync(ServerKey, JsonSerializer.Serialize(state, Json), cancellationToken);
+
+    /// <summary>This store's requestor state, or null when it is not a requestor.</summary>
+    public static async ValueTask<RequestorState?> RequestorAsync(IDirectoryReader reader, CancellationToken cancellationToken = default) =>
+        Read<RequestorState>(await reader.GetSettingAsync(RequestorKey, cancellationToken));
+
+    /// <summary>Saves this store's requestor state.</summary>
+    public static ValueTask SaveAsync(IDirectoryTransaction transaction, RequestorState state, CancellationToken cancellationToken = default) =>
+        transaction.SetSettingAsync(RequestorKey, JsonSerializer.Serialize(state, Json), cancellationToken);
+
+    /// <summary>A registered requestor, or null.</summary>
+    public static async ValueTask<RegisteredRequestor?> RegisteredAsync(IDirectoryReader reader, string name, CancellationToken cancellationToken = default) =>
+        Read<RegisteredRequestor>(await reader.GetSettingAsync(RegisteredPrefix + name.ToUpperInvariant(), cancellationToken));
+
+    /// <summary>Every registered requestor, ordered by name.</summary>
+    public static async ValueTask<IReadOnlyList<RegisteredRequestor>> RegisteredAsync(IDirectoryReader reader, CancellationToken cancellationToken = default) =>
+        (await reader.ListSettingsAsync(RegisteredPrefix, cancellationToken)).Select(s => Read<RegisteredRequestor>(s.Value)!).ToList();
+
+    /// <summary>Saves a registered requestor.</summary>
+    public static ValueTask SaveAsync(IDirectoryTransaction transaction, RegisteredRequestor requestor, CancellationToken cancellationToken = default) =>
+        transaction.SetSettingAsync(RegisteredPrefix + requestor.Name.ToUpperInvariant(), JsonSerializer.Serialize(requestor, Json), cancellationToken);
+
+    /// <summary>Removes a registered requestor.</summary>
+    public static ValueTask RemoveRegisteredAsync(IDirectoryTransaction transaction, string name, CancellationToken cancellationToken = default) =>
+        transaction.SetSettingAsync(RegisteredPrefix + name.ToUpperInvariant(), null, cancellationToken);
+
+    private static T? Read<T>(string? json) where T : class => json is null ? null : JsonSerializer.Deserialize<T>(json, Json);
+}

@@ -1,0 +1,72 @@
+using DirSync.Core.Storage;
+using DirSync.Core.Transport;
+
+namespace DirSync.Core.Hub;
+
+/// <summary>Takes in every message waiting in a drop folder: checked first, applied in a transaction, removed only once committed.</summary>
+/// <remarks>
+/// A message that fails its checks, or whose work fails, is moved aside with its reason and an
+/// event, and the others go on. A message a safety guard stopped stays claimed, so the next run
+/// — with the administrator's permission — takes it up again.
+/// </remarks>
+internal static class Inbox
+{
+    /// <summary>Why a message is refused: its event code and a one-line reason.</summary>
+    public readonly record struct Refusal(int Code, string Reason);
+
+    /// <summary>What taking a message in did.</summary>
+    public readonly record struct Outcome(long Updates, string Line, string? Error = null);
+
+    public static async Task<CycleReport> ProcessAsync(
+        IDirectoryStore store,
+        TimeProvider time,
+        DropFolder folder,
+        Func<ClaimedMessage, CancellationToken, Task<Refusal?>> check,
+        Func<ClaimedMessage, CancellationToken, Task<Outcome>> takeIn,
+        CancellationToken cancellationToken)
+    {
+        var lines = new List<string>();
+        var errors = new List<string>();
+        int messages = 0, rejected = 0;
+        long updates = 0;
+        foreach (var claimed in folder.Claim())
+        {
+            if (await check(claimed, cancellationToken) is { } refusal)
+            {
+                rejected++;
+                folder.Reject(claimed, $"{refusal.Code}: {refusal.Reason}");
+                lines.Add($"{claimed.Name}: refused — {refusal.Code}: {refusal.Reason}");
+                errors.Add($"{claimed.Name} refused — {refusal.Code}: {refusal.Reason}");
+                await EventLog.WriteAloneAsync(store, time, refusal.Code, EventSeverity.Error, $"{refusal.Code}: {refusal.Reason} (message {claimed.Name} moved to rejected/)", cancellationToken);
+                continue;
+            }
+
+            try
+            {
+                var outcome = await takeIn(claimed, cancellationToken);
+                DropFolder.Complete(claimed);
+                messages++;
+                updates += outcome.Updates;
+                lines.Add(outcome.Line);
+                if (outcome.Error is not null)
+                {
+                    errors.Add(outcome.Error);
+                }
+            }
+            catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)
+            {
+                // Left claimed: the next run takes it up again once the administrator allows the deletes.
+                errors.Add($"{claimed.Name}: {e.Message}");
+            }
+            catch (DirSyncException e)
+            {
+                rejected++;
+                folder.Reject(claimed, e.Message);
+                errors.Add($"{claimed.Name}: {e.Message}");
+                await EventLog.WriteAloneAsync(store, time, EventCodes.InvalidFormat, EventSeverity.Error, $"{EventCodes.InvalidFormat}: message {claimed.Name} could not be applied and was moved to rejected/: {e.Message}", cancellationToken);
+            }
+        }
+
+        return new CycleReport { Messages = messages, Updates = updates, Rejected = rejected, Lines = lines, Errors = errors };
+    }
+}

@@ -1,0 +1,95 @@
+using DirSync.Core.Model;
+using DirSync.Core.Sync;
+using DirSync.Core.Transport;
+
+namespace DirSync.Core.Hub;
+
+/// <summary>Writes and inspects Dir-Sync message files: a change set whose header carries the envelope and whose trailer carries the proof.</summary>
+public static class MessageFile
+{
+    /// <summary>Writes a message into <paramref name="file"/> (not yet committed) and returns how many records it holds.</summary>
+    public static async Task<long> WriteAsync(
+        Stream file, StoreInfo sender, HubMessage message, ChangeSetMode mode, IAsyncEnumerable<ChangeRecord> records, string? key, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(records);
+        var sequence = message.Kind == MessageKind.RequestorUpdate ? message.ReqSync : message.SrvSync;
+        var header = new ChangeSetHeader(sender, HubMessage.InstanceName, mode, sequence, message.SrvSyncWas, message.SrvSync, now, InstanceSettings.DefaultExportAttributes)
+        {
+            Extensions = message.ToExtensions(),
+        };
+        long count = 0;
+        using var writer = ChangeSetCodecs.Default.CreateWriter(ChangeSetFormat.Ldif, file, header);
+        await foreach (var record in records.WithCancellation(cancellationToken))
+        {
+            writer.Write(record);
+            count++;
+        }
+
+        writer.Complete(key is null ? null : sha => HubKey.Prove(key, sha));
+        return count;
+    }
+
+    /// <summary>Delivers a message into a drop folder: written, flushed and renamed into place.</summary>
+    public static async Task<long> DeliverAsync(
+        DropFolder folder, StoreInfo sender, HubMessage message, ChangeSetMode mode, IAsyncEnumerable<ChangeRecord> records, string key, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        using var file = folder.CreateMessage(now);
+        var count = await WriteAsync(file.Stream, sender, message, mode, records, key, now, cancellationToken);
+        file.Commit();
+        return count;
+    }
+
+    /// <summary>Reads a message through, checking its integrity, and returns its envelope, header and trailer.</summary>
+    /// <exception cref="InputFormatException">The file is not a whole, valid message.</exception>
+    /// <exception cref="DirSyncException">The file vanished or cannot be read.</exception>
+    public static (HubMessage Message, ChangeSetHeader Header, ChangeSetTrailer Trailer) Inspect(string path, string name)
+    {
+        using var reader = Open(path, name);
+        var message = HubMessage.Parse(reader.Header, name);
+        while (reader.Read(out _))
+        {
+        }
+
+        return (message, reader.Header, reader.Trailer);
+    }
+
+    /// <summary>Opens a message to read its records (after <see cref="Inspect"/> has accepted it).</summary>
+    public static IChangeSetReader Open(string path, string name)
+    {
+        Stream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DirSyncException($"cannot read the message '{name}': {e.Message}", ErrorCategory.FileSystem, e);
+        }
+
+        try
+        {
+            return ChangeSetCodecs.Default.OpenReader(stream, name);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Streams the records of an open message.</summary>
+    public static async IAsyncEnumerable<ChangeRecord> Records(IChangeSetReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        while (reader.Read(out var record))
+        {
+            yield return record;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,41 @@
+namespace DirSync.Core.Hub;
+
+/// <summary>A requestor as the server knows it (the original's SRVCONF.GLB, per requestor).</summary>
+public sealed record RegisteredRequestor
+{
+    /// <summary>The requestor's postoffice name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Where the server drops its replies.</summary>
+    public required string Inbox { get; init; }
+
+    /// <summary>The key derived from the requestor's password (never the password).</summary>
+    public required string Key { get; init; }
+
+    /// <summary>The highest requestor transaction number the server has taken in (its copy of ReqSync).</summary>
+    public long ReqSync { get; init; }
+
+    /// <summary>The master-log number the server last replied up to.</summary>
+    public long SrvSync { get; init; }
+
+    /// <summary>The SrvSync the requestor reported in its last message: what it confirms it has received.</summary>
+    public long ReportedSrvSync { get; init; }
+
+    /// <summary>How many imports the requestor has asked for.</summary>
+    public long ImpSync { get; init; }
+
+    /// <summary>The cycle of the last reply.</summary>
+    public long LastCycle { get; init; }
+
+    /// <summary>When the last message from the requestor was taken in.</summary>
+    public DateTimeOffset? LastUpdateReceived { get; init; }
+
+    /// <summary>A message arrived since the last reply, so the next T2 replies to this requestor.</summary>
+    public bool ReplyPending { get; init; }
+
+    /// <summary>The requestor asked for its address lists in full (an Import).</summary>
+    public bool ImportRequested { get; init; }
+
+    /// <summary>The id of the last message taken in, to refuse the same message twice.</summary>
+    public string? LastMessageId { get; init; }
+}

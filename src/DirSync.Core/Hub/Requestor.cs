@@ -1,0 +1,414 @@
+using DirSync.Core.Admin;
+using DirSync.Core.Model;
+using DirSync.Core.Storage;
+using DirSync.Core.Sync;
+using DirSync.Core.Transport;
+
+namespace DirSync.Core.Hub;
+
+/// <summary>A requestor postoffice: sends its local changes to the server (T1), takes in replies and imports them (T3).</summary>
+/// <remarks>
+/// <para>Local changes are found through the store's USNs and queued as numbered transactions
+/// (REQTRANS); each message sends everything above the ReqSync the server last acknowledged, so
+/// a lost message is simply sent again. A reply echoes the ReqSync the server took in — only then
+/// are those transactions dropped — and carries the new SrvSync, which the next message reports
+/// back as the acknowledgement of the reply.</para>
+/// <para>Replies are queued for import (SRVTRANS) unless the requestor applies them as they arrive,
+/// as Exchange's directory exchange agent did.</para>
+/// </remarks>
+public sealed class Requestor
+{
+    private readonly IDirectoryStore _store;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the requestor role of <paramref name="store"/>.</summary>
+    public Requestor(IDirectoryStore store, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Makes this store a requestor, or changes its settings (its numbers are kept).</summary>
+    public async Task<RequestorState> EnableAsync(
+        string name, string inbox, string serverInbox, string? password, string? addressType, bool? applyOnReceive, CancellationToken cancellationToken = default)
+    {
+        PostofficeName.Validate(name);
+        var own = new DropFolder(inbox);
+        var server = new DropFolder(serverInbox);
+        if (addressType is not null && !ProxyAddress.IsValidType(addressType))
+        {
+            throw new InvalidValueException($"invalid address type '{addressType}': use letters and digits, such as SMTP or MS");
+        }
+
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        var current = await HubSettings.RequestorAsync(transaction, cancellationToken);
+        if (current is not null && !PostofficeName.Same(current.Name, name))
+        {
+            throw new InvalidValueException($"this store is already requestor {current.Name}; a postoffice cannot be renamed in Dir-Sync (the others would see duplicates)");
+        }
+
+        var state = (current ?? new RequestorState { Name = name, Inbox = own.Path, ServerInbox = server.Path, Key = "" }) with
+        {
+            Inbox = own.Path,
+            ServerInbox = server.Path,
+            Key = password is not null || current is null ? HubKey.Derive(name, password) : current.Key,
+            AddressType = addressType?.ToUpperInvariant() ?? current?.AddressType ?? "SMTP",
+            ApplyOnReceive = applyOnReceive ?? current?.ApplyOnReceive ?? false,
+        };
+        await HubSettings.SaveAsync(transaction, state, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return state;
+    }
+
+    /// <summary>The requestor's numbers (the original's <c>LISTDS -R</c>).</summary>
+    public async Task<(RequestorState State, long Outbox, long Inbound)> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        var state = await HubSettings.RequestorAsync(_store, cancellationToken) ?? throw NotRequestor();
+        var outbox = (await _store.GetQueueBoundsAsync(HubSettings.Outbox, cancellationToken)).Count;
+        var inbound = (await _store.GetQueueBoundsAsync(HubSettings.Inbound, cancellationToken)).Count;
+        return (state, outbox, inbound);
+    }
+
+    /// <summary>Makes the next message ask the server for every address list (an Import).</summary>
+    public async Task RequestImportAsync(CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        var state = await RequireAsync(transaction, cancellationToken);
+        await HubSettings.SaveAsync(transaction, state with { ImportRequested = true, ImpSync = state.ImpSync + 1 }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>T1 (REQMAIN -T): queues local changes and sends every transaction not yet acknowledged, with a status report.</summary>
+    /// <param name="full">Queue the whole local list (an Export): the server replaces this postoffice's entries with it.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<CycleReport> SendAsync(bool full, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        var state = await RequireAsync(transaction, cancellationToken);
+        var server = new DropFolder(state.ServerInbox);
+        var next = state.NextTransaction;
+        var highest = await transaction.GetHighestUsnAsync(cancellationToken);
+        var now = _time.GetUtcNow();
+        var local = full
+            ? LocalListAsync(transaction, cancellationToken)
+            : LocalChangesAsync(transaction, state.CaptureUsn, cancellationToken);
+        await foreach (var (value, kind) in local)
+        {
+            var record = HubPolicies.Record(value, kind, state.Name);
+            await transaction.AppendToQueueAsync(HubSettings.Outbox, new QueueEntry(++next, state.Name, now, TransactionCodec.Encode(record)), cancellationToken);
+        }
+
+        var exportThrough = full ? next : state.ExportThrough;
+        state = state with { NextTransaction = next, CaptureUsn = highest, ExportThrough = exportThrough, LastSent = now };
+        var message = new HubMessage(
+            MessageKind.RequestorUpdate, Guid.NewGuid(), state.Name, state.ServerName ?? "*", state.NextTransaction, state.ReqSync, state.SrvSync, 0,
+            state.ImpSync, state.ReqSync + 1, state.ImportRequested, exportThrough > state.ReqSync, false, null);
+        var count = await MessageFile.DeliverAsync(
+            server, _store.Info, message, message.Export ? ChangeSetMode.Full : ChangeSetMode.Incremental,
+            OutboxAsync(transaction, state.ReqSync, cancellationToken), state.Key, now, cancellationToken);
+        await HubSettings.SaveAsync(transaction, state, cancellationToken);
+        var summary = message.Summary(count);
+        await EventLog.WriteAsync(transaction, _time, EventCodes.MessageSent, EventSeverity.Information, $"sent to the server: {summary}{(message.ImportRequest ? " (asking for every address list)" : "")}", cancellationToken);
+        await EventLog.WriteAsync(transaction, _time, EventCodes.Sent, EventSeverity.Information, $"ReqTx sent {count} updates", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new CycleReport { Messages = 1, Updates = count, Lines = [summary] };
+    }
+
+    /// <summary>T3 receive (REQMAIN -R): takes the server's replies; applies them at once with apply-on-receive, else queues them for import.</summary>
+    public async Task<CycleReport> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        var state = await HubSettings.RequestorAsync(_store, cancellationToken) ?? throw NotRequestor();
+        return await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), CheckAsync, TakeInAsync, cancellationToken);
+    }
+
+    /// <summary>T3 import (IMPORT -Q): applies the queued updates to the address lists.</summary>
+    public async Task<CycleReport> ImportAsync(CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        var state = await RequireAsync(transaction, cancellationToken);
+        var editor = await RecipientEditor.CreateAsync(transaction, cancellationToken);
+        var policy = HubPolicies.Requestor(state);
+        ChangeApplier? full = null;
+        var incremental = new ChangeApplier(editor, policy, "the queued updates");
+        long count = 0, last = 0;
+        await foreach (var entry in transaction.ReadQueueAsync(HubSettings.Inbound, 0, cancellationToken))
+        {
+            var inFullBatch = entry.Number >= state.FullBatchFirst && entry.Number <= state.FullBatchLast && state.FullBatchLast > 0;
+            var applier = inFullBatch ? full ??= new ChangeApplier(editor, policy, "the queued import reply") : incremental;
+            await applier.ApplyAsync(TransactionCodec.Decode(entry.Payload), cancellationToken);
+            if (inFullBatch && entry.Number == state.FullBatchLast)
+            {
+                await full!.ReconcileAsync(cancellationToken);
+            }
+
+            count++;
+            last = entry.Number;
+        }
+
+        if (state.FullBatchLast > 0 && full is null)
+        {
+            // An import reply that held no entries at all still replaces the foreign lists.
+            await new ChangeApplier(editor, policy, "the queued import reply").ReconcileAsync(cancellationToken);
+        }
+
+        await transaction.TrimQueueAsync(HubSettings.Inbound, Math.Max(last, state.InboundLast), cancellationToken);
+        var appliers = full is null ? [incremental] : new[] { full, incremental };
+        var (added, modified, deleted) = (appliers.Sum(a => a.Added), appliers.Sum(a => a.Modified), appliers.Sum(a => a.Deleted));
+        await HubSettings.SaveAsync(transaction, state with { FullBatchFirst = 0, FullBatchLast = 0, LastImported = _time.GetUtcNow() }, cancellationToken);
+        var line = $"imported {count} updates: {added} added, {modified} modified, {deleted} deleted";
+        await EventLog.WriteAsync(transaction, _time, EventCodes.Imported, EventSeverity.Information, line, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new CycleReport { Messages = 0, Updates = count, Lines = [line, .. appliers.SelectMany(a => a.Notes)] };
+    }
+
+    /// <summary>Applies the server's RESYNC snapshot after the server was restored from a backup: replaces the foreign lists and resets the numbers.</summary>
+    public async Task<CycleReport> ApplyResyncAsync(string path, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(path))
+        {
+            throw new DirSyncException($"the resync file '{path}' does not exist; make it on the server with 'dirsync server resync --out <file>'", ErrorCategory.FileSystem);
+        }
+
+        var (message, header, _) = MessageFile.Inspect(path, path);
+        if (message.Kind != MessageKind.Resync)
+        {
+            throw new DirSyncException($"'{path}' is a Dir-Sync message, not a resync snapshot; make one with 'dirsync server resync --out <file>'", ErrorCategory.Format);
+        }
+
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        var state = await RequireAsync(transaction, cancellationToken);
+        if (state.ServerIdentity is { } server && server != header.Source.Identity)
+        {
+            throw new DirSyncException(
+                $"'{path}' was made by store {header.Source.Identity} ({header.Source.DisplayName}), not by the server this requestor works with ({server})",
+                ErrorCategory.Sync);
+        }
+
+        var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), HubPolicies.Requestor(state), path);
+        using (var reader = MessageFile.Open(path, path))
+        {
+            await foreach (var record in MessageFile.Records(reader).WithCancellation(cancellationToken))
+            {
+                await applier.ApplyAsync(record, cancellationToken);
+            }
+        }
+
+        await applier.ReconcileAsync(cancellationToken);
+        await transaction.TrimQueueAsync(HubSettings.Inbound, long.MaxValue, cancellationToken);
+
+        // The restored server remembers lower ReqSync numbers than requestors have used; numbering
+        // what is still unsent above every number it may remember makes sure it takes them in.
+        var floor = Math.Max(state.ReqSync, message.ReqSync);
+        if (floor > state.ReqSync)
+        {
+            var pending = new List<QueueEntry>();
+            await foreach (var entry in transaction.ReadQueueAsync(HubSettings.Outbox, state.ReqSync, cancellationToken))
+            {
+                pending.Add(entry);
+            }
+
+            await transaction.TrimQueueAsync(HubSettings.Outbox, long.MaxValue, cancellationToken);
+            var number = floor;
+            foreach (var entry in pending)
+            {
+                await transaction.AppendToQueueAsync(HubSettings.Outbox, entry with { Number = ++number }, cancellationToken);
+            }
+
+            state = state with { ReqSync = floor, NextTransaction = number, ExportThrough = 0 };
+        }
+
+        state = state with
+        {
+            SrvSync = message.SrvSync,
+            FullBatchFirst = 0,
+            FullBatchLast = 0,
+            ImportRequested = false,
+            LastServerError = null,
+            ServerName = state.ServerName ?? message.From,
+            ServerIdentity = state.ServerIdentity ?? header.Source.Identity,
+        };
+        await HubSettings.SaveAsync(transaction, state, cancellationToken);
+        var line = $"applied the resync snapshot from {message.From}: {applier.Added} added, {applier.Modified} modified, {applier.Deleted} deleted; SrvSync is now {state.SrvSync}, next transaction numbers follow {state.NextTransaction}";
+        await EventLog.WriteAsync(transaction, _time, EventCodes.Imported, EventSeverity.Information, line, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new CycleReport { Updates = applier.Added + applier.Modified + applier.Deleted, Lines = [line] };
+    }
+
+    private async Task<Inbox.Refusal?> CheckAsync(ClaimedMessage claimed, CancellationToken cancellationToken)
+    {
+        var state = await HubSettings.RequestorAsync(_store, cancellationToken) ?? throw NotRequestor();
+        HubMessage message;
+        ChangeSetHeader header;
+        ChangeSetTrailer trailer;
+        try
+        {
+            (message, header, trailer) = MessageFile.Inspect(claimed.Path, claimed.Name);
+        }
+        catch (InputFormatException e)
+        {
+            return new Inbox.Refusal(EventCodes.InvalidFormat, $"invalid Dir-Sync message: {e.Message}");
+        }
+
+        if (message.Kind != MessageKind.ServerReply)
+        {
+            return new Inbox.Refusal(EventCodes.InvalidFormat, $"a requestor takes server replies, and {claimed.Name} is not one");
+        }
+
+        if (!PostofficeName.Same(message.To, state.Name))
+        {
+            return new Inbox.Refusal(EventCodes.NotAddressedHere, $"a reply addressed to {message.To} arrived at {state.Name}");
+        }
+
+        if (!HubKey.Verify(state.Key, trailer.Sha256, trailer.Proof))
+        {
+            return new Inbox.Refusal(EventCodes.BadPassword, $"invalid Dir-Sync password in a reply from {message.From}: the proof does not match this requestor's password");
+        }
+
+        if (state.ServerIdentity is { } server && server != header.Source.Identity)
+        {
+            return new Inbox.Refusal(EventCodes.NotAddressedHere, $"a reply from store {header.Source.Identity} ({header.Source.DisplayName}) is not from this requestor's server ({server})");
+        }
+
+        return null;
+    }
+
+    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, CancellationToken cancellationToken)
+    {
+        using var reader = MessageFile.Open(claimed.Path, claimed.Name);
+        var message = HubMessage.Parse(reader.Header, claimed.Name);
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        var state = await RequireAsync(transaction, cancellationToken);
+
+        // The echo acknowledges what the server took in: those transactions can go.
+        var acknowledged = Math.Max(state.ReqSync, Math.Min(message.ReqSync, state.NextTransaction));
+        await transaction.TrimQueueAsync(HubSettings.Outbox, acknowledged, cancellationToken);
+        state = state with
+        {
+            ReqSync = acknowledged,
+            ExportThrough = state.ExportThrough <= acknowledged ? 0 : state.ExportThrough,
+            ServerName = state.ServerName ?? message.From,
+            ServerIdentity = state.ServerIdentity ?? reader.Header.Source.Identity,
+            LastReceived = _time.GetUtcNow(),
+            LastServerError = message.Error,
+        };
+
+        // A reply no newer than what was already received is a late copy: a later reply covered its updates.
+        var stale = message.SrvSync <= state.SrvSync && !(message.ImportReply && state.ImportRequested);
+        long taken = 0;
+        if (message.Error is null && !stale)
+        {
+            if (state.ApplyOnReceive)
+            {
+                taken = await ApplyAsync(transaction, state, reader, message.ImportReply, claimed.Name, cancellationToken);
+            }
+            else
+            {
+                (taken, state) = await QueueAsync(transaction, state, reader, message.ImportReply, cancellationToken);
+            }
+
+            state = state with
+            {
+                SrvSync = message.SrvSync,
+                ImportRequested = state.ImportRequested && !message.ImportReply,
+            };
+        }
+
+        await HubSettings.SaveAsync(transaction, state, cancellationToken);
+        var summary = message.Summary(taken);
+        if (message.Error is not null)
+        {
+            var code = int.TryParse(message.Error.AsSpan(0, Math.Min(3, message.Error.Length)), out var c) ? c : EventCodes.InvalidFormat;
+            await EventLog.WriteAsync(transaction, _time, code, EventSeverity.Error, $"the server reports: {message.Error}", cancellationToken);
+        }
+
+        await EventLog.WriteAsync(transaction, _time, EventCodes.MessageReceived, EventSeverity.Information, $"received from {message.From}: {summary}{(stale ? " (a late copy; its updates were already received)" : "")}", cancellationToken);
+        await EventLog.WriteAsync(transaction, _time, EventCodes.Received, EventSeverity.Information,
+            $"ReqRx received {taken} updates{(state.ApplyOnReceive ? " and applied them" : " for import")}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new Inbox.Outcome(taken, $"{message.From}: {summary}{(message.ImportReply ? " (import reply)" : "")}{(stale ? " (late copy, skipped)" : "")}", message.Error is null ? null : $"the server reports: {message.Error}");
+    }
+
+    private static async Task<long> ApplyAsync(
+        IDirectoryTransaction transaction, RequestorState state, IChangeSetReader reader, bool full, string name, CancellationToken cancellationToken)
+    {
+        var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), HubPolicies.Requestor(state), name);
+        long count = 0;
+        await foreach (var record in MessageFile.Records(reader).WithCancellation(cancellationToken))
+        {
+            await applier.ApplyAsync(record, cancellationToken);
+            count++;
+        }
+
+        if (full)
+        {
+            await applier.ReconcileAsync(cancellationToken);
+        }
+
+        return count;
+    }
+
+    private async Task<(long Count, RequestorState State)> QueueAsync(
+        IDirectoryTransaction transaction, RequestorState state, IChangeSetReader reader, bool full, CancellationToken cancellationToken)
+    {
+        if (full)
+        {
+            // A full reply replaces the foreign lists, so anything still queued before it is moot.
+            await transaction.TrimQueueAsync(HubSettings.Inbound, long.MaxValue, cancellationToken);
+        }
+
+        var next = state.InboundLast;
+        var first = next + 1;
+        var now = _time.GetUtcNow();
+        await foreach (var record in MessageFile.Records(reader).WithCancellation(cancellationToken))
+        {
+            await transaction.AppendToQueueAsync(HubSettings.Inbound, new QueueEntry(++next, record.Owner ?? "", now, TransactionCodec.Encode(record)), cancellationToken);
+        }
+
+        return (next - state.InboundLast, state with
+        {
+            InboundLast = next,
+            FullBatchFirst = full ? first : state.FullBatchFirst,
+            FullBatchLast = full ? Math.Max(next, first) : state.FullBatchLast,
+        });
+    }
+
+    private static async IAsyncEnumerable<(DirectoryObject Value, ChangeKind Kind)> LocalChangesAsync(
+        IDirectoryReader reader, long watermark, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var value in reader.GetChangesSinceAsync(watermark, cancellationToken))
+        {
+            if (value.Origin is null && ChangeClassifier.Classify(value, watermark) is { } kind)
+            {
+                yield return (value, kind);
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<(DirectoryObject Value, ChangeKind Kind)> LocalListAsync(
+        IDirectoryReader reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var value in reader.ListAsync(RecipientFilter.All, cancellationToken))
+        {
+            if (value.Origin is null)
+            {
+                yield return (value, ChangeKind.Add);
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<ChangeRecord> OutboxAsync(
+        IDirectoryReader reader, long acknowledged, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var entry in reader.ReadQueueAsync(HubSettings.Outbox, acknowledged, cancellationToken))
+        {
+            yield return TransactionCodec.Decode(entry.Payload);
+        }
+    }
+
+    private static async ValueTask<RequestorState> RequireAsync(IDirectoryReader reader, CancellationToken cancellationToken) =>
+        await HubSettings.RequestorAsync(reader, cancellationToken) ?? throw NotRequestor();
+
+    private static DirSyncException NotRequestor() =>
+        new("this store is not a Dir-Sync requestor; enable it with 'dirsync requestor enable --name <NET/PO> --inbox <dir> --server-inbox <dir>'", ErrorCategory.InvalidValue);
+}

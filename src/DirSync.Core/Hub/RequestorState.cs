@@ -1,0 +1,71 @@
+namespace DirSync.Core.Hub;
+
+/// <summary>A requestor's own settings and numbers (the original's REQCONF.GLB).</summary>
+public sealed record RequestorState
+{
+    /// <summary>This postoffice's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>This postoffice's inbound drop folder.</summary>
+    public required string Inbox { get; init; }
+
+    /// <summary>The server's inbound drop folder.</summary>
+    public required string ServerInbox { get; init; }
+
+    /// <summary>The key derived from the password (never the password).</summary>
+    public required string Key { get; init; }
+
+    /// <summary>Which address of a foreign entry becomes its target address (default SMTP; else its first primary address).</summary>
+    public string AddressType { get; init; } = "SMTP";
+
+    /// <summary>Apply replies as they arrive, as Exchange's directory exchange agent did (no T3 import).</summary>
+    public bool ApplyOnReceive { get; init; }
+
+    /// <summary>The server postoffice's name, learned from its first reply.</summary>
+    public string? ServerName { get; init; }
+
+    /// <summary>The server store's identity, learned from its first reply; replies from another store are refused.</summary>
+    public Guid? ServerIdentity { get; init; }
+
+    /// <summary>The highest transaction number the server has acknowledged (ReqSync).</summary>
+    public long ReqSync { get; init; }
+
+    /// <summary>The number of the last transaction queued to send (REQTRANS's ReqSync).</summary>
+    public long NextTransaction { get; init; }
+
+    /// <summary>The master-log number received up to (SrvSync).</summary>
+    public long SrvSync { get; init; }
+
+    /// <summary>How many imports this requestor has asked for.</summary>
+    public long ImpSync { get; init; }
+
+    /// <summary>The USN up to which local changes have been queued as transactions.</summary>
+    public long CaptureUsn { get; init; }
+
+    /// <summary>The next message asks the server for every address list (an Import).</summary>
+    public bool ImportRequested { get; init; }
+
+    /// <summary>A full list (an Export) is queued, up to this transaction number, and not yet acknowledged; 0 when none.</summary>
+    public long ExportThrough { get; init; }
+
+    /// <summary>Inbound transactions from this number to <see cref="FullBatchLast"/> are a full reply: importing them replaces the foreign lists.</summary>
+    public long FullBatchFirst { get; init; }
+
+    /// <summary>The last inbound transaction of the full reply waiting to be imported; 0 when none.</summary>
+    public long FullBatchLast { get; init; }
+
+    /// <summary>The number of the last inbound transaction queued for import.</summary>
+    public long InboundLast { get; init; }
+
+    /// <summary>When the last message was sent.</summary>
+    public DateTimeOffset? LastSent { get; init; }
+
+    /// <summary>When the last reply was received.</summary>
+    public DateTimeOffset? LastReceived { get; init; }
+
+    /// <summary>When updates were last imported.</summary>
+    public DateTimeOffset? LastImported { get; init; }
+
+    /// <summary>The last error the server reported (such as 138 missing transactions), until a reply without one arrives.</summary>
+    public string? LastServerError { get; init; }
+}

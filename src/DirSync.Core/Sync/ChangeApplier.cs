@@ -1,0 +1,401 @@
+using DirSync.Core.Admin;
+using DirSync.Core.Model;
+using DirSync.Core.Storage;
+
+namespace DirSync.Core.Sync;
+
+/// <summary>Applies change records to a store inside one transaction: the one apply engine of DirSync.</summary>
+/// <remarks>
+/// <para>Records are matched by the origin key of the <see cref="ApplyPolicy"/> and their anchor,
+/// never by name. An add of a known anchor modifies it, a modify of an unknown one creates it,
+/// a delete of an unknown one changes nothing. Aliases and display names taken by another object
+/// get a 001, 002 … suffix that stays as long as the source name does. A custom recipient made
+/// here by hand for the same target address is adopted instead of duplicated.</para>
+/// <para>Every step is reported to the observer as it is decided, so a dry run that rolls the
+/// transaction back prints exactly what a real run does.</para>
+/// </remarks>
+public sealed class ChangeApplier
+{
+    private const int MaxNotes = 1000;
+    private const int MaxSuffix = 999;
+
+    private readonly IDirectoryTransaction _transaction;
+    private readonly RecipientEditor _editor;
+    private readonly ApplyPolicy _policy;
+    private readonly string _name;
+    private readonly Action<PlannedChange>? _observer;
+    private readonly HashSet<Guid> _seen = [];
+    private readonly List<string> _notes = [];
+    private long _moreNotes;
+
+    /// <summary>Creates an applier writing through <paramref name="editor"/> under <paramref name="policy"/>.</summary>
+    /// <param name="editor">The editor of the open transaction.</param>
+    /// <param name="policy">Where records go and whose they are.</param>
+    /// <param name="name">The input's name (a file, a message) for error messages.</param>
+    /// <param name="observer">Told every step as it is decided; may be null.</param>
+    public ChangeApplier(RecipientEditor editor, ApplyPolicy policy, string name, Action<PlannedChange>? observer = null)
+    {
+        ArgumentNullException.ThrowIfNull(editor);
+        ArgumentNullException.ThrowIfNull(policy);
+        _editor = editor;
+        _transaction = editor.Transaction;
+        _policy = policy;
+        _name = name;
+        _observer = observer;
+    }
+
+    /// <summary>Objects created.</summary>
+    public long Added { get; private set; }
+
+    /// <summary>Objects changed.</summary>
+    public long Modified { get; private set; }
+
+    /// <summary>Objects deleted.</summary>
+    public long Deleted { get; private set; }
+
+    /// <summary>Records that changed nothing.</summary>
+    public long Unchanged { get; private set; }
+
+    /// <summary>Records refused by the policy (an update of another source's object).</summary>
+    public long Refused { get; private set; }
+
+    /// <summary>What an administrator should know: suffixes given, adoptions, refusals.</summary>
+    public IReadOnlyList<string> Notes => _moreNotes == 0 ? _notes : [.. _notes, $"... and {_moreNotes} more notes"];
+
+    /// <summary>Applies one record.</summary>
+    /// <exception cref="DirSyncException">The record cannot be applied; the message names the input, line and alias.</exception>
+    public async Task ApplyAsync(ChangeRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (_policy.Ignore(record))
+        {
+            return;
+        }
+
+        _seen.Add(record.Anchor);
+        try
+        {
+            var existing = await _transaction.FindByOriginAsync(_policy.SourceKey, record.Anchor, cancellationToken);
+            if (existing is not null && _policy.Refuse(record, existing) is { } reason)
+            {
+                Refused++;
+                Note(reason);
+                Observe("refused", existing.Alias, reason);
+                return;
+            }
+
+            if (record.Kind == ChangeKind.Delete)
+            {
+                await DeleteAsync(existing, record.Alias, "deleted at the source", cancellationToken);
+            }
+            else if (existing is null)
+            {
+                await CreateAsync(record, cancellationToken);
+            }
+            else
+            {
+                await UpdateAsync(existing, record, cancellationToken);
+            }
+        }
+        catch (DirSyncException e) when (e is not InputFormatException)
+        {
+            var where = record.LineNumber > 0 ? $"{_name}:{record.LineNumber}" : _name;
+            throw new DirSyncException($"{where}: '{record.Alias}': {e.Message}", e.Category, e);
+        }
+    }
+
+    /// <summary>After a full change set: deletes the objects in the policy's scope that the set did not hold.</summary>
+    /// <returns>The objects deleted, as they were before.</returns>
+    public Task<IReadOnlyList<DirectoryObject>> ReconcileAsync(CancellationToken cancellationToken = default) =>
+        ReconcileAsync(_seen, cancellationToken);
+
+    /// <summary>Deletes the objects in the policy's scope whose anchors are not in <paramref name="anchors"/>: a full change set's, read ahead.</summary>
+    /// <remarks>Called before the records are applied, it frees the names and addresses of objects the source replaced by new ones.</remarks>
+    /// <returns>The objects deleted, as they were before.</returns>
+    public async Task<IReadOnlyList<DirectoryObject>> ReconcileAsync(IReadOnlySet<Guid> anchors, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(anchors);
+        var stale = new List<Guid>();
+        await foreach (var value in _transaction.ListAsync(new RecipientFilter(OriginSource: _policy.SourceKey), cancellationToken))
+        {
+            if (!anchors.Contains(value.Origin!.Anchor) && _policy.ReconcileScope(value))
+            {
+                stale.Add(value.Guid);
+            }
+        }
+
+        var deleted = new List<DirectoryObject>();
+        foreach (var guid in stale)
+        {
+            var value = await _transaction.FindByGuidAsync(guid, cancellationToken: cancellationToken);
+            await DeleteAsync(value, value?.Alias ?? guid.ToString(), "absent from the full change set", cancellationToken);
+            if (value is not null)
+            {
+                deleted.Add(value);
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Moves objects recorded under another origin key to this policy's key, anchors unchanged (a replaced source).</summary>
+    /// <returns>How many objects were taken over.</returns>
+    public async Task<int> TakeOverAsync(string oldSourceKey, string importedFrom, CancellationToken cancellationToken = default)
+    {
+        var guids = new List<Guid>();
+        await foreach (var value in _transaction.ListAsync(new RecipientFilter(OriginSource: oldSourceKey), cancellationToken))
+        {
+            guids.Add(value.Guid);
+        }
+
+        foreach (var guid in guids)
+        {
+            var value = (await _transaction.FindByGuidAsync(guid, cancellationToken: cancellationToken))!;
+            value.Origin = new ObjectOrigin(_policy.SourceKey, value.Origin!.Anchor, importedFrom);
+            await _transaction.UpdateAsync(value, cancellationToken);
+        }
+
+        return guids.Count;
+    }
+
+    /// <summary>Adds a note for the administrator.</summary>
+    public void Note(string note)
+    {
+        if (_notes.Count < MaxNotes)
+        {
+            _notes.Add(note);
+        }
+        else
+        {
+            _moreNotes++;
+        }
+    }
+
+    private async Task DeleteAsync(DirectoryObject? existing, string alias, string why, CancellationToken cancellationToken)
+    {
+        if (existing is null)
+        {
+            Unchanged++;
+            Observe("unchanged", alias, "delete of an object not here (never imported, or already gone)");
+            return;
+        }
+
+        await _editor.RemoveAsync(existing, cancellationToken);
+        Deleted++;
+        Observe("delete", existing.Alias, why);
+    }
+
+    private async Task CreateAsync(ChangeRecord record, CancellationToken cancellationToken)
+    {
+        var origin = new ObjectOrigin(_policy.SourceKey, record.Anchor, _policy.ImportedFrom(record));
+        var changes = Changes(record, null);
+        if (_policy.ObjectClass == ObjectClass.CustomRecipient && await AdoptableAsync(changes.TargetAddress!, cancellationToken) is { } adoptee)
+        {
+            changes.Origin = origin;
+            await ResolveNamesAsync(changes, record, adoptee, cancellationToken);
+            await _editor.ModifyAsync(adoptee, changes, cancellationToken);
+            Modified++;
+            Note($"adopted the existing custom recipient '{adoptee.Alias}' (same target address {adoptee.TargetAddress}) as the import of '{record.Alias}'");
+            Observe("modify", adoptee.Alias, "adopted: a custom recipient made here for the same address");
+            return;
+        }
+
+        var container = _policy.Container(record);
+        if (!await _transaction.ContainerExistsAsync(container, cancellationToken))
+        {
+            await CreateContainerAsync(container, cancellationToken);
+        }
+
+        changes.Container = container;
+        await ResolveNamesAsync(changes, record, null, cancellationToken);
+        var alias = changes.Alias!;
+        changes.Alias = null;
+        var created = await _editor.AddAsync(_policy.ObjectClass, alias, changes, origin, cancellationToken: cancellationToken);
+        Added++;
+        Observe("add", created.Alias, $"{created.DisplayName}{(created.TargetAddress is null ? "" : " → " + created.TargetAddress)}");
+    }
+
+    private async Task UpdateAsync(DirectoryObject existing, ChangeRecord record, CancellationToken cancellationToken)
+    {
+        var changes = Changes(record, existing);
+        var importedFrom = _policy.ImportedFrom(record);
+        if (existing.Origin!.ImportedFrom != importedFrom)
+        {
+            changes.Origin = existing.Origin with { ImportedFrom = importedFrom };
+        }
+
+        await ResolveNamesAsync(changes, record, existing, cancellationToken);
+        var result = await _editor.ModifyAsync(existing, changes, cancellationToken);
+        if (!result.Changed)
+        {
+            Unchanged++;
+            Observe("unchanged", existing.Alias, "already as the source has it");
+            return;
+        }
+
+        Modified++;
+        Observe("modify", result.Value.Alias, Describe(existing, result.Value));
+    }
+
+    private async Task CreateContainerAsync(DirectoryPath container, CancellationToken cancellationToken)
+    {
+        if (container.Parent is { } parent && !await _transaction.ContainerExistsAsync(parent, cancellationToken))
+        {
+            await CreateContainerAsync(parent, cancellationToken);
+        }
+
+        await _transaction.AddContainerAsync(container, cancellationToken);
+        Note($"created the address list {container}");
+    }
+
+    /// <summary>A custom recipient made here by hand for the same target address, which the import takes over rather than duplicating.</summary>
+    private async Task<DirectoryObject?> AdoptableAsync(ProxyAddress target, CancellationToken cancellationToken)
+    {
+        var ownerGuid = await _transaction.FindAddressOwnerAsync(target, cancellationToken);
+        if (ownerGuid is null)
+        {
+            return null;
+        }
+
+        var owner = (await _transaction.FindByGuidAsync(ownerGuid.Value, cancellationToken: cancellationToken))!;
+        if (owner.Origin is null && owner.Class == ObjectClass.CustomRecipient && target.Equals(owner.TargetAddress))
+        {
+            return owner;
+        }
+
+        var from = owner.Origin is null ? "" : $" (imported from {owner.Origin.ImportedFrom})";
+        throw new ConflictException(
+            $"its target address {target} is already used by {owner.Class.ToToken()} '{owner.Alias}'{from}; remove or change that recipient, then import again");
+    }
+
+    private RecipientChanges Changes(ChangeRecord record, DirectoryObject? existing)
+    {
+        var changes = new RecipientChanges();
+        foreach (var attribute in _policy.Attributes)
+        {
+            IEnumerable<string> values = record.Attributes.Get(attribute);
+            if (_policy.MultiValueAppend && attribute.IsMultiValued && existing is not null)
+            {
+                values = existing.Attributes.Get(attribute).Concat(values).Distinct(StringComparer.OrdinalIgnoreCase);
+            }
+
+            changes.Attributes[attribute] = values.ToList();
+        }
+
+        if (_policy.ObjectClass == ObjectClass.CustomRecipient)
+        {
+            changes.TargetAddress = Target(record);
+        }
+
+        return changes;
+    }
+
+    private ProxyAddress Target(ChangeRecord record)
+    {
+        var type = _policy.AddressType;
+        var target = record.ProxyAddresses.FirstOrDefault(p => p.IsPrimary && p.Type == type)
+            ?? record.ProxyAddresses.FirstOrDefault(p => p.Type == type)
+            ?? (_policy.FallBackToAnyAddress ? record.TargetAddress ?? record.ProxyAddresses.FirstOrDefault(p => p.IsPrimary) : null);
+        if (target is not null)
+        {
+            return target.WithPrimary(true);
+        }
+
+        var types = record.ProxyAddresses.Select(p => p.Type).Distinct().ToList();
+        throw new DirSyncException(
+            $"it has no {type} address to use as its target address (it has {(types.Count == 0 ? "none" : string.Join(", ", types))}); {_policy.AddressTypeHint}",
+            ErrorCategory.Sync);
+    }
+
+    /// <summary>Gives the object the source's alias and display name, with 001, 002 ... where another object here holds them.</summary>
+    private async Task ResolveNamesAsync(RecipientChanges changes, ChangeRecord record, DirectoryObject? self, CancellationToken cancellationToken)
+    {
+        changes.Alias = await ResolveAsync(
+            record.Alias,
+            self?.Alias,
+            async candidate => await _transaction.FindByAliasAsync(candidate, cancellationToken) is { } holder && holder.Guid != self?.Guid,
+            AttributeCatalog.Alias.MaxLength,
+            "alias");
+        changes.DisplayName = await ResolveAsync(
+            record.DisplayName ?? record.Alias,
+            self?.DisplayName,
+            async candidate => await _transaction.DisplayNameExistsAsync(candidate, self?.Guid, cancellationToken),
+            AttributeCatalog.DisplayName.MaxLength,
+            "display name");
+    }
+
+    private async Task<string> ResolveAsync(string wanted, string? current, Func<string, Task<bool>> taken, int maxLength, string what)
+    {
+        // An object keeps a suffix it was given earlier as long as the source name is unchanged.
+        if (current is not null && (current == wanted || IsSuffixed(current, wanted, maxLength)) && !await taken(current))
+        {
+            return current;
+        }
+
+        if (!await taken(wanted))
+        {
+            return wanted;
+        }
+
+        for (var n = 1; n <= MaxSuffix; n++)
+        {
+            var candidate = Suffixed(wanted, n, maxLength);
+            if (!await taken(candidate))
+            {
+                Note($"the {what} '{wanted}' is taken here; it was imported as '{candidate}'");
+                return candidate;
+            }
+        }
+
+        throw new ConflictException($"the {what} '{wanted}' and its suffixed forms 001 to {MaxSuffix} are all taken here");
+    }
+
+    private static string Suffixed(string name, int n, int maxLength)
+    {
+        var suffix = n.ToString("000", System.Globalization.CultureInfo.InvariantCulture);
+        return (name.Length + suffix.Length > maxLength ? name[..(maxLength - suffix.Length)] : name) + suffix;
+    }
+
+    private static bool IsSuffixed(string current, string wanted, int maxLength)
+    {
+        if (current.Length < 3 || !current[^3..].All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        var n = int.Parse(current.AsSpan(current.Length - 3), System.Globalization.CultureInfo.InvariantCulture);
+        return n is >= 1 and <= MaxSuffix && current == Suffixed(wanted, n, maxLength);
+    }
+
+    private static string Describe(DirectoryObject before, DirectoryObject after)
+    {
+        var changed = new List<string>();
+        if (before.Alias != after.Alias)
+        {
+            changed.Add($"alias {before.Alias} → {after.Alias}");
+        }
+
+        if (before.DisplayName != after.DisplayName)
+        {
+            changed.Add($"display name '{before.DisplayName}' → '{after.DisplayName}'");
+        }
+
+        if (!Equals(before.TargetAddress, after.TargetAddress))
+        {
+            changed.Add($"target address → {after.TargetAddress}");
+        }
+
+        var attributes = AttributeCatalog.All
+            .Where(a => a.Kind == AttributeKind.Descriptive && !before.Attributes.Get(a).SequenceEqual(after.Attributes.Get(a)))
+            .Select(a => a.LdapName)
+            .ToList();
+        if (attributes.Count > 0)
+        {
+            changed.Add(string.Join(", ", attributes));
+        }
+
+        return changed.Count == 0 ? "addresses" : string.Join("; ", changed);
+    }
+
+    private void Observe(string action, string alias, string detail) => _observer?.Invoke(new PlannedChange(action, alias, detail));
+}

@@ -1,0 +1,116 @@
+namespace DirSync.Core.Transport;
+
+/// <summary>A postoffice's inbound drop folder (the P1 directory, the gateway's IN): messages arrive as whole files.</summary>
+/// <remarks>
+/// <para>A sender writes a message under a temporary name and renames it into place
+/// (<see cref="AtomicFile"/>), so a receiver never sees half a message. A receiver claims a
+/// message by renaming it into <c>processing/</c> — two receivers cannot both claim it — and
+/// removes it only once its effect is committed; a message found in <c>processing/</c> at the
+/// next run was claimed by a run that died, and is taken up again. A refused message is moved
+/// into <c>rejected/</c> beside a note saying why, never applied and never lost.</para>
+/// <para>Only files the folder listing names are touched, so a name can never reach outside it.</para>
+/// </remarks>
+public sealed class DropFolder
+{
+    /// <summary>The ending of message files.</summary>
+    public const string Extension = ".dsm";
+
+    private const string Processing = "processing";
+    private const string Rejected = "rejected";
+
+    /// <summary>Opens the folder at <paramref name="path"/>.</summary>
+    /// <exception cref="DirSyncException">The folder does not exist.</exception>
+    public DropFolder(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Path = System.IO.Path.GetFullPath(path);
+        if (!Directory.Exists(Path))
+        {
+            throw new DirSyncException($"the drop folder '{path}' does not exist; create it (or point the setting at the right folder)", ErrorCategory.FileSystem);
+        }
+    }
+
+    /// <summary>The folder.</summary>
+    public string Path { get; }
+
+    /// <summary>Starts a new message; commit it to deliver it.</summary>
+    public AtomicFile CreateMessage(DateTimeOffset now)
+    {
+        var name = $"{now.UtcDateTime:yyyyMMdd'T'HHmmssfff}-{Guid.NewGuid():N}{Extension}";
+        return AtomicFile.Create(System.IO.Path.Combine(Path, name));
+    }
+
+    /// <summary>Claims every waiting message, oldest first: those an earlier run claimed and left, then new arrivals.</summary>
+    /// <remarks>A message that vanishes between the listing and the claim (another receiver took it) is passed over.</remarks>
+    public IEnumerable<ClaimedMessage> Claim()
+    {
+        var processing = EnsureSubfolder(Processing);
+        foreach (var leftover in Messages(processing))
+        {
+            yield return new ClaimedMessage(System.IO.Path.GetFileName(leftover), leftover);
+        }
+
+        foreach (var arrived in Messages(Path))
+        {
+            var name = System.IO.Path.GetFileName(arrived);
+            var claimed = System.IO.Path.Combine(processing, name);
+            try
+            {
+                File.Move(arrived, claimed, overwrite: false);
+            }
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+            catch (IOException) when (!File.Exists(arrived))
+            {
+                continue;
+            }
+
+            yield return new ClaimedMessage(name, claimed);
+        }
+    }
+
+    /// <summary>Removes a message whose effect is committed.</summary>
+    public static void Complete(ClaimedMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        File.Delete(message.Path);
+    }
+
+    /// <summary>Moves a refused message into <c>rejected/</c> with a note saying why.</summary>
+    public void Reject(ClaimedMessage message, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var rejected = EnsureSubfolder(Rejected);
+        File.Move(message.Path, System.IO.Path.Combine(rejected, message.Name), overwrite: true);
+        File.WriteAllText(System.IO.Path.Combine(rejected, message.Name + ".reason.txt"), reason + Environment.NewLine);
+    }
+
+    /// <summary>How many messages wait in the folder (not counting claimed or rejected ones).</summary>
+    public int Waiting() => Messages(Path).Count();
+
+    private static IEnumerable<string> Messages(string folder) =>
+        Directory.EnumerateFiles(folder, "*" + Extension, SearchOption.TopDirectoryOnly)
+            .Where(f => !System.IO.Path.GetFileName(f).StartsWith(AtomicFile.TemporaryPrefix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    private string EnsureSubfolder(string name)
+    {
+        var folder = System.IO.Path.Combine(Path, name);
+        if (!Directory.Exists(folder))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(folder);
+            }
+            else
+            {
+                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+
+        return folder;
+    }
+}
