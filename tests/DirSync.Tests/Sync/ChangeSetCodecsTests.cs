@@ -253,6 +253,35 @@ public sealed class ChangeSetCodecsTests
 
     [Theory]
     [MemberData(nameof(Formats))]
+    public void Read_ByteOrderMark_CountsTowardsTheChecksum(ChangeSetFormat format)
+    {
+        var (body, records) = ChangeSetFile.SplitTrailer(Plain(format));
+        var withMark = Utf8("\uFEFF" + body);
+
+        // The mark added in front of a sealed file breaks the seal; sealed with the mark, the file reads.
+        var error = Refused([.. withMark, .. SplitAtTrailer(Plain(format)).Trailer]);
+        var read = ChangeSetFile.Read(ChangeSetFile.Reseal(withMark, records));
+
+        Assert.Equal("the integrity check failed: the file was edited or damaged after it was exported", error.Reason);
+        Assert.Equal(PlainRecords().Select(ChangeSetFile.DescribeAsRead), read.Records.Select(ChangeSetFile.Describe));
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void Read_CrLfLineEnds_FailTheChecksumUnlessSealedThatWay(ChangeSetFormat format)
+    {
+        var (body, records) = ChangeSetFile.SplitTrailer(Plain(format));
+        var crlf = Utf8(body.Replace("\n", "\r\n", StringComparison.Ordinal));
+
+        var error = Refused([.. crlf, .. Utf8(Encoding.UTF8.GetString(SplitAtTrailer(Plain(format)).Trailer).Replace("\n", "\r\n", StringComparison.Ordinal))]);
+        var read = ChangeSetFile.Read(ChangeSetFile.Reseal(crlf, records));
+
+        Assert.Equal("the integrity check failed: the file was edited or damaged after it was exported", error.Reason);
+        Assert.Equal(PlainRecords().Select(ChangeSetFile.DescribeAsRead), read.Records.Select(ChangeSetFile.Describe));
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
     public void Read_HeaderOnlyFile_ReadsNoRecords(ChangeSetFormat format)
     {
         var (detected, _, records, trailer) = ChangeSetFile.Read(ChangeSetFile.Write(format, Header(), []));

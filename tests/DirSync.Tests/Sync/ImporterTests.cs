@@ -487,6 +487,40 @@ public sealed class ImporterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Import_SourceRestoredFromABackup_IsIgnoredUntilTheImportInstanceIsMadeAgain()
+    {
+        var (_, m12, _) = await SyncThreeMailboxesAsync();
+        var backup = (await TwoServers.InstanceAsync(Server1, "INSTANCE1")).State;
+        await ExportAsync();
+        await ImportAsync();
+        await ExportAsync();
+        await ImportAsync();                                        // Server2 has applied 3
+
+        // Server1's store comes back from the backup: its instance is at change set 1 again,
+        // so its next full export is number 2, which Server2 takes for one it already applied.
+        await TwoServers.SetStateAsync(Server1, "INSTANCE1", _ => backup);
+        await TwoServers.RemoveAsync(Server1, "Mailbox13");
+        await ExportAsync(full: true);
+        var ignored = await ImportAsync();
+        Assert.Equal((ChangeSetMode.Full, 2L, 0L, 0L, 0L, 0L, true, false), Counts(ignored));
+
+        // The recovery: make the import instance again. It keeps the recipients, finds them by anchor.
+        await new InstanceAdmin(Server2).RemoveAsync("INSTANCE2");
+        await _servers.SetInstanceAsync(Server2, "INSTANCE2", new InstanceChanges { Direction = InstanceDirection.Import, File = Sync1 });
+        var twelveBefore = await TwoServers.GetAsync(Server2, "Mailbox12");
+        var applied = await ImportAsync();
+
+        Assert.Equal((ChangeSetMode.Full, 2L, 0L, 0L, 1L, 2L, false, false), Counts(applied));
+        Assert.Equal(
+        [
+            $"Mailbox11 | Mailbox 11 | custom-recipient | EDK:Mailbox11@Site1.Testorg.com | {FromServer1}",
+            $"Mailbox12 | Mailbox 12 | custom-recipient | EDK:Mailbox12@Site1.Testorg.com | {FromServer1}",
+        ],
+            await RecipientsAsync());
+        Assert.Equal((twelveBefore.Guid, m12.Guid), ((await TwoServers.GetAsync(Server2, "Mailbox12")).Guid, twelveBefore.Origin!.Anchor));
+    }
+
+    [Fact]
     public async Task Import_FirstChangeSetIncrementalButNotNumberOne_IsAGap()
     {
         WriteSync1(HeaderFromServer1(ChangeSetMode.Incremental, 2));
