@@ -288,6 +288,40 @@ public sealed class ImporterTests : IAsyncLifetime
         Assert.Equal($"Mailbox21001 | Hijacked | custom-recipient | EDK:Mailbox21@Site1.Testorg.com | {FromServer1}", (await RecipientsAsync())[4]);
     }
 
+    [Theory]
+    [InlineData("ldif")]
+    [InlineData("edk")]
+    public async Task Import_AwkwardValuesInEitherFormat_ArriveExactlyAsTheyWere(string format)
+    {
+        var info = AttributeCatalog.Get("info");
+        var department = AttributeCatalog.Get("department");
+        var longest = string.Concat(Enumerable.Repeat("Zürich, ", 128));   // 1024 characters, the limit of info
+        await _servers.SetInstanceAsync(Server1, "INSTANCE1", new InstanceChanges { Format = format, Attributes = ["title", "otherTelephone", "info", "department"] });
+        await _servers.AddMailboxAsync(Server1, "Zoë.Ångström", " Ångström, Zoë: Ops \"EMEA\" ", c =>
+        {
+            c.Attributes[Title] = ["  leading, and trailing  "];
+            c.Attributes[OtherTelephone] = [": colon first", "< angle first", "#hash; semicolon", "tab\there"];
+            c.Attributes[info] = [longest];
+            c.Attributes[department] = ["line one\r\nline two \\ back\\slash"];
+        });
+        await ExportAsync();
+
+        await ImportAsync();
+
+        var source = await TwoServers.GetAsync(Server1, "Zoë.Ångström");
+        var imported = await TwoServers.GetAsync(Server2, "Zoë.Ångström");
+        Assert.Equal(source.DisplayName, imported.DisplayName);
+        Assert.Equal(" Ångström, Zoë: Ops \"EMEA\" ", imported.DisplayName);
+        Assert.Equal("EDK:Zoe.Angstrom@Site1.Testorg.com", imported.TargetAddress?.ToString());
+        foreach (var attribute in new[] { Title, OtherTelephone, info, department })
+        {
+            Assert.Equal(source.Attributes.Get(attribute), imported.Attributes.Get(attribute));
+        }
+
+        Assert.Equal(longest, imported.Attributes.GetSingle(info));
+        Assert.Equal(4, imported.Attributes.Get(OtherTelephone).Count);
+    }
+
     // ---- full change sets: reconciliation ---------------------------------------------------
 
     [Fact]
