@@ -106,12 +106,19 @@ public sealed class ChangeApplier
 
     /// <summary>After a full change set: deletes the objects in the policy's scope that the set did not hold.</summary>
     /// <returns>The objects deleted, as they were before.</returns>
-    public async Task<IReadOnlyList<DirectoryObject>> ReconcileAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DirectoryObject>> ReconcileAsync(CancellationToken cancellationToken = default) =>
+        ReconcileAsync(_seen, cancellationToken);
+
+    /// <summary>Deletes the objects in the policy's scope whose anchors are not in <paramref name="anchors"/>: a full change set's, read ahead.</summary>
+    /// <remarks>Called before the records are applied, it frees the names and addresses of objects the source replaced by new ones.</remarks>
+    /// <returns>The objects deleted, as they were before.</returns>
+    public async Task<IReadOnlyList<DirectoryObject>> ReconcileAsync(IReadOnlySet<Guid> anchors, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(anchors);
         var stale = new List<Guid>();
         await foreach (var value in _transaction.ListAsync(new RecipientFilter(OriginSource: _policy.SourceKey), cancellationToken))
         {
-            if (!_seen.Contains(value.Origin!.Anchor) && _policy.ReconcileScope(value))
+            if (!anchors.Contains(value.Origin!.Anchor) && _policy.ReconcileScope(value))
             {
                 stale.Add(value.Guid);
             }
@@ -222,6 +229,7 @@ public sealed class ChangeApplier
         if (!result.Changed)
         {
             Unchanged++;
+            Observe("unchanged", existing.Alias, "already as the source has it");
             return;
         }
 

@@ -8,7 +8,9 @@ namespace DirSync.Core.Sync;
 /// <para>The file is streamed through one transaction together with the instance's new state: every
 /// record is planned (reported to the observer) and applied as it is read, and only when the
 /// trailer has proven the file whole does the transaction commit. A dry run does the same and
-/// rolls back, so the plan it prints is exactly what a real run would do.</para>
+/// rolls back, so the plan it prints is exactly what a real run would do. A full change set is read
+/// twice: first for the anchors it holds, so that objects the source no longer has are deleted
+/// before its records are applied.</para>
 /// <para>Objects are matched by their source anchor, never by name, and only objects that came
 /// from this change set's source can be changed or deleted by it.</para>
 /// </remarks>
@@ -61,11 +63,16 @@ public sealed class Importer
         var rebinding = CheckSource(instance, header, path, options);
         var last = rebinding ? 0 : instance.State.LastImportedSequence;
 
+        // A full change set names every object the source still has; those anchors are collected on
+        // a first pass, so what it no longer has is deleted before its records are applied.
+        var anchors = header.Mode == ChangeSetMode.Full ? new HashSet<Guid>() : null;
+        var drained = false;
         if (header.Sequence <= last)
         {
             // Read it through: an old file is still checked before anything is said about it, and
             // the checksum tells a replay from a re-export made after an interrupted export.
-            var trailer = Drain(reader);
+            var trailer = Drain(reader, anchors);
+            drained = true;
             if (header.Sequence < last || trailer.Sha256 == instance.State.LastImportedHash)
             {
                 return new ImportResult(header.Mode, path, header.Sequence, header.Source.DisplayName, 0, 0, 0, 0, AlreadyApplied: true, options.DryRun,
@@ -80,7 +87,13 @@ public sealed class Importer
                 ErrorCategory.Sync);
         }
 
-        using var applyReader = header.Sequence <= last ? OpenFile(path, instance.Name) : null;
+        if (anchors is not null && !drained)
+        {
+            Drain(reader, anchors);
+            drained = true;
+        }
+
+        using var applyReader = drained ? OpenFile(path, instance.Name) : null;
         var settings = instance.Settings;
         var importedFrom = $"{header.Source.DisplayName} ({header.Instance})";
         var policy = new ApplyPolicy
@@ -102,15 +115,22 @@ public sealed class Importer
             applier.Note($"instance '{instance.Name}' now imports from {importedFrom} instead of {state.SourceName} ({state.SourceInstance}); {taken} recipients imported from the old source were taken over");
         }
 
+        if (anchors is not null)
+        {
+            // Deleting first frees the aliases and addresses of objects the source replaced by new
+            // ones (a mailbox removed and made again), which would otherwise collide with them.
+            await applier.ReconcileAsync(anchors, cancellationToken);
+        }
+
         var source = applyReader ?? reader;
         while (source.Read(out var record))
         {
             await applier.ApplyAsync(record, cancellationToken);
         }
 
-        if (header.Mode == ChangeSetMode.Full)
+        if (applyReader is not null && applyReader.Trailer.Sha256 != reader.Trailer.Sha256)
         {
-            await applier.ReconcileAsync(cancellationToken);
+            throw new DirSyncException($"'{path}' changed while it was being imported; nothing was applied, run the import again", ErrorCategory.FileSystem);
         }
 
         await transaction.SaveInstanceAsync(
@@ -202,10 +222,11 @@ public sealed class Importer
             ErrorCategory.Sync);
     }
 
-    private static ChangeSetTrailer Drain(IChangeSetReader reader)
+    private static ChangeSetTrailer Drain(IChangeSetReader reader, HashSet<Guid>? anchors)
     {
-        while (reader.Read(out _))
+        while (reader.Read(out var record))
         {
+            anchors?.Add(record.Anchor);
         }
 
         return reader.Trailer;

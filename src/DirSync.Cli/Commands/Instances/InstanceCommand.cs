@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using DirSync.Cli.Output;
 using DirSync.Core;
+using DirSync.Core.Model;
 using DirSync.Core.Sync;
 
 namespace DirSync.Cli.Commands.Instances;
@@ -136,11 +137,11 @@ internal static class InstanceCommand
             Line("Import file", s.ImportFile);
             Line("Format", InstanceJson.FormatToken(s.Format));
             Line("Containers", string.Join(", ", s.Containers) + (s.IncludeSubcontainers ? " (and below)" : ""));
-            Line("Classes", string.Join(", ", s.Classes.Select(c => c.ToString().ToLowerInvariant())));
+            Line("Classes", string.Join(", ", s.Classes.Select(c => c.ToToken())));
             Line("Export list", s.ExportAttributes.Count == 0 ? "(names and addresses only)" : string.Join(", ", s.ExportAttributes));
             Line("Address type", s.AddressType);
             Line("Target container", s.TargetContainer);
-            Line("Imports create", s.ImportObjectClass == Core.Model.ObjectClass.Mailbox ? "mailboxes" : "custom recipients");
+            Line("Imports create", s.ImportObjectClass == ObjectClass.Mailbox ? "mailboxes" : "custom recipients");
             Line("MV append", s.MultiValueAppend ? "yes" : "no");
             Line("Last USN", t.LastUsn);
             Line("Last sequence", t.LastSequence);

@@ -97,7 +97,8 @@ internal sealed class LdifChangeSetReader : ChangeSetReaderBase
             }
         }
 
-        var alias = values.FirstOrDefault(v => AttributeCatalog.TryGet(v.Name, out var a) && a == AttributeCatalog.Alias).Values?.SingleOrDefault() ?? dnAlias;
+        // A cn with several values is refused below by SetField, with the line; it must not throw here.
+        var alias = values.FirstOrDefault(v => AttributeCatalog.TryGet(v.Name, out var a) && a == AttributeCatalog.Alias).Values is [var only] ? only : dnAlias;
         var record = new ChangeRecord(kind, anchor, alias, container ?? DirectoryPath.Recipients) { LineNumber = source.LineNumber };
         var seen = new HashSet<AttributeDefinition>();
         foreach (var (name, list) in values)
