@@ -232,6 +232,18 @@ public sealed class DirSyncServer
         var number = message.FirstTransaction - 1;
         var sync = state.Sync;
         long taken = 0, old = 0;
+        if (message.Export && !own)
+        {
+            // A whole list: what the requestor no longer has goes first, so an entry it deleted and made
+            // again (a new anchor, the same name and address) takes the place of the old one.
+            foreach (var gone in await applier.ReconcileAsync(MessageFile.Anchors(claimed.Path, claimed.Name), cancellationToken))
+            {
+                var record = new ChangeRecord(ChangeKind.Delete, gone.Origin!.Anchor, gone.Alias, gone.Container) { Owner = registered.Name };
+                await transaction.AppendToQueueAsync(HubSettings.MasterLog, new QueueEntry(++sync, registered.Name, _time.GetUtcNow(), TransactionCodec.Encode(record)), cancellationToken);
+                taken++;
+            }
+        }
+
         await foreach (var record in MessageFile.Records(reader).WithCancellation(cancellationToken))
         {
             number++;
@@ -253,16 +265,6 @@ public sealed class DirSyncServer
             record.Owner = registered.Name;
             await transaction.AppendToQueueAsync(HubSettings.MasterLog, new QueueEntry(++sync, registered.Name, _time.GetUtcNow(), TransactionCodec.Encode(record)), cancellationToken);
             taken++;
-        }
-
-        if (message.Export && !own)
-        {
-            foreach (var gone in await applier.ReconcileAsync(cancellationToken))
-            {
-                var record = new ChangeRecord(ChangeKind.Delete, gone.Origin!.Anchor, gone.Alias, gone.Container) { Owner = registered.Name };
-                await transaction.AppendToQueueAsync(HubSettings.MasterLog, new QueueEntry(++sync, registered.Name, _time.GetUtcNow(), TransactionCodec.Encode(record)), cancellationToken);
-                taken++;
-            }
         }
 
         await HubSettings.SaveAsync(transaction, state with { Sync = sync }, cancellationToken);

@@ -57,6 +57,19 @@ public static class MessageFile
         return (message, reader.Header, reader.Trailer);
     }
 
+    /// <summary>The anchors of every record in a message: what a full list holds, so the stale entries can go before the records apply.</summary>
+    public static HashSet<Guid> Anchors(string path, string name)
+    {
+        using var reader = Open(path, name);
+        var anchors = new HashSet<Guid>();
+        while (reader.Read(out var record))
+        {
+            anchors.Add(record.Anchor);
+        }
+
+        return anchors;
+    }
+
     /// <summary>Opens a message to read its records (after <see cref="Inspect"/> has accepted it).</summary>
     public static IChangeSetReader Open(string path, string name)
     {

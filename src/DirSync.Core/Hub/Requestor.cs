@@ -138,37 +138,40 @@ public sealed class Requestor
         var state = await RequireAsync(transaction, cancellationToken);
         var editor = await RecipientEditor.CreateAsync(transaction, cancellationToken);
         var policy = HubPolicies.Requestor(state);
-        ChangeApplier? full = null;
-        var incremental = new ChangeApplier(editor, policy, "the queued updates");
+        var applier = new ChangeApplier(editor, policy, "the queued updates");
+        if (state.FullBatchLast > 0)
+        {
+            // An import reply replaces the foreign lists: entries it does not hold go first, so one
+            // deleted and made again at its postoffice takes the place of the old.
+            var anchors = new HashSet<Guid>();
+            await foreach (var entry in transaction.ReadQueueAsync(HubSettings.Inbound, state.FullBatchFirst - 1, cancellationToken))
+            {
+                if (entry.Number > state.FullBatchLast)
+                {
+                    break;
+                }
+
+                anchors.Add(TransactionCodec.Decode(entry.Payload).Anchor);
+            }
+
+            await applier.ReconcileAsync(anchors, cancellationToken);
+        }
+
         long count = 0, last = 0;
         await foreach (var entry in transaction.ReadQueueAsync(HubSettings.Inbound, 0, cancellationToken))
         {
-            var inFullBatch = entry.Number >= state.FullBatchFirst && entry.Number <= state.FullBatchLast && state.FullBatchLast > 0;
-            var applier = inFullBatch ? full ??= new ChangeApplier(editor, policy, "the queued import reply") : incremental;
             await applier.ApplyAsync(TransactionCodec.Decode(entry.Payload), cancellationToken);
-            if (inFullBatch && entry.Number == state.FullBatchLast)
-            {
-                await full!.ReconcileAsync(cancellationToken);
-            }
-
             count++;
             last = entry.Number;
         }
 
-        if (state.FullBatchLast > 0 && full is null)
-        {
-            // An import reply that held no entries at all still replaces the foreign lists.
-            await new ChangeApplier(editor, policy, "the queued import reply").ReconcileAsync(cancellationToken);
-        }
-
         await transaction.TrimQueueAsync(HubSettings.Inbound, Math.Max(last, state.InboundLast), cancellationToken);
-        var appliers = full is null ? [incremental] : new[] { full, incremental };
-        var (added, modified, deleted) = (appliers.Sum(a => a.Added), appliers.Sum(a => a.Modified), appliers.Sum(a => a.Deleted));
+        var (added, modified, deleted) = (applier.Added, applier.Modified, applier.Deleted);
         await HubSettings.SaveAsync(transaction, state with { FullBatchFirst = 0, FullBatchLast = 0, LastImported = _time.GetUtcNow() }, cancellationToken);
         var line = $"imported {count} updates: {added} added, {modified} modified, {deleted} deleted";
         await EventLog.WriteAsync(transaction, _time, EventCodes.Imported, EventSeverity.Information, line, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new CycleReport { Messages = 0, Updates = count, Lines = [line, .. appliers.SelectMany(a => a.Notes)] };
+        return new CycleReport { Messages = 0, Updates = count, Lines = [line, .. applier.Notes] };
     }
 
     /// <summary>Applies the server's RESYNC snapshot after the server was restored from a backup: replaces the foreign lists and resets the numbers.</summary>
@@ -195,6 +198,7 @@ public sealed class Requestor
         }
 
         var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), HubPolicies.Requestor(state), path);
+        await applier.ReconcileAsync(MessageFile.Anchors(path, path), cancellationToken);
         using (var reader = MessageFile.Open(path, path))
         {
             await foreach (var record in MessageFile.Records(reader).WithCancellation(cancellationToken))
@@ -203,7 +207,6 @@ public sealed class Requestor
             }
         }
 
-        await applier.ReconcileAsync(cancellationToken);
         await transaction.TrimQueueAsync(HubSettings.Inbound, long.MaxValue, cancellationToken);
 
         // The restored server remembers lower ReqSync numbers than requestors have used; numbering
@@ -309,7 +312,7 @@ public sealed class Requestor
         {
             if (state.ApplyOnReceive)
             {
-                taken = await ApplyAsync(transaction, state, reader, message.ImportReply, claimed.Name, cancellationToken);
+                taken = await ApplyAsync(transaction, state, reader, message.ImportReply, claimed, cancellationToken);
             }
             else
             {
@@ -339,19 +342,19 @@ public sealed class Requestor
     }
 
     private static async Task<long> ApplyAsync(
-        IDirectoryTransaction transaction, RequestorState state, IChangeSetReader reader, bool full, string name, CancellationToken cancellationToken)
+        IDirectoryTransaction transaction, RequestorState state, IChangeSetReader reader, bool full, ClaimedMessage claimed, CancellationToken cancellationToken)
     {
-        var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), HubPolicies.Requestor(state), name);
+        var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), HubPolicies.Requestor(state), claimed.Name);
+        if (full)
+        {
+            await applier.ReconcileAsync(MessageFile.Anchors(claimed.Path, claimed.Name), cancellationToken);
+        }
+
         long count = 0;
         await foreach (var record in MessageFile.Records(reader).WithCancellation(cancellationToken))
         {
             await applier.ApplyAsync(record, cancellationToken);
             count++;
-        }
-
-        if (full)
-        {
-            await applier.ReconcileAsync(cancellationToken);
         }
 
         return count;
