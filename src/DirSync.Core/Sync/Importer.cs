@@ -73,7 +73,19 @@ public sealed class Importer
             // the checksum tells a replay from a re-export made after an interrupted export.
             var trailer = Drain(reader, anchors);
             drained = true;
-            if (header.Sequence < last || trailer.Sha256 == instance.State.LastImportedHash)
+            var state = instance.State;
+            var reExport = header.Sequence == last && trailer.Sha256 != state.LastImportedHash
+                && (state.LastImportedCreated is null || header.UsnFrom == state.LastImportedUsnFrom);
+            var writtenLater = state.LastImportedCreated is { } lastCreated && header.Created > lastCreated && trailer.Sha256 != state.LastImportedHash;
+            if (!reExport && writtenLater && header.Mode == ChangeSetMode.Incremental)
+            {
+                // Not a replay: written after the last file applied, yet numbered as if before it.
+                throw new DirSyncException(
+                    $"'{path}' holds change set {header.Sequence} from {header.Source.DisplayName}, written after change set {last} that was applied here: the source's numbers went back (was it restored from a backup?); run 'dirsync run {header.Instance} --full' there and import that file",
+                    ErrorCategory.Sync);
+            }
+
+            if (!reExport && !writtenLater)
             {
                 return new ImportResult(header.Mode, path, header.Sequence, header.Source.DisplayName, 0, 0, 0, 0, AlreadyApplied: true, options.DryRun,
                     [$"change set {header.Sequence} from {header.Source.DisplayName} was already applied (last applied: {last}); nothing changed"]);
@@ -143,6 +155,8 @@ public sealed class Importer
                     SourceInstance = header.Instance,
                     LastImportedSequence = header.Sequence,
                     LastImportedHash = source.Trailer.Sha256,
+                    LastImportedCreated = header.Created,
+                    LastImportedUsnFrom = header.UsnFrom,
                     LastImport = _time.GetUtcNow(),
                 },
             },

@@ -62,6 +62,8 @@ public static class InstanceJson
             WriteOptional(w, "sourceInstance", state.SourceInstance);
             w.WriteNumber("lastImportedSequence", state.LastImportedSequence);
             WriteOptional(w, "lastImportedHash", state.LastImportedHash);
+            WriteOptional(w, "lastImportedCreated", state.LastImportedCreated?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteNumber("lastImportedUsnFrom", state.LastImportedUsnFrom);
             WriteOptional(w, "lastImport", state.LastImport?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         });
     }
@@ -104,6 +106,8 @@ public static class InstanceJson
             SourceInstance = OptionalString(root, "sourceInstance"),
             LastImportedSequence = root.GetProperty("lastImportedSequence").GetInt64(),
             LastImportedHash = OptionalString(root, "lastImportedHash"),
+            LastImportedCreated = OptionalString(root, "lastImportedCreated") is { } c ? DateTimeOffset.Parse(c, System.Globalization.CultureInfo.InvariantCulture) : null,
+            LastImportedUsnFrom = root.TryGetProperty("lastImportedUsnFrom", out var usnFrom) ? usnFrom.GetInt64() : 0,
             LastImport = OptionalString(root, "lastImport") is { } i ? DateTimeOffset.Parse(i, System.Globalization.CultureInfo.InvariantCulture) : null,
         };
     }

@@ -30,6 +30,12 @@ public sealed record InstanceState
     /// <summary>The integrity hash of the last change set imported, to tell a replay from a re-export.</summary>
     public string? LastImportedHash { get; init; }
 
+    /// <summary>When the last change set imported was written at its source.</summary>
+    public DateTimeOffset? LastImportedCreated { get; init; }
+
+    /// <summary>The watermark the last change set imported started after, to tell a re-export from a restored source.</summary>
+    public long LastImportedUsnFrom { get; init; }
+
     /// <summary>When the instance last imported.</summary>
     public DateTimeOffset? LastImport { get; init; }
 }

@@ -120,6 +120,7 @@ public sealed class ImporterTests : IAsyncLifetime
                 SourceInstance = "INSTANCE1",
                 LastImportedSequence = 1,
                 LastImportedHash = ChangeSetFile.Read(Sync1).Trailer.Sha256,
+                LastImportedCreated = new DateTimeOffset(2026, 1, 15, 9, 0, 0, TimeSpan.Zero),
                 LastImport = new DateTimeOffset(2026, 1, 15, 10, 0, 0, TimeSpan.Zero),
             },
             state);
@@ -521,26 +522,19 @@ public sealed class ImporterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Import_SourceRestoredFromABackup_IsIgnoredUntilTheImportInstanceIsMadeAgain()
+    public async Task Import_FullExportOfASourceRestoredFromABackup_IsAppliedDespiteItsOldNumber()
     {
         var (_, m12, _) = await SyncThreeMailboxesAsync();
         var backup = (await TwoServers.InstanceAsync(Server1, "INSTANCE1")).State;
-        await ExportAsync();
-        await ImportAsync();
-        await ExportAsync();
-        await ImportAsync();                                        // Server2 has applied 3
+        await ExportAndImportLaterAsync();
+        await ExportAndImportLaterAsync();                          // Server2 has applied 3
 
-        // Server1's store comes back from the backup: its instance is at change set 1 again,
-        // so its next full export is number 2, which Server2 takes for one it already applied.
+        // Server1's store comes back from the backup: its instance is at change set 1 again, so its
+        // next full export is number 2 — written after number 3, so not a replay.
         await TwoServers.SetStateAsync(Server1, "INSTANCE1", _ => backup);
         await TwoServers.RemoveAsync(Server1, "Mailbox13");
+        _servers.Time.Advance(TimeSpan.FromMinutes(1));
         await ExportAsync(full: true);
-        var ignored = await ImportAsync();
-        Assert.Equal((ChangeSetMode.Full, 2L, 0L, 0L, 0L, 0L, true, false), Counts(ignored));
-
-        // The recovery: make the import instance again. It keeps the recipients, finds them by anchor.
-        await new InstanceAdmin(Server2).RemoveAsync("INSTANCE2");
-        await _servers.SetInstanceAsync(Server2, "INSTANCE2", new InstanceChanges { Direction = InstanceDirection.Import, File = Sync1 });
         var twelveBefore = await TwoServers.GetAsync(Server2, "Mailbox12");
         var applied = await ImportAsync();
 
@@ -552,6 +546,48 @@ public sealed class ImporterTests : IAsyncLifetime
         ],
             await RecipientsAsync());
         Assert.Equal((twelveBefore.Guid, m12.Guid), ((await TwoServers.GetAsync(Server2, "Mailbox12")).Guid, twelveBefore.Origin!.Anchor));
+        Assert.Equal(2, (await TwoServers.InstanceAsync(Server2, "INSTANCE2")).State.LastImportedSequence);
+    }
+
+    [Fact]
+    public async Task Import_IncrementalOfASourceRestoredFromABackup_IsRefusedAndAsksForAFullExport()
+    {
+        await SyncThreeMailboxesAsync();
+        var backup = (await TwoServers.InstanceAsync(Server1, "INSTANCE1")).State;
+        await ExportAndImportLaterAsync();
+        await ExportAndImportLaterAsync();
+        await TwoServers.SetStateAsync(Server1, "INSTANCE1", _ => backup);
+        await AddMailboxAsync("Mailbox14");
+        _servers.Time.Advance(TimeSpan.FromMinutes(1));
+        await ExportAsync();
+
+        var error = await RefusedAsync();
+
+        Assert.Equal(
+            $"'{Sync1}' holds change set 2 from Testorg/Site1/Server1, written after change set 3 that was applied here: the source's numbers went back (was it restored from a backup?); run 'dirsync run INSTANCE1 --full' there and import that file",
+            error.Message);
+        Assert.Equal(ErrorCategory.Sync, error.Category);
+    }
+
+    [Fact]
+    public async Task Import_OlderFileWithAnOldNumber_IsStillAReplay()
+    {
+        await SyncThreeMailboxesAsync();
+        var first = File.ReadAllBytes(Sync1);
+        await ExportAndImportLaterAsync();
+
+        File.WriteAllBytes(Sync1, first);
+        var replay = await ImportAsync();
+
+        Assert.True(replay.AlreadyApplied);
+        Assert.Equal(2, (await TwoServers.InstanceAsync(Server2, "INSTANCE2")).State.LastImportedSequence);
+    }
+
+    private async Task ExportAndImportLaterAsync()
+    {
+        _servers.Time.Advance(TimeSpan.FromMinutes(1));
+        await ExportAsync();
+        await ImportAsync();
     }
 
     [Fact]
