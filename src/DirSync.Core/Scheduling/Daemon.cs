@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using DirSync.Core.Hub;
 using DirSync.Core.Storage;
 
@@ -100,7 +101,7 @@ public sealed class Daemon
             var due = waiting.FirstOrDefault(w => w.Event == @event && !w.Missed);
             if (kick is not null || due is not null)
             {
-                Add(runs, await RunAndLogAsync(store, @event, kick, due, cancellationToken));
+                Add(runs, await RunAndLogAsync(store, @event, kick, due, rethrow: false, cancellationToken));
             }
         }
 
@@ -116,17 +117,20 @@ public sealed class Daemon
     }
 
     /// <summary>Runs an event in this process at once (<c>dirsync kick --now</c>), logs it, and clears a kick waiting for it.</summary>
-    /// <exception cref="InvalidValueException">The store's roles do not give it the event.</exception>
+    /// <returns>The run, which may have finished with errors (a refused message) that did not stop the rest.</returns>
+    /// <exception cref="InvalidValueException">The store's roles do not give it the event (nothing is run or logged).</exception>
+    /// <exception cref="DirSyncException">A step failed as a whole; the failure is logged first, and the kick cleared.</exception>
     public async Task<DaemonRun> RunNowAsync(IDirectoryStore store, CycleEvent @event, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         await CycleEvents.RequireAsync(store, @event, cancellationToken);
-        var run = await RunAndLogAsync(store, @event, new KickRequest(@event, _time.GetUtcNow()), null, cancellationToken);
+        var run = await RunAndLogAsync(store, @event, new KickRequest(@event, _time.GetUtcNow()), null, rethrow: true, cancellationToken);
         RunLogged?.Invoke(run);
         return run;
     }
 
-    private async Task<DaemonRun> RunAndLogAsync(IDirectoryStore store, CycleEvent @event, KickRequest? kick, ScheduledOccurrence? due, CancellationToken cancellationToken)
+    private async Task<DaemonRun> RunAndLogAsync(
+        IDirectoryStore store, CycleEvent @event, KickRequest? kick, ScheduledOccurrence? due, bool rethrow, CancellationToken cancellationToken)
     {
         var why = (kick, due) switch
         {
@@ -135,7 +139,7 @@ public sealed class Daemon
             _ => "kicked",
         };
         CycleRun? run = null;
-        string? failure = null;
+        Exception? error = null;
         try
         {
             run = await _runner.RunAsync(store, @event, cancellationToken);
@@ -146,14 +150,14 @@ public sealed class Daemon
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            failure = Describe(e);
+            error = e;
         }
 
-        var (code, summary) = (run, failure) switch
+        var (code, summary) = run switch
         {
-            ({ Succeeded: true }, _) => (EventCodes.ScheduleRan, $"{@event} ({why}): {run.Summary}"),
-            ({ }, _) => (EventCodes.ScheduleFailed, $"{@event} ({why}) finished with errors: {run.Summary}; {Errors(run.Errors)}"),
-            _ => (EventCodes.ScheduleFailed, $"{@event} ({why}) failed: {failure}"),
+            { Succeeded: true } => (EventCodes.ScheduleRan, $"{@event} ({why}): {run.Summary}"),
+            { } => (EventCodes.ScheduleFailed, $"{@event} ({why}) finished with errors: {run.Summary}; {Errors(run.Errors)}"),
+            null => (EventCodes.ScheduleFailed, $"{@event} ({why}) failed: {Describe(error!)}"),
         };
         await using (var transaction = await store.BeginTransactionAsync(cancellationToken))
         {
@@ -172,7 +176,14 @@ public sealed class Daemon
         }
 
         var reason = kick is null ? RunReason.Schedule : RunReason.Kick;
-        return new DaemonRun(_time.GetUtcNow(), @event, reason, code, summary, run?.Lines ?? []);
+        var logged = new DaemonRun(_time.GetUtcNow(), @event, reason, code, summary, run?.Lines ?? []);
+        if (error is not null && rethrow)
+        {
+            RunLogged?.Invoke(logged);
+            ExceptionDispatchInfo.Throw(error);
+        }
+
+        return logged;
     }
 
     private async Task<DaemonRun?> ReceiveArrivalsAsync(IDirectoryStore store, CycleEvent @event, CancellationToken cancellationToken)

@@ -301,6 +301,23 @@ public sealed class DaemonTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunNowAsync_StepFails_LogsTheFailureThenThrowsIt()
+    {
+        await KickAsync(_sites.Requestor, CycleEvent.T1);
+        Directory.Delete(_sites.ServerInbox);
+        var logged = new List<DaemonRun>();
+        var daemon = new Daemon(new CycleRunner(_sites.Time), new Scheduler(Berlin), _sites.Time) { RunLogged = logged.Add };
+
+        var error = await Assert.ThrowsAsync<DirSyncException>(() => daemon.RunNowAsync(_sites.Requestor, CycleEvent.T1));
+
+        var message = $"the drop folder '{_sites.ServerInbox}' does not exist; create it (or point the setting at the right folder)";
+        Assert.Equal((ErrorCategory.FileSystem, message), (error.Category, error.Message));
+        Assert.Equal([(EventCodes.ScheduleFailed, $"T1 (kicked) failed: {message}")], logged.Select(r => (r.Code, r.Summary)));
+        Assert.Equal([(EventCodes.ScheduleFailed, $"T1 (kicked) failed: {message}")], await RunEventsAsync(_sites.Requestor));
+        Assert.Empty(await ScheduleStore.KicksAsync(_sites.Requestor));
+    }
+
+    [Fact]
     public async Task RunNowAsync_EventOfARoleTheStoreLacks_IsRefusedBeforeRunning()
     {
         var error = await Assert.ThrowsAsync<InvalidValueException>(() => NewDaemon().RunNowAsync(_sites.Requestor, CycleEvent.T2));
