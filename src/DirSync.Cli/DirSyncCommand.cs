@@ -9,6 +9,7 @@ using DirSync.Cli.Commands.Instances;
 using DirSync.Cli.Commands.Recipients;
 using DirSync.Cli.Commands.Run;
 using DirSync.Cli.Commands.Schema;
+using DirSync.Cli.Commands.Scheduling;
 using DirSync.Cli.Commands.Tombstones;
 using DirSync.Core;
 using DirSync.Core.Model;
@@ -65,6 +66,7 @@ internal static class DirSyncCommand
             ServerCommand.Create(io),
             RequestorCommand.Create(io),
             EventsCommand.Create(io),
+            ScheduleCommand.Create(io), KickCommand.Create(io), DaemonCommand.Create(io),
             AttributesCommand.Create(io),
         };
         return root;
