@@ -36,6 +36,10 @@ internal static class DirSyncCommand
             Output = io.Out,
             Error = io.Error,
             EnableDefaultExceptionHandler = false,
+
+            // Ctrl+C and SIGTERM cancel the token; a step in flight (the daemon's above all) rolls back and the
+            // command exits with its own code. Only a step that ignores the token for this long is cut off (exit 130/143).
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
         };
         try
         {
