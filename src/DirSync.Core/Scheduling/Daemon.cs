@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.ExceptionServices;
 using DirSync.Core.Hub;
 using DirSync.Core.Storage;
@@ -75,7 +76,7 @@ public sealed class Daemon
                 if (message != _pollFailure)
                 {
                     _pollFailure = message;
-                    PollFailed?.Invoke($"a poll failed: {message}; trying again every {poll.TotalSeconds:0.###} seconds");
+                    PollFailed?.Invoke(string.Create(CultureInfo.InvariantCulture, $"a poll failed: {message}; trying again every {poll.TotalSeconds:0.###} seconds"));
                 }
             }
         }
