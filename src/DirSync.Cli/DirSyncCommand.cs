@@ -9,6 +9,7 @@ using DirSync.Cli.Commands.Instances;
 using DirSync.Cli.Commands.Recipients;
 using DirSync.Cli.Commands.Run;
 using DirSync.Cli.Commands.Schema;
+using DirSync.Cli.Commands.Scheduling;
 using DirSync.Cli.Commands.Tombstones;
 using DirSync.Core;
 using DirSync.Core.Model;
@@ -35,6 +36,10 @@ internal static class DirSyncCommand
             Output = io.Out,
             Error = io.Error,
             EnableDefaultExceptionHandler = false,
+
+            // Ctrl+C and SIGTERM cancel the token; a step in flight (the daemon's above all) rolls back and the
+            // command exits with its own code. Only a step that ignores the token for this long is cut off (exit 130/143).
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
         };
         try
         {
@@ -65,6 +70,7 @@ internal static class DirSyncCommand
             ServerCommand.Create(io),
             RequestorCommand.Create(io),
             EventsCommand.Create(io),
+            ScheduleCommand.Create(io), KickCommand.Create(io), DaemonCommand.Create(io),
             AttributesCommand.Create(io),
             Commands.Gal.GalCommand.Create(io),
         };

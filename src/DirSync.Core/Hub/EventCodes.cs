@@ -45,6 +45,9 @@ public static class EventCodes
     /// <summary>A scheduled event failed.</summary>
     public const int ScheduleFailed = 311;
 
+    /// <summary>A scheduled event's run window passed without it starting (no daemon ran it in time); it waits for its next time.</summary>
+    public const int ScheduleMissed = 312;
+
     /// <summary>A Dir-Sync message was sent (Exchange's 4395).</summary>
     public const int MessageSent = 4395;
 

@@ -1,0 +1,44 @@
+using DirSync.Core;
+using DirSync.Core.Scheduling;
+using DirSync.Core.Storage;
+
+namespace DirSync.Cli.Commands.Scheduling;
+
+/// <summary>What the schedule, kick and daemon commands share: the time zone schedules follow and the after-import step.</summary>
+internal static class CycleSetup
+{
+    public const string TimeZoneVariable = "DIRSYNC_TIMEZONE";
+
+    /// <summary>
+    /// The step after T3 (and after replies applied on receive): MS Mail's <c>REBUILD -F</c>.
+    /// Null until <c>DirSync.Core.Gal.GalBuilder</c> is on this branch; then it is
+    /// <c>async (store, ct) => { var r = await new GalBuilder().RebuildAsync(store, await GalBuilder.LocalPostofficeAsync(store, ct), CultureInfo.CurrentCulture, ct); return $"GAL rebuilt: {r.Entries} entries, {r.Renamed} renamed"; }</c>.
+    /// </summary>
+    public static Func<IDirectoryStore, CancellationToken, Task<string>>? AfterImport => null;
+
+    /// <summary>The time zone schedules follow: $DIRSYNC_TIMEZONE, else the machine's.</summary>
+    public static TimeZoneInfo TimeZone(CliIo io)
+    {
+        var id = io.Environment(TimeZoneVariable);
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return TimeZoneInfo.Local;
+        }
+
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new InvalidValueException($"{TimeZoneVariable}='{id}' is not a time zone this machine knows; use a name such as Europe/Berlin or UTC");
+        }
+    }
+
+    public static Daemon CreateDaemon(CliIo io, Action<DaemonRun>? runLogged = null, Action<string>? pollFailed = null) =>
+        new(new CycleRunner(TimeProvider.System, AfterImport), new Scheduler(TimeZone(io)))
+        {
+            RunLogged = runLogged,
+            PollFailed = pollFailed,
+        };
+}
