@@ -225,9 +225,9 @@ public sealed class DirSyncServer
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var state = await RequireServerAsync(transaction, cancellationToken);
         var registered = (await HubSettings.RegisteredAsync(transaction, message.From, cancellationToken))!;
-        var ownPostoffice = (await HubSettings.RequestorAsync(transaction, cancellationToken))?.Name;
-        var own = PostofficeName.Same(message.From, ownPostoffice);
-        var addressType = (await HubSettings.RequestorAsync(transaction, cancellationToken))?.AddressType ?? "SMTP";
+        var ownRequestor = await HubSettings.RequestorAsync(transaction, cancellationToken);
+        var own = PostofficeName.Same(message.From, ownRequestor?.Name);
+        var addressType = ownRequestor?.AddressType ?? "SMTP";
         var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), HubPolicies.Server(registered.Name, own, addressType), claimed.Name);
         var number = message.FirstTransaction - 1;
         var sync = state.Sync;

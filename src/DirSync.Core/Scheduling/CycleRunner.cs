@@ -1,3 +1,4 @@
+using DirSync.Core.Gal;
 using DirSync.Core.Hub;
 using DirSync.Core.Storage;
 
@@ -12,15 +13,15 @@ namespace DirSync.Core.Scheduling;
 public sealed class CycleRunner
 {
     private readonly TimeProvider _time;
-    private readonly Func<IDirectoryStore, CancellationToken, Task<string>>? _afterImport;
+    private readonly Func<IDirectoryStore, CancellationToken, Task<string>> _afterImport;
 
     /// <summary>Creates a runner.</summary>
     /// <param name="time">The clock the hub stamps messages and events with (default: the system clock).</param>
-    /// <param name="afterImport">Runs after updates were applied to the address lists (the GAL rebuild), returning one line for the report; null for none.</param>
+    /// <param name="afterImport">Runs after T3's import (REBUILD -F), returning one line for the report; null for the GAL rebuild.</param>
     public CycleRunner(TimeProvider? time = null, Func<IDirectoryStore, CancellationToken, Task<string>>? afterImport = null)
     {
         _time = time ?? TimeProvider.System;
-        _afterImport = afterImport;
+        _afterImport = afterImport ?? RebuildGalAsync;
     }
 
     /// <summary>Runs an event once.</summary>
@@ -45,10 +46,11 @@ public sealed class CycleRunner
                 run.Add("requestor receive", await requestor.ReceiveAsync(cancellationToken));
                 if (state is { ApplyOnReceive: false })
                 {
+                    // An apply-on-receive requestor keeps its GAL current as replies arrive; the others rebuild after importing.
                     run.Add("requestor import", await requestor.ImportAsync(cancellationToken));
+                    run.Note(await _afterImport(store, cancellationToken));
                 }
 
-                await AfterImportAsync(store, run, cancellationToken);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(@event), @event, null);
@@ -86,23 +88,16 @@ public sealed class CycleRunner
                 }
 
                 run.Add("requestor receive", applied);
-                if (applied.Messages > 0)
-                {
-                    await AfterImportAsync(store, run, cancellationToken);
-                }
-
                 return run.Build();
             default:
                 return null;
         }
     }
 
-    private async Task AfterImportAsync(IDirectoryStore store, RunBuilder run, CancellationToken cancellationToken)
+    private async Task<string> RebuildGalAsync(IDirectoryStore store, CancellationToken cancellationToken)
     {
-        if (_afterImport is not null)
-        {
-            run.Note(await _afterImport(store, cancellationToken));
-        }
+        var result = await new GalBuilder(_time).RebuildAsync(store, await GalBuilder.LocalPostofficeAsync(store, cancellationToken), cancellationToken: cancellationToken);
+        return $"GAL rebuilt: {result.Entries} entries, {result.Renamed} renamed";
     }
 
     private sealed class RunBuilder(CycleEvent @event)

@@ -9,13 +9,6 @@ internal static class CycleSetup
 {
     public const string TimeZoneVariable = "DIRSYNC_TIMEZONE";
 
-    /// <summary>
-    /// The step after T3 (and after replies applied on receive): MS Mail's <c>REBUILD -F</c>.
-    /// Null until <c>DirSync.Core.Gal.GalBuilder</c> is on this branch; then it is
-    /// <c>async (store, ct) => { var r = await new GalBuilder().RebuildAsync(store, await GalBuilder.LocalPostofficeAsync(store, ct), CultureInfo.CurrentCulture, ct); return $"GAL rebuilt: {r.Entries} entries, {r.Renamed} renamed"; }</c>.
-    /// </summary>
-    public static Func<IDirectoryStore, CancellationToken, Task<string>>? AfterImport => null;
-
     /// <summary>The time zone schedules follow: $DIRSYNC_TIMEZONE, else the machine's.</summary>
     public static TimeZoneInfo TimeZone(CliIo io)
     {
@@ -36,7 +29,7 @@ internal static class CycleSetup
     }
 
     public static Daemon CreateDaemon(CliIo io, Action<DaemonRun>? runLogged = null, Action<string>? pollFailed = null) =>
-        new(new CycleRunner(TimeProvider.System, AfterImport), new Scheduler(TimeZone(io)))
+        new(new CycleRunner(TimeProvider.System), new Scheduler(TimeZone(io)))
         {
             RunLogged = runLogged,
             PollFailed = pollFailed,
