@@ -88,35 +88,13 @@ public abstract class SqliteDirectoryReader : IDirectoryReader
         RecipientFilter filter,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var sql = new StringBuilder($"SELECT {ObjectColumns} FROM objects o WHERE o.is_deleted = 0");
         using var command = Context.Connection.CreateCommand();
-        if (filter.Class is { } objectClass)
+        if (!Where(filter, command, out var where))
         {
-            sql.Append(" AND o.class = ").Append((int)objectClass);
+            yield break;
         }
 
-        if (filter.Container is { } container)
-        {
-            var ids = Context.ContainersById
-                .Where(c => filter.IncludeSubcontainers ? c.Value.IsWithin(container) : c.Value.Equals(container))
-                .Select(c => c.Key)
-                .ToList();
-            if (ids.Count == 0)
-            {
-                yield break;
-            }
-
-            sql.Append(" AND o.container_id IN (").AppendJoin(',', ids).Append(')');
-        }
-
-        if (filter.OriginSource is { } source)
-        {
-            sql.Append(" AND o.origin_source = $source");
-            command.Parameters.AddWithValue("$source", source);
-        }
-
-        sql.Append(" ORDER BY o.alias_key");
-        command.CommandText = sql.ToString();
+        command.CommandText = $"SELECT {ObjectColumns} FROM objects o WHERE {where} ORDER BY o.alias_key";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -125,6 +103,19 @@ public abstract class SqliteDirectoryReader : IDirectoryReader
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<long> CountAsync(RecipientFilter filter, CancellationToken cancellationToken = default)
+    {
+        using var command = Context.Connection.CreateCommand();
+        if (!Where(filter, command, out var where))
+        {
+            return ValueTask.FromResult(0L);
+        }
+
+        command.CommandText = $"SELECT count(*) FROM objects o WHERE {where}";
+        return ValueTask.FromResult((long)command.ExecuteScalar()!);
     }
 
     /// <inheritdoc/>
@@ -305,6 +296,46 @@ public abstract class SqliteDirectoryReader : IDirectoryReader
         }
 
         return ValueTask.FromResult<IReadOnlyList<GalEntry>>(result);
+    }
+
+    /// <summary>The WHERE clause of a filter, its parameters added to <paramref name="command"/>; false when nothing can match.</summary>
+    private bool Where(RecipientFilter filter, SqliteCommand command, out string where)
+    {
+        var sql = new StringBuilder("o.is_deleted = 0");
+        where = "";
+        if (filter.Class is { } objectClass)
+        {
+            sql.Append(" AND o.class = ").Append((int)objectClass);
+        }
+
+        if (filter.Container is { } container)
+        {
+            var ids = Context.ContainersById
+                .Where(c => filter.IncludeSubcontainers ? c.Value.IsWithin(container) : c.Value.Equals(container))
+                .Select(c => c.Key)
+                .ToList();
+            if (ids.Count == 0)
+            {
+                return false;
+            }
+
+            sql.Append(" AND o.container_id IN (").AppendJoin(',', ids).Append(')');
+        }
+
+        if (filter.OriginSource is { } source)
+        {
+            sql.Append(" AND o.origin_source = $source");
+            command.Parameters.AddWithValue("$source", source);
+        }
+
+        if (filter.ImportedFrom is { } importedFrom)
+        {
+            sql.Append(" AND o.imported_from = $importedFrom COLLATE NOCASE");
+            command.Parameters.AddWithValue("$importedFrom", importedFrom);
+        }
+
+        where = sql.ToString();
+        return true;
     }
 
     private const string GalColumns = "rank, display_name, alias, class, address, postoffice, guid, search_key";

@@ -1,4 +1,5 @@
 using DirSync.Core.Admin;
+using DirSync.Core.Events;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
 using DirSync.Core.Sync;
@@ -54,7 +55,12 @@ public sealed class DirSyncServer
     }
 
     /// <summary>Registers a requestor (or changes its inbox and password).</summary>
-    public async Task<RegisteredRequestor> AddRequestorAsync(string name, string inbox, string? password, CancellationToken cancellationToken = default)
+    /// <param name="name">The requestor's postoffice name.</param>
+    /// <param name="inbox">Its inbound drop folder.</param>
+    /// <param name="password">The password both sides agree on; only a key derived from it is kept.</param>
+    /// <param name="deleteLimit">The delete guard's limit for its updates; null keeps the current one (the default for a new requestor).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<RegisteredRequestor> AddRequestorAsync(string name, string inbox, string? password, long? deleteLimit = null, CancellationToken cancellationToken = default)
     {
         PostofficeName.Validate(name);
         var folder = new DropFolder(inbox);
@@ -65,6 +71,7 @@ public sealed class DirSyncServer
         {
             Inbox = folder.Path,
             Key = HubKey.Derive(name, password),
+            DeleteLimit = deleteLimit ?? existing?.DeleteLimit,
         };
         await HubSettings.SaveAsync(transaction, registered, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -113,10 +120,12 @@ public sealed class DirSyncServer
     }
 
     /// <summary>T2 receive (SRVMAIN -R): takes every waiting requestor message into the store and the master log.</summary>
-    public async Task<CycleReport> ReceiveAsync(CancellationToken cancellationToken = default)
+    /// <param name="allowDeletes">How many deletions one message may make beyond the delete guard's limit; null for none.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<CycleReport> ReceiveAsync(long? allowDeletes = null, CancellationToken cancellationToken = default)
     {
         var state = await HubSettings.ServerAsync(_store, cancellationToken) ?? throw NotServer();
-        return await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), (claimed, ct) => CheckAsync(claimed, state.Name, ct), TakeInAsync, cancellationToken);
+        return await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), (claimed, ct) => CheckAsync(claimed, state.Name, ct), (claimed, ct) => TakeInAsync(claimed, allowDeletes, ct), cancellationToken);
     }
 
     /// <summary>T2 send (SRVMAIN -T): replies to each requestor whose message arrived with the updates it lacks.</summary>
@@ -218,7 +227,7 @@ public sealed class DirSyncServer
         return null;
     }
 
-    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, CancellationToken cancellationToken)
+    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, long? allowDeletes, CancellationToken cancellationToken)
     {
         using var reader = MessageFile.Open(claimed.Path, claimed.Name);
         var message = HubMessage.Parse(reader.Header, claimed.Name);
@@ -229,6 +238,7 @@ public sealed class DirSyncServer
         var own = PostofficeName.Same(message.From, ownRequestor?.Name);
         var addressType = ownRequestor?.AddressType ?? "SMTP";
         var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), HubPolicies.Server(registered.Name, own, addressType), claimed.Name);
+        var owned = await transaction.CountAsync(new RecipientFilter(OriginSource: HubPolicies.SourceKey, ImportedFrom: registered.Name), cancellationToken);
         var number = message.FirstTransaction - 1;
         var sync = state.Sync;
         long taken = 0, old = 0;
@@ -265,6 +275,20 @@ public sealed class DirSyncServer
             record.Owner = registered.Name;
             await transaction.AppendToQueueAsync(HubSettings.MasterLog, new QueueEntry(++sync, registered.Name, _time.GetUtcNow(), TransactionCodec.Encode(record)), cancellationToken);
             taken++;
+        }
+
+        try
+        {
+            DeleteGuard.Check(
+                applier.Deleted, owned, reader.Trailer.Records, message.Export, registered.DeleteLimit, allowDeletes,
+                registered.Name, $"dirsync server add-requestor {registered.Name} --inbox <dir> --delete-limit <n>");
+        }
+        catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)
+        {
+            await transaction.DisposeAsync();
+            await EventLog.WriteAloneAsync(_store, _time, EventCodes.DeletesBlocked, EventSeverity.Error,
+                $"{EventCodes.DeletesBlocked}: message {claimed.Name} from {registered.Name} was held back: {e.Message} (run 'dirsync server receive --allow-deletes {applier.Deleted}' to let it through)", cancellationToken);
+            throw;
         }
 
         await HubSettings.SaveAsync(transaction, state with { Sync = sync }, cancellationToken);

@@ -1,3 +1,4 @@
+using DirSync.Core.Events;
 using DirSync.Core.Storage;
 using DirSync.Core.Transport;
 

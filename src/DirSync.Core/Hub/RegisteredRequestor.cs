@@ -36,6 +36,9 @@ public sealed record RegisteredRequestor
     /// <summary>The requestor asked for its address lists in full (an Import).</summary>
     public bool ImportRequested { get; init; }
 
+    /// <summary>The delete guard's limit for this requestor's updates; null for the default.</summary>
+    public long? DeleteLimit { get; init; }
+
     /// <summary>The id of the last message taken in, to refuse the same message twice.</summary>
     public string? LastMessageId { get; init; }
 }

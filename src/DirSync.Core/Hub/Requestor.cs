@@ -1,4 +1,5 @@
 using DirSync.Core.Admin;
+using DirSync.Core.Events;
 using DirSync.Core.Gal;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
@@ -31,8 +32,17 @@ public sealed class Requestor
     }
 
     /// <summary>Makes this store a requestor, or changes its settings (its numbers are kept).</summary>
+    /// <param name="name">This postoffice's name.</param>
+    /// <param name="inbox">Its inbound drop folder.</param>
+    /// <param name="serverInbox">The server's inbound drop folder.</param>
+    /// <param name="password">The password registered on the server; null keeps the current one.</param>
+    /// <param name="addressType">Which address of a foreign entry becomes its target; null keeps the current one.</param>
+    /// <param name="applyOnReceive">Apply replies as they arrive; null keeps the current setting.</param>
+    /// <param name="deleteLimit">The delete guard's limit for the server's updates; null keeps the current one.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
     public async Task<RequestorState> EnableAsync(
-        string name, string inbox, string serverInbox, string? password, string? addressType, bool? applyOnReceive, CancellationToken cancellationToken = default)
+        string name, string inbox, string serverInbox, string? password, string? addressType, bool? applyOnReceive, long? deleteLimit = null,
+        CancellationToken cancellationToken = default)
     {
         PostofficeName.Validate(name);
         var own = new DropFolder(inbox);
@@ -56,6 +66,7 @@ public sealed class Requestor
             Key = password is not null || current is null ? HubKey.Derive(name, password) : current.Key,
             AddressType = addressType?.ToUpperInvariant() ?? current?.AddressType ?? "SMTP",
             ApplyOnReceive = applyOnReceive ?? current?.ApplyOnReceive ?? false,
+            DeleteLimit = deleteLimit ?? current?.DeleteLimit,
         };
         await HubSettings.SaveAsync(transaction, state, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -117,10 +128,12 @@ public sealed class Requestor
     }
 
     /// <summary>T3 receive (REQMAIN -R): takes the server's replies; applies them at once with apply-on-receive, else queues them for import.</summary>
-    public async Task<CycleReport> ReceiveAsync(CancellationToken cancellationToken = default)
+    /// <param name="allowDeletes">With apply-on-receive: how many deletions one reply may make beyond the delete guard's limit.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<CycleReport> ReceiveAsync(long? allowDeletes = null, CancellationToken cancellationToken = default)
     {
         var state = await HubSettings.RequestorAsync(_store, cancellationToken) ?? throw NotRequestor();
-        var report = await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), CheckAsync, TakeInAsync, cancellationToken);
+        var report = await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), CheckAsync, (claimed, ct) => TakeInAsync(claimed, allowDeletes, ct), cancellationToken);
         if (state.ApplyOnReceive && report.Updates > 0)
         {
             // Exchange's agent kept the address book current as updates arrived: no T3 import or rebuild to wait for.
@@ -132,10 +145,14 @@ public sealed class Requestor
     }
 
     /// <summary>T3 import (IMPORT -Q): applies the queued updates to the address lists.</summary>
-    public async Task<CycleReport> ImportAsync(CancellationToken cancellationToken = default)
+    /// <param name="allowDeletes">How many deletions this import may make beyond the delete guard's limit; null for none.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<CycleReport> ImportAsync(long? allowDeletes = null, CancellationToken cancellationToken = default)
     {
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var state = await RequireAsync(transaction, cancellationToken);
+        var owned = await transaction.CountAsync(new RecipientFilter(OriginSource: HubPolicies.SourceKey), cancellationToken);
+        long fullRecords = 0;
         var editor = await RecipientEditor.CreateAsync(transaction, cancellationToken);
         var policy = HubPolicies.Requestor(state);
         var applier = new ChangeApplier(editor, policy, "the queued updates");
@@ -152,6 +169,7 @@ public sealed class Requestor
                 }
 
                 anchors.Add(TransactionCodec.Decode(entry.Payload).Anchor);
+                fullRecords++;
             }
 
             await applier.ReconcileAsync(anchors, cancellationToken);
@@ -165,6 +183,7 @@ public sealed class Requestor
             last = entry.Number;
         }
 
+        await GuardAsync(transaction, applier.Deleted, owned, state.FullBatchLast > 0 ? fullRecords : count, state.FullBatchLast > 0, state, allowDeletes, "the queued updates", "dirsync requestor import", cancellationToken);
         await transaction.TrimQueueAsync(HubSettings.Inbound, Math.Max(last, state.InboundLast), cancellationToken);
         var (added, modified, deleted) = (applier.Added, applier.Modified, applier.Deleted);
         await HubSettings.SaveAsync(transaction, state with { FullBatchFirst = 0, FullBatchLast = 0, LastImported = _time.GetUtcNow() }, cancellationToken);
@@ -175,7 +194,10 @@ public sealed class Requestor
     }
 
     /// <summary>Applies the server's RESYNC snapshot after the server was restored from a backup: replaces the foreign lists and resets the numbers.</summary>
-    public async Task<CycleReport> ApplyResyncAsync(string path, CancellationToken cancellationToken = default)
+    /// <param name="path">The snapshot file.</param>
+    /// <param name="allowDeletes">How many deletions it may make beyond the delete guard's limit; null for none.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<CycleReport> ApplyResyncAsync(string path, long? allowDeletes = null, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(path))
         {
@@ -197,8 +219,10 @@ public sealed class Requestor
                 ErrorCategory.Sync);
         }
 
+        var owned = await transaction.CountAsync(new RecipientFilter(OriginSource: HubPolicies.SourceKey), cancellationToken);
         var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), HubPolicies.Requestor(state), path);
-        await applier.ReconcileAsync(MessageFile.Anchors(path, path), cancellationToken);
+        var anchors = MessageFile.Anchors(path, path);
+        await applier.ReconcileAsync(anchors, cancellationToken);
         using (var reader = MessageFile.Open(path, path))
         {
             await foreach (var record in MessageFile.Records(reader).WithCancellation(cancellationToken))
@@ -207,6 +231,7 @@ public sealed class Requestor
             }
         }
 
+        await GuardAsync(transaction, applier.Deleted, owned, anchors.Count, true, state, allowDeletes, path, $"dirsync requestor apply-resync {path}", cancellationToken);
         await transaction.TrimQueueAsync(HubSettings.Inbound, long.MaxValue, cancellationToken);
 
         // The restored server remembers lower ReqSync numbers than requestors have used; numbering
@@ -285,7 +310,7 @@ public sealed class Requestor
         return null;
     }
 
-    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, CancellationToken cancellationToken)
+    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, long? allowDeletes, CancellationToken cancellationToken)
     {
         using var reader = MessageFile.Open(claimed.Path, claimed.Name);
         var message = HubMessage.Parse(reader.Header, claimed.Name);
@@ -312,7 +337,7 @@ public sealed class Requestor
         {
             if (state.ApplyOnReceive)
             {
-                taken = await ApplyAsync(transaction, state, reader, message.ImportReply, claimed, cancellationToken);
+                taken = await ApplyAsync(transaction, state, reader, message.ImportReply, claimed, allowDeletes, cancellationToken);
             }
             else
             {
@@ -341,9 +366,10 @@ public sealed class Requestor
         return new Inbox.Outcome(taken, $"{message.From}: {summary}{(message.ImportReply ? " (import reply)" : "")}{(stale ? " (late copy, skipped)" : "")}", message.Error is null ? null : $"the server reports: {message.Error}");
     }
 
-    private static async Task<long> ApplyAsync(
-        IDirectoryTransaction transaction, RequestorState state, IChangeSetReader reader, bool full, ClaimedMessage claimed, CancellationToken cancellationToken)
+    private async Task<long> ApplyAsync(
+        IDirectoryTransaction transaction, RequestorState state, IChangeSetReader reader, bool full, ClaimedMessage claimed, long? allowDeletes, CancellationToken cancellationToken)
     {
+        var owned = await transaction.CountAsync(new RecipientFilter(OriginSource: HubPolicies.SourceKey), cancellationToken);
         var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), HubPolicies.Requestor(state), claimed.Name);
         if (full)
         {
@@ -357,6 +383,7 @@ public sealed class Requestor
             count++;
         }
 
+        await GuardAsync(transaction, applier.Deleted, owned, count, full, state, allowDeletes, $"reply {claimed.Name}", "dirsync requestor receive", cancellationToken);
         return count;
     }
 
@@ -415,6 +442,24 @@ public sealed class Requestor
         await foreach (var entry in reader.ReadQueueAsync(HubSettings.Outbox, acknowledged, cancellationToken))
         {
             yield return TransactionCodec.Decode(entry.Payload);
+        }
+    }
+
+    /// <summary>Stops (rolling back, logging the block) when the work would delete more than the delete guard allows.</summary>
+    private async Task GuardAsync(
+        IDirectoryTransaction transaction, long deletes, long owned, long records, bool full, RequestorState state, long? allowDeletes, string what, string command,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            DeleteGuard.Check(deletes, owned, records, full, state.DeleteLimit, allowDeletes, "the dir-sync server", $"dirsync requestor enable ... --delete-limit <n>");
+        }
+        catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)
+        {
+            await transaction.DisposeAsync();
+            await EventLog.WriteAloneAsync(_store, _time, EventCodes.DeletesBlocked, EventSeverity.Error,
+                $"{EventCodes.DeletesBlocked}: {what} held back: {e.Message} (run '{command} --allow-deletes {deletes}' to let it through)", cancellationToken);
+            throw;
         }
     }
 

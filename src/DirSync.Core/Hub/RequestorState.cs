@@ -21,6 +21,9 @@ public sealed record RequestorState
     /// <summary>Apply replies as they arrive, as Exchange's directory exchange agent did (no T3 import).</summary>
     public bool ApplyOnReceive { get; init; }
 
+    /// <summary>The delete guard's limit for the server's updates; null for the default.</summary>
+    public long? DeleteLimit { get; init; }
+
     /// <summary>The server postoffice's name, learned from its first reply.</summary>
     public string? ServerName { get; init; }
 

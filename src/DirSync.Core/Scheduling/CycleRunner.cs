@@ -37,17 +37,17 @@ public sealed class CycleRunner
                 break;
             case CycleEvent.T2:
                 var server = new DirSyncServer(store, _time);
-                run.Add("server receive", await server.ReceiveAsync(cancellationToken));
+                run.Add("server receive", await server.ReceiveAsync(cancellationToken: cancellationToken));
                 run.Add("server send", await server.SendAsync(cancellationToken));
                 break;
             case CycleEvent.T3:
                 var requestor = new Requestor(store, _time);
                 var state = await HubSettings.RequestorAsync(store, cancellationToken);
-                run.Add("requestor receive", await requestor.ReceiveAsync(cancellationToken));
+                run.Add("requestor receive", await requestor.ReceiveAsync(cancellationToken: cancellationToken));
                 if (state is { ApplyOnReceive: false })
                 {
                     // An apply-on-receive requestor keeps its GAL current as replies arrive; the others rebuild after importing.
-                    run.Add("requestor import", await requestor.ImportAsync(cancellationToken));
+                    run.Add("requestor import", await requestor.ImportAsync(cancellationToken: cancellationToken));
                     run.Note(await _afterImport(store, cancellationToken));
                 }
 
@@ -72,7 +72,7 @@ public sealed class CycleRunner
         switch (@event)
         {
             case CycleEvent.T2 when await HubSettings.ServerAsync(store, cancellationToken) is not null:
-                var received = await new DirSyncServer(store, _time).ReceiveAsync(cancellationToken);
+                var received = await new DirSyncServer(store, _time).ReceiveAsync(cancellationToken: cancellationToken);
                 if (received.Messages + received.Rejected == 0)
                 {
                     return null;
@@ -81,7 +81,7 @@ public sealed class CycleRunner
                 run.Add("server receive", received);
                 return run.Build();
             case CycleEvent.T3 when await HubSettings.RequestorAsync(store, cancellationToken) is { ApplyOnReceive: true }:
-                var applied = await new Requestor(store, _time).ReceiveAsync(cancellationToken);
+                var applied = await new Requestor(store, _time).ReceiveAsync(cancellationToken: cancellationToken);
                 if (applied.Messages + applied.Rejected == 0)
                 {
                     return null;

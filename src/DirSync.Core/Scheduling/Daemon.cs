@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.ExceptionServices;
+using DirSync.Core.Events;
 using DirSync.Core.Hub;
 using DirSync.Core.Storage;
 

@@ -1,3 +1,4 @@
+using DirSync.Core.Events;
 using DirSync.Core.Hub;
 
 namespace DirSync.Core.Scheduling;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DirSync.Core.Events;
 using DirSync.Core.Hub;
 using DirSync.Core.Storage;
 

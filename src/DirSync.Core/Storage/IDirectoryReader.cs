@@ -34,6 +34,9 @@ public interface IDirectoryReader
     /// <summary>Live objects matching a filter, ordered by alias; streamed.</summary>
     IAsyncEnumerable<DirectoryObject> ListAsync(RecipientFilter filter, CancellationToken cancellationToken = default);
 
+    /// <summary>How many live objects match a filter.</summary>
+    ValueTask<long> CountAsync(RecipientFilter filter, CancellationToken cancellationToken = default);
+
     /// <summary>Every object (tombstones included) changed after <paramref name="usn"/>, in USN order; streamed.</summary>
     /// <remarks>An indexed query: its cost follows the number of changes, not the size of the directory.</remarks>
     IAsyncEnumerable<DirectoryObject> GetChangesSinceAsync(long usn, CancellationToken cancellationToken = default);

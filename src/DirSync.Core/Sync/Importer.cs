@@ -1,4 +1,5 @@
 using DirSync.Core.Admin;
+using DirSync.Core.Events;
 using DirSync.Core.Storage;
 
 namespace DirSync.Core.Sync;
@@ -134,6 +135,7 @@ public sealed class Importer
             await applier.ReconcileAsync(anchors, cancellationToken);
         }
 
+        var owned = await transaction.CountAsync(new RecipientFilter(OriginSource: policy.SourceKey), cancellationToken);
         var source = applyReader ?? reader;
         while (source.Read(out var record))
         {
@@ -143,6 +145,26 @@ public sealed class Importer
         if (applyReader is not null && applyReader.Trailer.Sha256 != reader.Trailer.Sha256)
         {
             throw new DirSyncException($"'{path}' changed while it was being imported; nothing was applied, run the import again", ErrorCategory.FileSystem);
+        }
+
+        try
+        {
+            DeleteGuard.Check(
+                applier.Deleted, owned, source.Trailer.Records, header.Mode == ChangeSetMode.Full, settings.DeleteLimit, options.AllowDeletes,
+                header.Source.DisplayName, $"dirsync instance set {instance.Name} --delete-limit <n>");
+        }
+        catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)
+        {
+            if (options.DryRun)
+            {
+                applier.Note($"a real run would stop here: {e.Message}");
+            }
+            else
+            {
+                await transaction.DisposeAsync();
+                await EventLog.WriteAloneAsync(_store, _time, EventCodes.DeletesBlocked, EventSeverity.Error, $"{EventCodes.DeletesBlocked}: instance {instance.Name}: {e.Message}", cancellationToken);
+                throw;
+            }
         }
 
         await transaction.SaveInstanceAsync(

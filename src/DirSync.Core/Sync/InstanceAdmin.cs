@@ -128,6 +128,11 @@ public sealed class InstanceAdmin
             settings = settings with { MultiValueAppend = append };
         }
 
+        if (changes.DeleteLimit is { } deleteLimit)
+        {
+            settings = settings with { DeleteLimit = ParseDeleteLimit(deleteLimit) };
+        }
+
         if (changes.Format is { } format)
         {
             settings = settings with { Format = InstanceJson.ParseFormat(format) };
@@ -198,6 +203,13 @@ public sealed class InstanceAdmin
 
         return list;
     }
+
+    /// <summary>Reads a delete limit: a whole number from 0, or "default" for none.</summary>
+    /// <exception cref="InvalidValueException">Neither.</exception>
+    public static long? ParseDeleteLimit(string text) =>
+        text.Equals("default", StringComparison.OrdinalIgnoreCase) ? null
+        : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
+        : throw new InvalidValueException($"--delete-limit '{text}' is neither a whole number of recipients nor 'default'");
 
     private static string FullPath(string path, string currentDirectory) =>
         string.IsNullOrWhiteSpace(path)

@@ -39,6 +39,9 @@ public sealed record InstanceChanges
     /// <summary>Append to multi-valued attributes on import.</summary>
     public bool? MultiValueAppend { get; init; }
 
+    /// <summary>The delete guard's limit: a number, or "default" to go back to the default.</summary>
+    public string? DeleteLimit { get; init; }
+
     /// <summary>The export format.</summary>
     public string? Format { get; init; }
 }

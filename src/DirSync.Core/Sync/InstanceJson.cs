@@ -43,6 +43,11 @@ public static class InstanceJson
             w.WriteString("targetContainer", settings.TargetContainer.Value);
             w.WriteString("objectClass", settings.ImportObjectClass.ToToken());
             w.WriteBoolean("mvAppend", settings.MultiValueAppend);
+            if (settings.DeleteLimit is { } limit)
+            {
+                w.WriteNumber("deleteLimit", limit);
+            }
+
             w.WriteString("format", FormatToken(settings.Format));
         });
     }
@@ -86,6 +91,7 @@ public static class InstanceJson
             TargetContainer = DirectoryPath.Parse(root.GetProperty("targetContainer").GetString()!),
             ImportObjectClass = ObjectClassNames.Parse(root.GetProperty("objectClass").GetString()!),
             MultiValueAppend = root.GetProperty("mvAppend").GetBoolean(),
+            DeleteLimit = root.TryGetProperty("deleteLimit", out var limit) ? limit.GetInt64() : null,
             Format = ParseFormat(root.GetProperty("format").GetString()!),
         };
     }

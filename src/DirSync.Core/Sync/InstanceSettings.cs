@@ -38,6 +38,9 @@ public sealed record InstanceSettings
     /// <summary>Whether an import appends to multi-valued attributes instead of replacing them.</summary>
     public bool MultiValueAppend { get; init; }
 
+    /// <summary>The delete guard's limit for this instance's imports; null for the default (500, or 10% of the source's entries).</summary>
+    public long? DeleteLimit { get; init; }
+
     /// <summary>The format an export writes; imports detect the format themselves.</summary>
     public ChangeSetFormat Format { get; init; } = ChangeSetFormat.Ldif;
 
@@ -59,6 +62,7 @@ public sealed record InstanceSettings
         && TargetContainer == other.TargetContainer
         && ImportObjectClass == other.ImportObjectClass
         && MultiValueAppend == other.MultiValueAppend
+        && DeleteLimit == other.DeleteLimit
         && Format == other.Format;
 
     /// <inheritdoc/>

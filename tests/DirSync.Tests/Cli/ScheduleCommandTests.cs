@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DirSync.Core.Events;
 using DirSync.Core.Hub;
 using DirSync.Core.Scheduling;
 using DirSync.Sqlite;

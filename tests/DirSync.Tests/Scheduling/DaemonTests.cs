@@ -1,5 +1,6 @@
 using DirSync.Core;
 using DirSync.Core.Admin;
+using DirSync.Core.Events;
 using DirSync.Core.Hub;
 using DirSync.Core.Model;
 using DirSync.Core.Scheduling;

@@ -1,4 +1,5 @@
 using DirSync.Core;
+using DirSync.Core.Events;
 using DirSync.Core.Hub;
 using DirSync.Core.Scheduling;
 using DirSync.Core.Storage;

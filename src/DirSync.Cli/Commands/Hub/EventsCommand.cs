@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using DirSync.Cli.Output;
 using DirSync.Core;
+using DirSync.Core.Events;
 using DirSync.Core.Hub;
 
 namespace DirSync.Cli.Commands.Hub;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DirSync.Core.Hub;
+using DirSync.Core.Sync;
 
 namespace DirSync.Cli.Commands.Hub;
 
@@ -19,7 +20,8 @@ internal static class RequestorCommand
         var password = new Option<string?>("--password") { Description = "The password registered on the server (only a key derived from it is stored)", HelpName = "pw" };
         var addressType = new Option<string?>("--address-type") { Description = "Which address of a foreign entry becomes its target (default SMTP; else its first primary)", HelpName = "TYPE" };
         var applyOnReceive = new Option<bool?>("--apply-on-receive") { Description = "Apply replies as they arrive, as Exchange did (no T3 import)", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("enable", "Make this store a requestor (or change its settings; its numbers are kept)") { name, inbox, serverInbox, password, addressType, applyOnReceive };
+        var deleteLimit = GlobalOptions.DeleteLimit();
+        var command = new Command("enable", "Make this store a requestor (or change its settings; its numbers are kept)") { name, inbox, serverInbox, password, addressType, applyOnReceive, deleteLimit };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var r = context.ParseResult;
@@ -31,6 +33,7 @@ internal static class RequestorCommand
                 r.GetValue(password),
                 r.GetValue(addressType),
                 r.GetResult(applyOnReceive) is null ? null : r.GetValue(applyOnReceive) ?? true,
+                r.GetValue(deleteLimit) is { } limit ? InstanceAdmin.ParseDeleteLimit(limit) : null,
                 cancellationToken);
             context.Out.WriteLine($"Requestor {state.Name}: inbox {state.Inbox}, server inbox {state.ServerInbox}, address type {state.AddressType}{(state.ApplyOnReceive ? ", applies replies as they arrive" : "")}");
         });
@@ -110,11 +113,12 @@ internal static class RequestorCommand
     private static Command Receive(CliIo io)
     {
         var json = GlobalOptions.Json();
-        var command = new Command("receive", "T3: take the server's replies (REQMAIN -R); with --apply-on-receive they are applied at once") { json };
+        var allowDeletes = GlobalOptions.AllowDeletes();
+        var command = new Command("receive", "T3: take the server's replies (REQMAIN -R); with --apply-on-receive they are applied at once") { json, allowDeletes };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            CycleOutput.Write(context, context.ParseResult.GetValue(json), "requestor receive", await new Requestor(store).ReceiveAsync(cancellationToken));
+            CycleOutput.Write(context, context.ParseResult.GetValue(json), "requestor receive", await new Requestor(store).ReceiveAsync(context.ParseResult.GetValue(allowDeletes), cancellationToken));
         });
         return command;
     }
@@ -122,11 +126,12 @@ internal static class RequestorCommand
     private static Command Import(CliIo io)
     {
         var json = GlobalOptions.Json();
-        var command = new Command("import", "T3: apply the received updates to the address lists (IMPORT -Q)") { json };
+        var allowDeletes = GlobalOptions.AllowDeletes();
+        var command = new Command("import", "T3: apply the received updates to the address lists (IMPORT -Q)") { json, allowDeletes };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            CycleOutput.Write(context, context.ParseResult.GetValue(json), "requestor import", await new Requestor(store).ImportAsync(cancellationToken));
+            CycleOutput.Write(context, context.ParseResult.GetValue(json), "requestor import", await new Requestor(store).ImportAsync(context.ParseResult.GetValue(allowDeletes), cancellationToken));
         });
         return command;
     }
@@ -146,11 +151,12 @@ internal static class RequestorCommand
     private static Command ApplyResync(CliIo io)
     {
         var file = new Argument<string>("file") { Description = "The snapshot written by 'dirsync server resync --out'" };
-        var command = new Command("apply-resync", "Apply the server's resync snapshot: replace the foreign lists and reset the sync numbers") { file };
+        var allowDeletes = GlobalOptions.AllowDeletes();
+        var command = new Command("apply-resync", "Apply the server's resync snapshot: replace the foreign lists and reset the sync numbers") { file, allowDeletes };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            var report = await new Requestor(store).ApplyResyncAsync(Path.GetFullPath(context.ParseResult.GetRequiredValue(file), context.Io.CurrentDirectory), cancellationToken);
+            var report = await new Requestor(store).ApplyResyncAsync(Path.GetFullPath(context.ParseResult.GetRequiredValue(file), context.Io.CurrentDirectory), context.ParseResult.GetValue(allowDeletes), cancellationToken);
             foreach (var line in report.Lines)
             {
                 context.Out.WriteLine(line);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using DirSync.Cli.Output;
 using DirSync.Core.Hub;
+using DirSync.Core.Sync;
 
 namespace DirSync.Cli.Commands.Hub;
 
@@ -37,7 +38,8 @@ internal static class ServerCommand
         var name = new Argument<string>("name") { Description = "The requestor postoffice, such as NET/PO" };
         var inbox = new Option<string>("--inbox") { Description = "The requestor's inbound drop folder", Required = true, HelpName = "dir" };
         var password = new Option<string?>("--password") { Description = "The password both sides agree on (only a key derived from it is stored)", HelpName = "pw" };
-        var command = new Command("add-requestor", "Register a requestor (or change its inbox or password)") { name, inbox, password };
+        var deleteLimit = GlobalOptions.DeleteLimit();
+        var command = new Command("add-requestor", "Register a requestor (or change its inbox or password)") { name, inbox, password, deleteLimit };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
@@ -45,6 +47,7 @@ internal static class ServerCommand
                 context.ParseResult.GetRequiredValue(name),
                 Path.GetFullPath(context.ParseResult.GetRequiredValue(inbox), context.Io.CurrentDirectory),
                 context.ParseResult.GetValue(password),
+                context.ParseResult.GetValue(deleteLimit) is { } limit ? InstanceAdmin.ParseDeleteLimit(limit) : null,
                 cancellationToken);
             context.Out.WriteLine($"Registered requestor {registered.Name}: replies go to {registered.Inbox}");
         });
@@ -139,11 +142,12 @@ internal static class ServerCommand
     private static Command Receive(CliIo io)
     {
         var json = GlobalOptions.Json();
-        var command = new Command("receive", "T2: take every waiting requestor message into the master log (SRVMAIN -R)") { json };
+        var allowDeletes = GlobalOptions.AllowDeletes();
+        var command = new Command("receive", "T2: take every waiting requestor message into the master log (SRVMAIN -R)") { json, allowDeletes };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            CycleOutput.Write(context, context.ParseResult.GetValue(json), "server receive", await new DirSyncServer(store).ReceiveAsync(cancellationToken));
+            CycleOutput.Write(context, context.ParseResult.GetValue(json), "server receive", await new DirSyncServer(store).ReceiveAsync(context.ParseResult.GetValue(allowDeletes), cancellationToken));
         });
         return command;
     }

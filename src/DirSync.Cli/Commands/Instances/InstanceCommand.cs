@@ -31,12 +31,13 @@ internal static class InstanceCommand
         var objectClass = new Option<string?>("--object-class") { Description = "What imports create: custom-recipient (default) or mailbox", HelpName = "class" };
         objectClass.AcceptOnlyFromAmong("custom-recipient", "mailbox", "remote");
         var mvAppend = new Option<bool?>("--mv-append") { Description = "Imports append to multi-valued attributes instead of replacing (true or false)", Arity = ArgumentArity.ZeroOrOne };
+        var deleteLimit = GlobalOptions.DeleteLimit();
         var format = new Option<string?>("--format") { Description = "The export format: ldif (default) or edk", HelpName = "format" };
         format.AcceptOnlyFromAmong("ldif", "edk");
         var command = new Command("set", "Create an instance or change its settings; its state is kept")
         {
             name, export, import, both, file, exportFile, importFile, containers, subcontainers, attributes, classes,
-            addressType, targetContainer, objectClass, mvAppend, format,
+            addressType, targetContainer, objectClass, mvAppend, deleteLimit, format,
         };
         command.SetAction(io, async (context, cancellationToken) =>
         {
@@ -62,6 +63,7 @@ internal static class InstanceCommand
                 TargetContainer = result.GetValue(targetContainer),
                 ImportObjectClass = result.GetValue(objectClass),
                 MultiValueAppend = Flag(result, mvAppend),
+                DeleteLimit = result.GetValue(deleteLimit),
                 Format = result.GetValue(format),
             };
             await using var store = await context.OpenStoreAsync(cancellationToken);
@@ -143,6 +145,7 @@ internal static class InstanceCommand
             Line("Target container", s.TargetContainer);
             Line("Imports create", s.ImportObjectClass == ObjectClass.Mailbox ? "mailboxes" : "custom recipients");
             Line("MV append", s.MultiValueAppend ? "yes" : "no");
+            Line("Delete limit", s.DeleteLimit?.ToString(CultureInfo.InvariantCulture) ?? "default (500, or 10% of what the source owns; at least 10)");
             Line("Last USN", t.LastUsn);
             Line("Last sequence", t.LastSequence);
             Line("Watermark store", t.WatermarkIdentity);

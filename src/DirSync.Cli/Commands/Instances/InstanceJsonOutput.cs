@@ -25,6 +25,15 @@ internal static class InstanceJsonOutput
         w.WriteString("targetContainer", s.TargetContainer.Value);
         w.WriteString("objectClass", s.ImportObjectClass.ToToken());
         w.WriteBoolean("mvAppend", s.MultiValueAppend);
+        if (s.DeleteLimit is { } limit)
+        {
+            w.WriteNumber("deleteLimit", limit);
+        }
+        else
+        {
+            w.WriteNull("deleteLimit");
+        }
+
         w.WriteStartObject("state");
         w.WriteNumber("lastUsn", t.LastUsn);
         w.WriteNumber("lastSequence", t.LastSequence);

@@ -16,10 +16,11 @@ internal static class RunCommand
         var exportOnly = new Option<bool>("--export") { Description = "Run only the export half" };
         var importOnly = new Option<bool>("--import") { Description = "Run only the import half" };
         var acceptNewSource = new Option<bool>("--accept-new-source") { Description = "Accept a full change set from a replacement source server" };
+        var allowDeletes = GlobalOptions.AllowDeletes();
         var json = GlobalOptions.Json();
         var command = new Command("run", "Run an instance: export its changes, import a file, or both")
         {
-            name, full, dryRun, exportOnly, importOnly, acceptNewSource, json,
+            name, full, dryRun, exportOnly, importOnly, acceptNewSource, allowDeletes, json,
         };
         command.SetAction(io, async (context, cancellationToken) =>
         {
@@ -35,6 +36,7 @@ internal static class RunCommand
             {
                 DryRun = result.GetValue(dryRun),
                 AcceptNewSource = result.GetValue(acceptNewSource),
+                AllowDeletes = result.GetValue(allowDeletes),
                 Observer = asJson || !result.GetValue(dryRun) ? null : step => context.Out.WriteLine($"  {step.Action,-9} {step.Alias,-24} {step.Detail}"),
             };
             await using var store = await context.OpenStoreAsync(cancellationToken);

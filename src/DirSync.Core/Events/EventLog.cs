@@ -1,6 +1,6 @@
 using DirSync.Core.Storage;
 
-namespace DirSync.Core.Hub;
+namespace DirSync.Core.Events;
 
 /// <summary>Writes events at the store's diagnostic level.</summary>
 public static class EventLog

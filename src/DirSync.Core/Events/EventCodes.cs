@@ -1,4 +1,4 @@
-namespace DirSync.Core.Hub;
+namespace DirSync.Core.Events;
 
 /// <summary>The numbered event codes, modelled on the original Dir-Sync's and the Exchange connector's.</summary>
 public static class EventCodes
@@ -32,6 +32,9 @@ public static class EventCodes
 
     /// <summary>The same message arrived twice.</summary>
     public const int Replayed = 161;
+
+    /// <summary>An import or hub apply was stopped because it would delete too much.</summary>
+    public const int DeletesBlocked = 170;
 
     /// <summary>The GAL was rebuilt.</summary>
     public const int GalRebuilt = 200;

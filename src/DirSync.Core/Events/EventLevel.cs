@@ -1,4 +1,4 @@
-namespace DirSync.Core.Hub;
+namespace DirSync.Core.Events;
 
 /// <summary>How much the event log keeps (the original's diagnostic logging level).</summary>
 public enum EventLevel
