@@ -51,6 +51,7 @@ public sealed class InstanceCommandTests
             + "Target container:     Recipients\n"
             + "Imports create:       custom recipients\n"
             + "MV append:            yes\n"
+            + "Delete limit:         default (500, or 10% of what the source owns; at least 10)\n"
             + "Last USN:             0\n"
             + "Last sequence:        0\n"
             + "Watermark store:      -\n"
@@ -104,6 +105,7 @@ public sealed class InstanceCommandTests
             targetContainer = "Recipients",
             objectClass = "custom-recipient",
             mvAppend = false,
+            deleteLimit = (long?)null,
             state = new
             {
                 lastUsn = 0,
@@ -162,6 +164,7 @@ public sealed class InstanceCommandTests
                 targetContainer = "Recipients",
                 objectClass = "custom-recipient",
                 mvAppend = false,
+                deleteLimit = (long?)null,
                 state = new
                 {
                     lastUsn = 3,
