@@ -21,16 +21,27 @@ public sealed class ChangeSetCodecs
     };
 
     /// <summary>Opens a change set, telling LDIF from the EDK DIRSYNC format by its first line that is not a comment.</summary>
-    /// <remarks>The stream must be seekable: the first block is read to detect the format, then the stream is rewound.</remarks>
+    /// <remarks>
+    /// The stream must be seekable: the first block is read to detect the format, then the stream is rewound.
+    /// The reader owns the stream: disposing the reader closes it, and so does a file refused here.
+    /// </remarks>
     /// <exception cref="InputFormatException">The file is in neither format, or its header is wrong.</exception>
     public IChangeSetReader OpenReader(Stream stream, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var format = Detect(stream, name);
-        stream.Position = 0;
-        return format == ChangeSetFormat.Ldif
-            ? new LdifChangeSetReader(stream, name)
-            : new EdkChangeSetReader(stream, name);
+        try
+        {
+            var format = Detect(stream, name);
+            stream.Position = 0;
+            return format == ChangeSetFormat.Ldif
+                ? new LdifChangeSetReader(stream, name)
+                : new EdkChangeSetReader(stream, name);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 
     private static ChangeSetFormat Detect(Stream stream, string name)

@@ -623,6 +623,38 @@ public sealed class ChangeSetCodecsTests
         Assert.EndsWith("\n", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
     }
 
+    // ---- the stream -------------------------------------------------------------------------
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void OpenReader_ReaderDisposed_ClosesTheStream(ChangeSetFormat format)
+    {
+        // The reader owns the stream: callers hand over a file stream and keep only the reader, so a
+        // stream left open would hold the file (on Windows, locked) until the garbage collector came by.
+        var stream = new WatchedStream(Plain(format));
+        var reader = ChangeSetCodecs.Default.OpenReader(stream, Name);
+        while (reader.Read(out _))
+        {
+        }
+
+        reader.Dispose();
+
+        Assert.True(stream.Disposed);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("<xml/>\n")]
+    [InlineData("# dirsync-changeset: 1\nA /o=x/ou=y/cn=z\n")]
+    public void OpenReader_FileRefused_ClosesTheStream(string text)
+    {
+        var stream = new WatchedStream(Utf8(text));
+
+        Assert.Throws<InputFormatException>(() => ChangeSetCodecs.Default.OpenReader(stream, Name));
+
+        Assert.True(stream.Disposed);
+    }
+
     // ---- golden files -----------------------------------------------------------------------
 
     private static ChangeSetHeader GoldenHeader() => new(
@@ -762,6 +794,17 @@ public sealed class ChangeSetCodecsTests
         var unfolded = text.Replace("\n ", "", StringComparison.Ordinal);
         Assert.Contains(original, unfolded, StringComparison.Ordinal);
         return unfolded.Replace(original, replacement, StringComparison.Ordinal);
+    }
+
+    private sealed class WatchedStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public bool Disposed { get; private set; }
+
+        protected override void Dispose(bool disposing)
+        {
+            Disposed = true;
+            base.Dispose(disposing);
+        }
     }
 
     private static (byte[] Body, byte[] Trailer) SplitAtTrailer(byte[] bytes)

@@ -7,14 +7,24 @@ namespace DirSync.Core.Formats.EdkDirSync;
 /// <summary>Reads a change set written by <see cref="EdkChangeSetWriter"/>, verifying it as it goes.</summary>
 internal sealed class EdkChangeSetReader : ChangeSetReaderBase
 {
+    private readonly Stream _stream;
     private readonly EdkReader _reader;
 
     public EdkChangeSetReader(Stream stream, string name, EdkReaderOptions? options = null)
     {
+        _stream = stream;
         _reader = new EdkReader(stream, name, options);
         _reader.EnableHash(HashAlgorithmName.SHA256);
         Name = name;
-        ReadHeader();
+        try
+        {
+            ReadHeader();
+        }
+        catch
+        {
+            _reader.Dispose();
+            throw;
+        }
     }
 
     public override ChangeSetFormat Format => ChangeSetFormat.Edk;
@@ -23,7 +33,12 @@ internal sealed class EdkChangeSetReader : ChangeSetReaderBase
 
     protected override string CurrentComment => _reader.Comment;
 
-    public override void Dispose() => _reader.Dispose();
+    /// <summary>Closes the reader and its stream, which the reader owns (see <see cref="ChangeSetCodecs.OpenReader"/>).</summary>
+    public override void Dispose()
+    {
+        _reader.Dispose();
+        _stream.Dispose();
+    }
 
     protected override Item Next() =>
         !_reader.Read() ? Item.End
