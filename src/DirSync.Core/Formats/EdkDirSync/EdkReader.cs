@@ -34,6 +34,7 @@ public sealed class EdkReader : IDisposable
     private int _pendingCount;
     private byte[] _scratch = [];
     private int _columnOffset;
+    private long _recordBytes;
     private string? _comment;
     private EdkRecord? _record;
 
@@ -47,6 +48,7 @@ public sealed class EdkReader : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxValueBytes, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxAttributeLinesPerRecord, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxValuesPerAttribute, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxRecordBytes, nameof(options));
         _lines = new LineReader(stream, name, _options.Lines);
     }
 
@@ -211,6 +213,12 @@ public sealed class EdkReader : IDisposable
             throw Error($"{Describe(line, control + 2)} in the distinguished name", control + 2);
         }
 
+        if (line.Length - 2 > _options.MaxValueBytes)
+        {
+            throw Error($"the distinguished name is longer than the limit of {_options.MaxValueBytes} bytes", 2);
+        }
+
+        _recordBytes = line.Length - 2;
         distinguishedName = Decode(line, 2, line.Length);
         return operation;
     }
@@ -421,6 +429,12 @@ public sealed class EdkReader : IDisposable
         if (bytes > _options.MaxValueBytes)
         {
             throw Error($"the value is longer than the limit of {_options.MaxValueBytes} bytes", start);
+        }
+
+        _recordBytes += bytes;
+        if (_recordBytes > _options.MaxRecordBytes)
+        {
+            throw Error($"the record has more than the limit of {_options.MaxRecordBytes} bytes of values", start);
         }
     }
 

@@ -390,6 +390,26 @@ public sealed class EdkReaderTests
     }
 
     [Fact]
+    public void Read_RecordOverByteLimit_Throws()
+    {
+        // The distinguished name counts: 4 + 4 + 4 bytes fit a limit of 12, the next value does not,
+        // and the count starts again with each record.
+        var options = new EdkReaderOptions { MaxRecordBytes = 12 };
+
+        Assert.Equal([Indexed("P", "1234", "abcd")], ReadSingleRecordWith("A /o=x\n- P[0]:1234\n- P[1]:\"\\x61bcd\"\n", options).Attributes);
+        AssertError("A /o=x\n- P[0]:1234\n\nA /o=y\n- P[0]:1234\n- P[1]:1234\n- Q:1\n", options, 7, 5, "the record has more than the limit of 12 bytes of values");
+    }
+
+    [Fact]
+    public void Read_DistinguishedNameOverValueLimit_Throws()
+    {
+        var options = new EdkReaderOptions { MaxValueBytes = 8 };
+
+        Assert.Equal("/o=12345", ReadSingleRecordWith("A /o=12345\n", options).DistinguishedName);
+        AssertError("A /o=123456\n", options, 1, 3, "the distinguished name is longer than the limit of 8 bytes");
+    }
+
+    [Fact]
     public void Read_LineOverLineLimit_Throws()
     {
         var options = new EdkReaderOptions { Lines = new LineReaderOptions { MaxLineBytes = 16 } };
