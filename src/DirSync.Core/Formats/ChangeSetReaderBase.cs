@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using DirSync.Core.Model;
 using DirSync.Core.Sync;
 
@@ -6,7 +7,7 @@ namespace DirSync.Core.Formats;
 
 /// <summary>What every change-set reader shares: the header in the leading comments, counting, and the verified trailer.</summary>
 /// <remarks>A format supplies its items (comments and records) and maps its records; everything about integrity lives here once.</remarks>
-internal abstract class ChangeSetReaderBase : IChangeSetReader
+internal abstract class ChangeSetReaderBase(ChangeSetReaderOptions options) : IChangeSetReader
 {
     private ChangeSetHeader? _header;
     private ChangeSetTrailer? _trailer;
@@ -38,12 +39,27 @@ internal abstract class ChangeSetReaderBase : IChangeSetReader
     protected void ReadHeader()
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var comments = 0;
+        long bytes = 0;
         while (true)
         {
             var item = Next();
             if (item == Item.Comment)
             {
-                if (ChangeSetHeaderText.TrySplit(CurrentComment, out var key, out var value))
+                // The header is the one part of a change set held in memory whole, so it has limits of its own.
+                var comment = CurrentComment;
+                if (++comments > options.MaxHeaderComments)
+                {
+                    throw Error($"the header has more than the limit of {options.MaxHeaderComments} comments before the first record");
+                }
+
+                bytes += Encoding.UTF8.GetByteCount(comment);
+                if (bytes > options.MaxHeaderBytes)
+                {
+                    throw Error($"the header is longer than the limit of {options.MaxHeaderBytes} bytes of comments before the first record");
+                }
+
+                if (ChangeSetHeaderText.TrySplit(comment, out var key, out var value))
                 {
                     if (key == ChangeSetHeaderText.EndKey)
                     {

@@ -9,8 +9,17 @@ public sealed class ChangeSetCodecs
 {
     private const int SniffBytes = 64 * 1024;
 
+    /// <summary>Creates codecs whose readers enforce <paramref name="readerOptions"/> (the defaults when null).</summary>
+    public ChangeSetCodecs(ChangeSetReaderOptions? readerOptions = null)
+    {
+        ReaderOptions = readerOptions ?? ChangeSetReaderOptions.Default;
+    }
+
     /// <summary>The codecs with default limits.</summary>
     public static ChangeSetCodecs Default { get; } = new();
+
+    /// <summary>The limits the readers enforce.</summary>
+    public ChangeSetReaderOptions ReaderOptions { get; }
 
     /// <summary>A writer of <paramref name="format"/> that writes the header at once.</summary>
     public IChangeSetWriter CreateWriter(ChangeSetFormat format, Stream stream, ChangeSetHeader header) => format switch
@@ -25,7 +34,7 @@ public sealed class ChangeSetCodecs
     /// The stream must be seekable: the first block is read to detect the format, then the stream is rewound.
     /// The reader owns the stream: disposing the reader closes it, and so does a file refused here.
     /// </remarks>
-    /// <exception cref="InputFormatException">The file is in neither format, or its header is wrong.</exception>
+    /// <exception cref="InputFormatException">The file is in neither format, its header is wrong, or it breaks a limit of <see cref="ReaderOptions"/>.</exception>
     public IChangeSetReader OpenReader(Stream stream, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -34,8 +43,8 @@ public sealed class ChangeSetCodecs
             var format = Detect(stream, name);
             stream.Position = 0;
             return format == ChangeSetFormat.Ldif
-                ? new LdifChangeSetReader(stream, name)
-                : new EdkChangeSetReader(stream, name);
+                ? new LdifChangeSetReader(stream, name, ReaderOptions)
+                : new EdkChangeSetReader(stream, name, ReaderOptions);
         }
         catch
         {

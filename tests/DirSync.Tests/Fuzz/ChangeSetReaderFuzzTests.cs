@@ -1,3 +1,6 @@
+using DirSync.Core.Formats;
+using DirSync.Core.Formats.EdkDirSync;
+using DirSync.Core.Formats.Ldif;
 using DirSync.Core.Model;
 using DirSync.Core.Sync;
 using DirSync.Tests.Support;
@@ -9,6 +12,17 @@ public sealed class ChangeSetReaderFuzzTests
     private const string Name = "fuzz.changeset";
 
     private static readonly IReadOnlyList<(byte[] Body, long Records)> Corpus = BuildCorpus();
+
+    // Small limits make "past the limit" cheap to reach; one case in twenty keeps the defaults.
+    private static readonly ChangeSetCodecs Small = new(new ChangeSetReaderOptions
+    {
+        Ldif = new LdifReaderOptions { MaxValueBytes = 1024, MaxAttributesPerRecord = 256, MaxRecordBytes = 8 * 1024, Lines = SmallLines },
+        Edk = new EdkReaderOptions { MaxValueBytes = 1024, MaxAttributeLinesPerRecord = 256, MaxValuesPerAttribute = 16, MaxRecordBytes = 8 * 1024, Lines = SmallLines },
+        MaxHeaderComments = 40,
+        MaxHeaderBytes = 4 * 1024,
+    });
+
+    private static LineReaderOptions SmallLines => new() { MaxLineBytes = 4 * 1024, ReadBlockBytes = 4 * 1024 };
 
     [Fact]
     public void Read_MutatedChangeSets_ParseOrFailWithFormatError()
@@ -24,9 +38,13 @@ public sealed class ChangeSetReaderFuzzTests
         var (body, records) = random.Pick(Corpus);
         var ldif = body.AsSpan().IndexOf("\ndn: "u8) >= 0 || body.AsSpan().StartsWith("version:"u8);
         var log = new List<string>();
-        var options = ChangeSetCodecs.Default;
-        var mutator = new Mutator(new MutationLimits(4 * 1024 * 1024, 1024 * 1024), ldif ? MutationSyntax.Ldif : MutationSyntax.Edk);
-        var enormous = random.OneIn(20);
+        var codecs = random.OneIn(20) ? ChangeSetCodecs.Default : Small;
+        var limits = codecs.ReaderOptions;
+        var (lines, values) = ldif ? (limits.Ldif.Lines, limits.Ldif.MaxValueBytes) : (limits.Edk.Lines, limits.Edk.MaxValueBytes);
+        var mutator = new Mutator(new MutationLimits(lines.MaxLineBytes, values), ldif ? MutationSyntax.Ldif : MutationSyntax.Edk);
+
+        // Past the default limits an input is megabytes: those cases are kept to one in four of the few with defaults.
+        var enormous = codecs == Small || random.OneIn(4);
 
         // Half the cases mutate the sealed file, so the integrity check must catch what the parser lets
         // through; the other half mutate the body and seal it again, as a careful forger would, so the
@@ -42,7 +60,9 @@ public sealed class ChangeSetReaderFuzzTests
             log.Add("sealed again");
         }
 
-        return new FuzzCase(Name, input, log, FuzzBounds.Memory(input.Length, 5L * 1024 * 1024 + 1024 * 1024), () => Read(options, input));
+        log.Add(codecs == Small ? "read with small limits" : "read with the default limits");
+        var bound = FuzzBounds.Memory(input.Length, lines.MaxLineBytes + 2L * lines.ReadBlockBytes + values + limits.MaxHeaderBytes);
+        return new FuzzCase(Name, input, log, bound, () => Read(codecs, input));
     }
 
     private static void Read(ChangeSetCodecs codecs, byte[] input)

@@ -49,7 +49,7 @@ internal sealed class Mutator
             Truncate, Truncate, FlipBit, FlipBit, ReplaceByte, ReplaceByte, ReplaceByte,
             DeleteLines, DeleteLines, DuplicateLine, DuplicateLine, SwapLines, SwapLines,
             InsertInvalidUtf8, InsertInvalidUtf8, InsertNul, MixLineEnds, MixLineEnds, CopyChunk,
-            WrongHeader, WrongHeader, WrongHeader,
+            WrongHeader, WrongHeader, WrongHeader, CommentFlood,
         ];
         if (syntax == MutationSyntax.Ldif)
         {
@@ -287,6 +287,21 @@ internal sealed class Mutator
         }
 
         return [.. input.AsSpan(0, line.Start), .. replacement, .. input.AsSpan(line.End)];
+    }
+
+    /// <summary>Many comment lines in a row, some of them <c>key: value</c> lines: what a header must not be allowed to grow into.</summary>
+    private byte[] CommentFlood(byte[] input, FuzzRandom random, List<string> log)
+    {
+        var count = random.Next(1, 200);
+        var at = random.Pick(Lines(input)).Start;
+        var text = new StringBuilder();
+        for (var i = 0; i < count; i++)
+        {
+            text.Append(random.OneIn(2) ? $"# key-{i}: value {i}\n" : $"# comment {i}\n");
+        }
+
+        log.Add($"insert {count} comment lines at byte {at}");
+        return Insert(input, at, Encoding.UTF8.GetBytes(text.ToString()));
     }
 
     /// <summary>A line far past the line limit, in one of the shapes a reader treats differently.</summary>

@@ -31,9 +31,10 @@ public static partial class ChangeSetFile
         File.WriteAllBytes(path, Write(format, header, records));
 
     /// <summary>Reads a change set whole: its format, header, records and trailer.</summary>
-    public static (ChangeSetFormat Format, ChangeSetHeader Header, List<ChangeRecord> Records, ChangeSetTrailer Trailer) Read(byte[] bytes, string name = "test.changeset")
+    public static (ChangeSetFormat Format, ChangeSetHeader Header, List<ChangeRecord> Records, ChangeSetTrailer Trailer) Read(
+        byte[] bytes, string name = "test.changeset", ChangeSetCodecs? codecs = null)
     {
-        using var reader = ChangeSetCodecs.Default.OpenReader(new MemoryStream(bytes), name);
+        using var reader = (codecs ?? ChangeSetCodecs.Default).OpenReader(new MemoryStream(bytes), name);
         var records = new List<ChangeRecord>();
         while (reader.Read(out var record))
         {

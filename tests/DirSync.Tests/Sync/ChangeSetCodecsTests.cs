@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using DirSync.Core;
+using DirSync.Core.Formats.EdkDirSync;
 using DirSync.Core.Formats.Ldif;
 using DirSync.Core.Model;
 using DirSync.Core.Sync;
@@ -220,6 +221,54 @@ public sealed class ChangeSetCodecsTests
         Assert.Contains("\n# attributes: title,otherTelephone\n", ldif, StringComparison.Ordinal);
         Assert.Contains("\n# attributes: Title,Telephone-Office2\n", edk, StringComparison.Ordinal);
         Assert.Contains("\n# attributes: -\n", Encoding.UTF8.GetString(Plain(ChangeSetFormat.Edk)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void OpenReader_HeaderOverCommentLimit_Throws(ChangeSetFormat format)
+    {
+        // The header held in memory whole, so a file of endless comments ahead of its first record is refused.
+        var bytes = Plain(format);
+        var comments = ChangeSetHeaderText.Lines(Header(), a => a.LdapName).Count();
+
+        var read = ChangeSetFile.Read(bytes, Name, new ChangeSetCodecs(new ChangeSetReaderOptions { MaxHeaderComments = comments }));
+        var error = Assert.Throws<InputFormatException>(() =>
+            ChangeSetFile.Read(bytes, Name, new ChangeSetCodecs(new ChangeSetReaderOptions { MaxHeaderComments = comments - 1 })));
+
+        Assert.Equal(3, read.Records.Count);
+        Assert.Equal((ChangeSetFile.LineOf(bytes, "# attributes:"), $"the header has more than the limit of {comments - 1} comments before the first record"), (error.Line, error.Reason));
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void OpenReader_HeaderOverByteLimit_Throws(ChangeSetFormat format)
+    {
+        var bytes = Plain(format);
+        var size = ChangeSetHeaderText.Lines(Header(), a => a.LdapName).Sum(Encoding.UTF8.GetByteCount);
+
+        var read = ChangeSetFile.Read(bytes, Name, new ChangeSetCodecs(new ChangeSetReaderOptions { MaxHeaderBytes = size }));
+        var error = Assert.Throws<InputFormatException>(() =>
+            ChangeSetFile.Read(bytes, Name, new ChangeSetCodecs(new ChangeSetReaderOptions { MaxHeaderBytes = size - 1 })));
+
+        Assert.Equal(3, read.Records.Count);
+        Assert.Equal((ChangeSetFile.LineOf(bytes, "# attributes:"), $"the header is longer than the limit of {size - 1} bytes of comments before the first record"), (error.Line, error.Reason));
+    }
+
+    [Theory]
+    [InlineData(ChangeSetFormat.Ldif, "dn: ", "value is longer than the limit of 8 bytes")]
+    [InlineData(ChangeSetFormat.Edk, "A /o=", "the distinguished name is longer than the limit of 8 bytes")]
+    public void OpenReader_ReaderOptions_ReachTheFormatReader(ChangeSetFormat format, string firstRecord, string reason)
+    {
+        var bytes = Plain(format);
+        var codecs = new ChangeSetCodecs(new ChangeSetReaderOptions
+        {
+            Ldif = new LdifReaderOptions { MaxValueBytes = 8 },
+            Edk = new EdkReaderOptions { MaxValueBytes = 8 },
+        });
+
+        var error = Assert.Throws<InputFormatException>(() => ChangeSetFile.Read(bytes, Name, codecs));
+
+        Assert.Equal((ChangeSetFile.LineOf(bytes, firstRecord), reason), (error.Line, error.Reason));
     }
 
     // ---- trailer and integrity --------------------------------------------------------------

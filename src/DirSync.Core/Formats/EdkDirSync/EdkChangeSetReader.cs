@@ -10,10 +10,11 @@ internal sealed class EdkChangeSetReader : ChangeSetReaderBase
     private readonly Stream _stream;
     private readonly EdkReader _reader;
 
-    public EdkChangeSetReader(Stream stream, string name, EdkReaderOptions? options = null)
+    public EdkChangeSetReader(Stream stream, string name, ChangeSetReaderOptions options)
+        : base(options)
     {
         _stream = stream;
-        _reader = new EdkReader(stream, name, options);
+        _reader = new EdkReader(stream, name, options.Edk);
         _reader.EnableHash(HashAlgorithmName.SHA256);
         Name = name;
         try

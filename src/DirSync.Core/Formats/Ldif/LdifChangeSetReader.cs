@@ -10,10 +10,11 @@ internal sealed class LdifChangeSetReader : ChangeSetReaderBase
     private readonly Stream _stream;
     private readonly LdifReader _reader;
 
-    public LdifChangeSetReader(Stream stream, string name, LdifReaderOptions? options = null)
+    public LdifChangeSetReader(Stream stream, string name, ChangeSetReaderOptions options)
+        : base(options)
     {
         _stream = stream;
-        _reader = new LdifReader(stream, name, options);
+        _reader = new LdifReader(stream, name, options.Ldif);
         _reader.EnableHash(HashAlgorithmName.SHA256);
         Name = name;
         try
