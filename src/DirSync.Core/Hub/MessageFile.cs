@@ -7,6 +7,9 @@ namespace DirSync.Core.Hub;
 /// <summary>Writes and inspects Dir-Sync message files: a change set whose header carries the envelope and whose trailer carries the proof.</summary>
 public static class MessageFile
 {
+    /// <summary>The largest message read by default: 1 GiB, some two million entries in a full list.</summary>
+    public const long DefaultMaxMessageBytes = 1L << 30;
+
     /// <summary>Writes a message into <paramref name="file"/> (not yet committed) and returns how many records it holds.</summary>
     public static async Task<long> WriteAsync(
         Stream file, StoreInfo sender, HubMessage message, ChangeSetMode mode, IAsyncEnumerable<ChangeRecord> records, string? key, DateTimeOffset now,
@@ -44,11 +47,14 @@ public static class MessageFile
     }
 
     /// <summary>Reads a message through, checking its integrity, and returns its envelope, header and trailer.</summary>
-    /// <exception cref="InputFormatException">The file is not a whole, valid message.</exception>
+    /// <param name="path">The message file.</param>
+    /// <param name="name">Its name in errors.</param>
+    /// <param name="maxMessageBytes">The largest file read; a larger one is refused before a byte of it is read.</param>
+    /// <exception cref="InputFormatException">The file is not a whole, valid message, is larger than the limit, or is not a regular file.</exception>
     /// <exception cref="DirSyncException">The file vanished or cannot be read.</exception>
-    public static (HubMessage Message, ChangeSetHeader Header, ChangeSetTrailer Trailer) Inspect(string path, string name)
+    public static (HubMessage Message, ChangeSetHeader Header, ChangeSetTrailer Trailer) Inspect(string path, string name, long maxMessageBytes = DefaultMaxMessageBytes)
     {
-        using var reader = Open(path, name);
+        using var reader = Open(path, name, maxMessageBytes);
         var message = HubMessage.Parse(reader.Header, name);
         while (reader.Read(out _))
         {
@@ -58,9 +64,9 @@ public static class MessageFile
     }
 
     /// <summary>The anchors of every record in a message: what a full list holds, so the stale entries can go before the records apply.</summary>
-    public static HashSet<Guid> Anchors(string path, string name)
+    public static HashSet<Guid> Anchors(string path, string name, long maxMessageBytes = DefaultMaxMessageBytes)
     {
-        using var reader = Open(path, name);
+        using var reader = Open(path, name, maxMessageBytes);
         var anchors = new HashSet<Guid>();
         while (reader.Read(out var record))
         {
@@ -71,11 +77,33 @@ public static class MessageFile
     }
 
     /// <summary>Opens a message to read its records (after <see cref="Inspect"/> has accepted it).</summary>
-    public static IChangeSetReader Open(string path, string name)
+    /// <remarks>
+    /// What a drop folder holds is checked before the file is opened: a symbolic link is refused, never
+    /// followed (it could lead anywhere, or nowhere), and so is an empty file — which is also what a named
+    /// pipe looks like, whose opening would wait for a writer forever — and a file over the size limit.
+    /// </remarks>
+    public static IChangeSetReader Open(string path, string name, long maxMessageBytes = DefaultMaxMessageBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessageBytes);
         Stream stream;
         try
         {
+            var file = new FileInfo(path);
+            if (file.LinkTarget is not null)
+            {
+                throw new InputFormatException(name, 0, null, "the message is a symbolic link; DirSync reads message files themselves, never through a link");
+            }
+
+            if (file.Exists && file.Length == 0)
+            {
+                throw new InputFormatException(name, 0, null, "the file is empty");
+            }
+
+            if (file.Exists && file.Length > maxMessageBytes)
+            {
+                throw new InputFormatException(name, 0, null, $"the message is {file.Length} bytes, over the limit of {maxMessageBytes} bytes");
+            }
+
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
