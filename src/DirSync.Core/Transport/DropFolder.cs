@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace DirSync.Core.Transport;
 
 /// <summary>A postoffice's inbound drop folder (the P1 directory, the gateway's IN): messages arrive as whole files.</summary>
@@ -8,7 +10,10 @@ namespace DirSync.Core.Transport;
 /// removes it only once its effect is committed; a message found in <c>processing/</c> at the
 /// next run was claimed by a run that died, and is taken up again. A refused message is moved
 /// into <c>rejected/</c> beside a note saying why, never applied and never lost.</para>
-/// <para>Only files the folder listing names are touched, so a name can never reach outside it.</para>
+/// <para>Only files the folder listing names are touched, so a name can never reach outside it. Nothing is
+/// written through a symbolic link a sender may have planted: a message that is a link is renamed or removed
+/// itself, <c>processing/</c> and <c>rejected/</c> must be real folders, and the note beside a rejected message
+/// replaces whatever had its name.</para>
 /// </remarks>
 public sealed class DropFolder
 {
@@ -42,6 +47,7 @@ public sealed class DropFolder
 
     /// <summary>Claims every waiting message, oldest first: those an earlier run claimed and left, then new arrivals.</summary>
     /// <remarks>A message that vanishes between the listing and the claim (another receiver took it) is passed over.</remarks>
+    /// <exception cref="DirSyncException"><c>processing/</c> is a symbolic link or a file, not a folder.</exception>
     public IEnumerable<ClaimedMessage> Claim()
     {
         var processing = EnsureSubfolder(Processing);
@@ -79,12 +85,17 @@ public sealed class DropFolder
     }
 
     /// <summary>Moves a refused message into <c>rejected/</c> with a note saying why.</summary>
+    /// <exception cref="DirSyncException"><c>rejected/</c> is a symbolic link or a file, not a folder.</exception>
     public void Reject(ClaimedMessage message, string reason)
     {
         ArgumentNullException.ThrowIfNull(message);
         var rejected = EnsureSubfolder(Rejected);
         File.Move(message.Path, System.IO.Path.Combine(rejected, message.Name), overwrite: true);
-        File.WriteAllText(System.IO.Path.Combine(rejected, message.Name + ".reason.txt"), reason + Environment.NewLine);
+
+        // Written aside and renamed into place: File.WriteAllText would follow a link planted under the note's name.
+        using var note = AtomicFile.Create(System.IO.Path.Combine(rejected, message.Name + ".reason.txt"));
+        note.Stream.Write(Encoding.UTF8.GetBytes(reason + Environment.NewLine));
+        note.Commit();
     }
 
     /// <summary>How many messages wait in the folder (not counting claimed or rejected ones).</summary>
@@ -99,7 +110,22 @@ public sealed class DropFolder
     private string EnsureSubfolder(string name)
     {
         var folder = System.IO.Path.Combine(Path, name);
-        if (!Directory.Exists(folder))
+
+        // Directory.Exists follows a link, and a link here would carry every claim or rejection out of the folder.
+        var info = new DirectoryInfo(folder);
+        if (info.LinkTarget is not null)
+        {
+            throw new DirSyncException(
+                $"'{folder}' in the drop folder is a symbolic link, not a folder; DirSync never writes through a link, so remove it (the next run makes the folder)",
+                ErrorCategory.FileSystem);
+        }
+
+        if (File.Exists(folder))
+        {
+            throw new DirSyncException($"'{folder}' in the drop folder is a file, not a folder; remove it (the next run makes the folder)", ErrorCategory.FileSystem);
+        }
+
+        if (!info.Exists)
         {
             if (OperatingSystem.IsWindows())
             {

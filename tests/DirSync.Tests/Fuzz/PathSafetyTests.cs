@@ -157,6 +157,63 @@ public sealed class PathSafetyTests : IDisposable
     }
 
     [Fact]
+    public void Reject_ReasonFileIsALinkToAFileOutside_ReplacesTheLinkAndLeavesTheFile()
+    {
+        // A sender who can write to the drop folder could make rejected/ and plant a link where the note goes.
+        using var inbox = new TempFolder();
+        var victim = _outside.File("victim.txt");
+        File.WriteAllText(victim, "precious");
+        Directory.CreateDirectory(inbox.File("rejected"));
+        File.CreateSymbolicLink(inbox.File("rejected/a.dsm.reason.txt"), victim);
+        File.WriteAllText(inbox.File("a.dsm"), "not a message");
+        var folder = new DropFolder(inbox.Path);
+
+        folder.Reject(Assert.Single(folder.Claim()), "refused");
+
+        Assert.Equal("precious", File.ReadAllText(victim));
+        Assert.Null(new FileInfo(inbox.File("rejected/a.dsm.reason.txt")).LinkTarget);
+        Assert.Equal("refused" + Environment.NewLine, File.ReadAllText(inbox.File("rejected/a.dsm.reason.txt")));
+    }
+
+    [Theory]
+    [InlineData("processing")]
+    [InlineData("rejected")]
+    public void ClaimAndReject_SubfolderIsALinkOutside_AreRefusedAndWriteNothingThere(string subfolder)
+    {
+        using var inbox = new TempFolder();
+        Directory.CreateSymbolicLink(inbox.File(subfolder), _outside.Path);
+        File.WriteAllText(inbox.File("a.dsm"), "not a message");
+        var folder = new DropFolder(inbox.Path);
+
+        var error = Assert.Throws<DirSyncException>(() =>
+        {
+            foreach (var claimed in folder.Claim())
+            {
+                folder.Reject(claimed, "refused");
+            }
+        });
+
+        Assert.Equal(
+            $"'{inbox.File(subfolder)}' in the drop folder is a symbolic link, not a folder; DirSync never writes through a link, so remove it (the next run makes the folder)",
+            error.Message);
+        Assert.Equal(ErrorCategory.FileSystem, error.Category);
+        Assert.Empty(Names(_outside.Path));
+    }
+
+    [Fact]
+    public void Claim_FileWhereProcessingShouldBe_IsRefusedWithItsName()
+    {
+        using var inbox = new TempFolder();
+        File.WriteAllText(inbox.File("processing"), "in the way");
+        File.WriteAllText(inbox.File("a.dsm"), "not a message");
+
+        var error = Assert.Throws<DirSyncException>(() => new DropFolder(inbox.Path).Claim().ToList());
+
+        Assert.Equal($"'{inbox.File("processing")}' in the drop folder is a file, not a folder; remove it (the next run makes the folder)", error.Message);
+        Assert.True(File.Exists(inbox.File("a.dsm")));
+    }
+
+    [Fact]
     public async Task ReceiveAsync_LinksInTheInbox_AreRejectedAndTheirTargetsUntouched()
     {
         await using var sites = await HubSites.CreateAsync();
