@@ -55,6 +55,19 @@ internal static class FuzzHarness
         return state.Report(clock.Elapsed);
     }
 
+    /// <summary>What is wrong with a format error for <paramref name="input"/> read as <paramref name="name"/>, or null when it is a proper one.</summary>
+    /// <remarks>For readers that return errors rather than throw them (a bulk CSV row), to check each one.</remarks>
+    public static string? FormatErrorProblem(InputFormatException error, string name, byte[] input)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var lines = input.AsSpan().Count((byte)'\n') + 1;
+        return error.File != name ? $"names the file '{error.File}', not '{name}'"
+            : error.Line < 0 || error.Line > lines ? $"names line {error.Line} of an input of {lines} lines"
+            : error.Column is < 1 ? $"names column {error.Column}"
+            : string.IsNullOrWhiteSpace(error.Reason) ? "gives no reason"
+            : null;
+    }
+
     private sealed class RunState(FuzzSettings settings, Func<FuzzRandom, FuzzCase> makeCase)
     {
         private readonly Dictionary<string, int> _reasons = [];
@@ -155,13 +168,7 @@ internal static class FuzzHarness
                 return false;
             }
 
-            var lines = @case.Input.AsSpan().Count((byte)'\n') + 1;
-            var problem = format.File != @case.Name ? $"names the file '{format.File}', not '{@case.Name}'"
-                : format.Line < 0 || format.Line > lines ? $"names line {format.Line} of an input of {lines} lines"
-                : format.Column is < 1 ? $"names column {format.Column}"
-                : string.IsNullOrWhiteSpace(format.Reason) ? "gives no reason"
-                : null;
-            if (problem is not null)
+            if (FormatErrorProblem(format, @case.Name, @case.Input) is { } problem)
             {
                 Fail(@case, $"threw a format error that {problem}", error);
                 return false;

@@ -51,14 +51,12 @@ internal sealed class Mutator
             InsertInvalidUtf8, InsertInvalidUtf8, InsertNul, MixLineEnds, MixLineEnds, CopyChunk,
             WrongHeader, WrongHeader, WrongHeader, CommentFlood,
         ];
-        if (syntax == MutationSyntax.Ldif)
+        cheap.AddRange(syntax switch
         {
-            cheap.AddRange([Base64Value, Base64Value, Base64Value]);
-        }
-        else
-        {
-            cheap.AddRange([EdkEscape, EdkEscape]);
-        }
+            MutationSyntax.Ldif => [Base64Value, Base64Value, Base64Value],
+            MutationSyntax.Edk => [EdkEscape, EdkEscape],
+            _ => [CsvQuote, CsvQuote, CsvQuote],
+        });
 
         _operators = [.. cheap.Select(o => (o, false)), (EnormousLine, true), (EnormousValue, true)];
     }
@@ -426,6 +424,15 @@ internal sealed class Mutator
         return [.. input.AsSpan(0, line.Start), .. text[..at], .. insert, .. text[at..], (byte)'\n', .. input.AsSpan(line.End)];
     }
 
+    /// <summary>CSV quoting: a quote left open (it swallows the rest of the file), doubled, stray, or around a line break.</summary>
+    private byte[] CsvQuote(byte[] input, FuzzRandom random, List<string> log)
+    {
+        var at = random.Next(input.Length + 1);
+        var insert = random.Pick(new[] { "\"", "\"\"", "\",\"", "\"a\nb\"", "\"a\r\nb\",", ",,,,,,,,", "\"\"\"", "%", "~DEL", "\"x\"y" });
+        log.Add($"insert '{insert.ReplaceLineEndings("\\n")}' at byte {at}");
+        return Insert(input, at, Encoding.UTF8.GetBytes(insert));
+    }
+
     /// <summary>Where the value starts on an attribute or key line: after <c>: </c>, <c>:</c> or <c>]:</c>; -1 when none.</summary>
     private static int ValueStart(ReadOnlySpan<byte> line)
     {
@@ -517,4 +524,5 @@ internal enum MutationSyntax
 {
     Ldif,
     Edk,
+    Csv,
 }
