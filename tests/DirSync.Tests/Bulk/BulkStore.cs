@@ -46,6 +46,12 @@ internal sealed class BulkStore : IDisposable
     public async Task<BulkImportResult> ImportTextAsync(string csv, BulkImportOptions? options = null) =>
         await ImportAsync(WriteFile("input.csv", csv), options);
 
+    public async Task<BulkExportResult> ExportAsync(string file, BulkExportOptions? options = null)
+    {
+        await using var store = await SqliteDirectoryStore.OpenAsync(Path);
+        return await new BulkExporter(store).ExportAsync(file, options);
+    }
+
     public async Task RunAsync(Func<IDirectoryStore, Task> work)
     {
         await using var store = await SqliteDirectoryStore.OpenAsync(Path);
