@@ -257,7 +257,7 @@ public sealed partial class BulkCsvReader : IDisposable
         for (var i = 1; i < columns.Count; i++)
         {
             var column = columns[i];
-            if (_spans[i].Length == 0 || column.IsMode || column == aliasColumn)
+            if (_spans[i].Length == 0 || column.IsMode || i == aliasColumn.Index)
             {
                 continue;
             }
