@@ -42,6 +42,20 @@ public abstract class SqliteDirectoryReader : IDirectoryReader
             .Bind(1, alias.ToUpperInvariant())));
 
     /// <inheritdoc/>
+    public ValueTask<Guid?> FindAliasOwnerAsync(string alias, CancellationToken cancellationToken = default)
+    {
+        var statement = Context.Statement("SELECT guid FROM objects WHERE alias_key = ?1 AND is_deleted = 0").Bind(1, alias.ToUpperInvariant());
+        try
+        {
+            return ValueTask.FromResult(statement.Step() ? statement.Guid(0) : (Guid?)null);
+        }
+        finally
+        {
+            statement.Reset();
+        }
+    }
+
+    /// <inheritdoc/>
     public ValueTask<DirectoryObject?> FindByGuidAsync(Guid guid, bool includeDeleted = false, CancellationToken cancellationToken = default)
     {
         var found = ReadSingle(Context.Statement($"SELECT {ObjectColumns} FROM objects o WHERE o.guid = ?1").Bind(1, guid));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -35,7 +36,33 @@ internal sealed class SqliteStatement : IDisposable
 
     public SqliteStatement Bind(int index, string? value)
     {
-        Check(value is null ? raw.sqlite3_bind_null(Handle, index) : raw.sqlite3_bind_text(Handle, index, value));
+        if (value is null)
+        {
+            Check(raw.sqlite3_bind_null(Handle, index));
+            return this;
+        }
+
+        // Encoded into a stack or pooled buffer: SQLite copies the bytes, so nothing is allocated per bind.
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (max <= 1024)
+        {
+            Span<byte> buffer = stackalloc byte[max];
+            var length = Encoding.UTF8.GetBytes(value, buffer);
+            Check(raw.sqlite3_bind_text(Handle, index, buffer[..length]));
+            return this;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(max);
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(value, rented);
+            Check(raw.sqlite3_bind_text(Handle, index, rented.AsSpan(0, length)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
         return this;
     }
 
