@@ -63,6 +63,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         }
 
         var id = insert.LastInsertRowId;
+        FaultPoints.Hit("store.add");
         InsertProxies(id, value);
         InsertMembers(id, value);
         value.UsnCreated = value.UsnChanged = usn;
@@ -86,6 +87,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
                                origin_source = ?9, origin_anchor = ?10, imported_from = ?11, attrs = ?12, usn_changed = ?13, when_changed = ?14
             WHERE id = ?1
             """);
+        FaultPoints.Hit("store.update");
         update.Bind(1, id);
         BindContent(update, value, containerId);
         update.Bind(13, usn).Bind(14, now.ToUnixTimeMilliseconds());
@@ -122,6 +124,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     {
         EnsureOpen();
         var (id, proxyKeys) = LiveRow(guid);
+        FaultPoints.Hit("store.delete");
         foreach (var key in proxyKeys)
         {
             DeleteProxy(key);
@@ -369,6 +372,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
             guid.Value = GuidBytes(entry.Guid);
             search.Value = entry.SearchKey;
             insert.ExecuteNonQuery();
+            FaultPoints.Hit("store.gal");
         }
     }
 
@@ -383,7 +387,9 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
             save.ExecuteNonQuery();
         }
 
+        FaultPoints.Hit("store.commit.before");
         Context.Execute("COMMIT");
+        FaultPoints.Hit("store.commit.after");
         _done = true;
         Context.InTransaction = false;
         return ValueTask.CompletedTask;

@@ -44,6 +44,7 @@ public sealed class DropFolder
     /// <remarks>A message that vanishes between the listing and the claim (another receiver took it) is passed over.</remarks>
     public IEnumerable<ClaimedMessage> Claim()
     {
+        RemoveDebris();
         var processing = EnsureSubfolder(Processing);
         foreach (var leftover in Messages(processing))
         {
@@ -67,6 +68,7 @@ public sealed class DropFolder
                 continue;
             }
 
+            FaultPoints.Hit("drop.claimed");
             yield return new ClaimedMessage(name, claimed);
         }
     }
@@ -75,6 +77,7 @@ public sealed class DropFolder
     public static void Complete(ClaimedMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        FaultPoints.Hit("drop.complete.before");
         File.Delete(message.Path);
     }
 
@@ -84,7 +87,29 @@ public sealed class DropFolder
         ArgumentNullException.ThrowIfNull(message);
         var rejected = EnsureSubfolder(Rejected);
         File.Move(message.Path, System.IO.Path.Combine(rejected, message.Name), overwrite: true);
-        File.WriteAllText(System.IO.Path.Combine(rejected, message.Name + ".reason.txt"), reason + Environment.NewLine);
+        using var note = AtomicFile.Create(System.IO.Path.Combine(rejected, message.Name + ".reason.txt"));
+        note.Stream.Write(System.Text.Encoding.UTF8.GetBytes(reason + Environment.NewLine));
+        note.Commit();
+    }
+
+    /// <summary>Removes temporary files a sender that died mid-write left behind (no writer takes an hour).</summary>
+    private void RemoveDebris()
+    {
+        var cutoff = DateTime.UtcNow - TimeSpan.FromHours(1);
+        foreach (var file in Directory.EnumerateFiles(Path, AtomicFile.TemporaryPrefix + "*", SearchOption.TopDirectoryOnly))
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(file) < cutoff)
+                {
+                    File.Delete(file);
+                }
+            }
+            catch (IOException)
+            {
+                // Another receiver removed it first, or its writer is alive after all; either way, not ours to insist.
+            }
+        }
     }
 
     /// <summary>How many messages wait in the folder (not counting claimed or rejected ones).</summary>
