@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using DirSync.Cli.Commands.AddressTemplates;
+using DirSync.Cli.Commands.Bulk;
 using DirSync.Cli.Commands.Containers;
 using DirSync.Cli.Commands.Hub;
 using DirSync.Cli.Commands.Init;
@@ -62,6 +63,7 @@ internal static class DirSyncCommand
             RecipientVerbCommands.Create(io, ObjectClass.CustomRecipient),
             RecipientVerbCommands.Create(io, ObjectClass.DistributionList),
             RecipientsCommand.Create(io),
+            BulkCommand.Create(io),
             AddressTemplateCommand.Create(io),
             ContainerCommand.Create(io),
             TombstonesCommand.Create(io),

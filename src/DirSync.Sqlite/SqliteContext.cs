@@ -7,6 +7,7 @@ namespace DirSync.Sqlite;
 internal sealed class SqliteContext : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteStatement> _statements = new(StringComparer.Ordinal);
 
     public SqliteContext(SqliteConnection connection, string path, SqliteStoreOptions options)
     {
@@ -53,6 +54,22 @@ internal sealed class SqliteContext : IDisposable
         return command;
     }
 
+    /// <summary>A statement prepared once for <paramref name="sql"/> and reused; reset it after each run.</summary>
+    /// <remarks>A statement is one cursor: a caller that keeps it stepping while calling others needs <see cref="NewStatement"/>.</remarks>
+    public SqliteStatement Statement(string sql)
+    {
+        if (!_statements.TryGetValue(sql, out var statement))
+        {
+            statement = new SqliteStatement(Connection.Handle!, sql);
+            _statements.Add(sql, statement);
+        }
+
+        return statement;
+    }
+
+    /// <summary>A statement of its own, for a streamed query that stays open while other statements run; dispose it.</summary>
+    public SqliteStatement NewStatement(string sql) => new(Connection.Handle!, sql);
+
     public void Execute(string sql)
     {
         using var command = Connection.CreateCommand();
@@ -83,6 +100,12 @@ internal sealed class SqliteContext : IDisposable
         }
 
         _commands.Clear();
+        foreach (var statement in _statements.Values)
+        {
+            statement.Dispose();
+        }
+
+        _statements.Clear();
         Connection.Dispose();
     }
 }

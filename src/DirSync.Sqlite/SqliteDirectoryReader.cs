@@ -37,69 +37,80 @@ public abstract class SqliteDirectoryReader : IDirectoryReader
         ValueTask.FromResult(Scalar<long>("SELECT purged_through_usn FROM store_info"));
 
     /// <inheritdoc/>
-    public ValueTask<DirectoryObject?> FindByAliasAsync(string alias, CancellationToken cancellationToken = default)
+    public ValueTask<DirectoryObject?> FindByAliasAsync(string alias, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ReadSingle(Context.Statement($"SELECT {ObjectColumns} FROM objects o WHERE o.alias_key = ?1 AND o.is_deleted = 0")
+            .Bind(1, alias.ToUpperInvariant())));
+
+    /// <inheritdoc/>
+    public ValueTask<Guid?> FindAliasOwnerAsync(string alias, CancellationToken cancellationToken = default)
     {
-        var command = Context.Command($"SELECT {ObjectColumns} FROM objects o WHERE o.alias_key = $key AND o.is_deleted = 0");
-        command.Parameters.AddWithValue("$key", alias.ToUpperInvariant());
-        return ValueTask.FromResult(ReadSingle(command));
+        var statement = Context.Statement("SELECT guid FROM objects WHERE alias_key = ?1 AND is_deleted = 0").Bind(1, alias.ToUpperInvariant());
+        try
+        {
+            return ValueTask.FromResult(statement.Step() ? statement.Guid(0) : (Guid?)null);
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     /// <inheritdoc/>
     public ValueTask<DirectoryObject?> FindByGuidAsync(Guid guid, bool includeDeleted = false, CancellationToken cancellationToken = default)
     {
-        var command = Context.Command($"SELECT {ObjectColumns} FROM objects o WHERE o.guid = $guid");
-        command.Parameters.AddWithValue("$guid", GuidBytes(guid));
-        var found = ReadSingle(command);
+        var found = ReadSingle(Context.Statement($"SELECT {ObjectColumns} FROM objects o WHERE o.guid = ?1").Bind(1, guid));
         return ValueTask.FromResult(found is not null && (includeDeleted || !found.IsDeleted) ? found : null);
     }
 
     /// <inheritdoc/>
-    public ValueTask<DirectoryObject?> FindByOriginAsync(string source, Guid anchor, CancellationToken cancellationToken = default)
-    {
-        var command = Context.Command(
-            $"SELECT {ObjectColumns} FROM objects o WHERE o.origin_source = $source AND o.origin_anchor = $anchor AND o.is_deleted = 0");
-        command.Parameters.AddWithValue("$source", source);
-        command.Parameters.AddWithValue("$anchor", GuidBytes(anchor));
-        return ValueTask.FromResult(ReadSingle(command));
-    }
+    public ValueTask<DirectoryObject?> FindByOriginAsync(string source, Guid anchor, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ReadSingle(Context.Statement(
+                $"SELECT {ObjectColumns} FROM objects o WHERE o.origin_source = ?1 AND o.origin_anchor = ?2 AND o.is_deleted = 0")
+            .Bind(1, source)
+            .Bind(2, anchor)));
 
     /// <inheritdoc/>
     public ValueTask<Guid?> FindAddressOwnerAsync(ProxyAddress address, CancellationToken cancellationToken = default)
     {
-        var command = Context.Command(
-            "SELECT o.guid FROM proxies p JOIN objects o ON o.id = p.object_id WHERE p.address_key = $key");
-        command.Parameters.AddWithValue("$key", address.Key);
-        var result = command.ExecuteScalar();
-        return ValueTask.FromResult(result is byte[] bytes ? new Guid(bytes, bigEndian: true) : (Guid?)null);
+        var statement = Context.Statement("SELECT o.guid FROM proxies p JOIN objects o ON o.id = p.object_id WHERE p.address_key = ?1").Bind(1, address.Key);
+        try
+        {
+            return ValueTask.FromResult(statement.Step() ? statement.Guid(0) : (Guid?)null);
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     /// <inheritdoc/>
-    public ValueTask<bool> DisplayNameExistsAsync(string displayName, Guid? except = null, CancellationToken cancellationToken = default)
-    {
-        var command = Context.Command(
-            "SELECT 1 FROM objects WHERE display_key = $key AND is_deleted = 0 AND guid <> $except LIMIT 1");
-        command.Parameters.AddWithValue("$key", displayName.ToUpperInvariant());
-        command.Parameters.AddWithValue("$except", GuidBytes(except ?? Guid.Empty));
-        return ValueTask.FromResult(command.ExecuteScalar() is not null);
-    }
+    public ValueTask<bool> DisplayNameExistsAsync(string displayName, Guid? except = null, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Context.Statement("SELECT 1 FROM objects WHERE display_key = ?1 AND is_deleted = 0 AND guid <> ?2 LIMIT 1")
+            .Bind(1, displayName.ToUpperInvariant())
+            .Bind(2, except ?? Guid.Empty)
+            .Exists());
 
     /// <inheritdoc/>
     public async IAsyncEnumerable<DirectoryObject> ListAsync(
         RecipientFilter filter,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var command = Context.Connection.CreateCommand();
-        if (!Where(filter, command, out var where))
+        var parameters = new List<string>();
+        if (!Where(filter, parameters, out var where))
         {
             yield break;
         }
 
-        command.CommandText = $"SELECT {ObjectColumns} FROM objects o WHERE {where} ORDER BY o.alias_key";
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        using var statement = Context.NewStatement($"SELECT {ObjectColumns} FROM objects o WHERE {where} ORDER BY o.alias_key");
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            statement.Bind(i + 1, parameters[i]);
+        }
+
+        while (statement.Step())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return ReadObject(reader);
+            yield return ReadObject(statement);
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
@@ -108,14 +119,19 @@ public abstract class SqliteDirectoryReader : IDirectoryReader
     /// <inheritdoc/>
     public ValueTask<long> CountAsync(RecipientFilter filter, CancellationToken cancellationToken = default)
     {
-        using var command = Context.Connection.CreateCommand();
-        if (!Where(filter, command, out var where))
+        var parameters = new List<string>();
+        if (!Where(filter, parameters, out var where))
         {
             return ValueTask.FromResult(0L);
         }
 
-        command.CommandText = $"SELECT count(*) FROM objects o WHERE {where}";
-        return ValueTask.FromResult((long)command.ExecuteScalar()!);
+        using var statement = Context.NewStatement($"SELECT count(*) FROM objects o WHERE {where}");
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            statement.Bind(i + 1, parameters[i]);
+        }
+
+        return ValueTask.FromResult(statement.ScalarInt64() ?? 0);
     }
 
     /// <inheritdoc/>
@@ -123,14 +139,12 @@ public abstract class SqliteDirectoryReader : IDirectoryReader
         long usn,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var command = Context.Connection.CreateCommand();
-        command.CommandText = $"SELECT {ObjectColumns} FROM objects o WHERE o.usn_changed > $usn ORDER BY o.usn_changed";
-        command.Parameters.AddWithValue("$usn", usn);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        using var statement = Context.NewStatement($"SELECT {ObjectColumns} FROM objects o WHERE o.usn_changed > ?1 ORDER BY o.usn_changed");
+        statement.Bind(1, usn);
+        while (statement.Step())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return ReadObject(reader);
+            yield return ReadObject(statement);
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
@@ -298,8 +312,8 @@ public abstract class SqliteDirectoryReader : IDirectoryReader
         return ValueTask.FromResult<IReadOnlyList<GalEntry>>(result);
     }
 
-    /// <summary>The WHERE clause of a filter, its parameters added to <paramref name="command"/>; false when nothing can match.</summary>
-    private bool Where(RecipientFilter filter, SqliteCommand command, out string where)
+    /// <summary>The WHERE clause of a filter with its text parameters in order (?1, ?2 ...); false when nothing can match.</summary>
+    private bool Where(RecipientFilter filter, List<string> parameters, out string where)
     {
         var sql = new StringBuilder("o.is_deleted = 0");
         where = "";
@@ -324,14 +338,14 @@ public abstract class SqliteDirectoryReader : IDirectoryReader
 
         if (filter.OriginSource is { } source)
         {
-            sql.Append(" AND o.origin_source = $source");
-            command.Parameters.AddWithValue("$source", source);
+            parameters.Add(source);
+            sql.Append(" AND o.origin_source = ?").Append(parameters.Count);
         }
 
         if (filter.ImportedFrom is { } importedFrom)
         {
-            sql.Append(" AND o.imported_from = $importedFrom COLLATE NOCASE");
-            command.Parameters.AddWithValue("$importedFrom", importedFrom);
+            parameters.Add(importedFrom);
+            sql.Append(" AND o.imported_from = ?").Append(parameters.Count).Append(" COLLATE NOCASE");
         }
 
         where = sql.ToString();
@@ -363,45 +377,51 @@ public abstract class SqliteDirectoryReader : IDirectoryReader
         return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private protected DirectoryObject? ReadSingle(SqliteCommand command)
+    private protected DirectoryObject? ReadSingle(SqliteStatement statement)
     {
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadObject(reader) : null;
+        try
+        {
+            return statement.Step() ? ReadObject(statement) : null;
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
-    private protected DirectoryObject ReadObject(SqliteDataReader reader)
+    private protected DirectoryObject ReadObject(SqliteStatement row)
     {
-        var value = new DirectoryObject(
-            new Guid(reader.GetFieldValue<byte[]>(1), bigEndian: true),
-            (ObjectClass)reader.GetInt32(2),
-            reader.GetString(3),
-            Context.ContainersById[reader.GetInt64(5)])
+        var value = new DirectoryObject(row.Guid(1), (ObjectClass)row.Int32(2), row.Text(3), Context.ContainersById[row.Int64(5)])
         {
-            DisplayName = reader.GetString(4),
-            TargetAddress = reader.IsDBNull(6) ? null : ProxyAddress.Parse(reader.GetString(6)),
-            Origin = reader.IsDBNull(7)
-                ? null
-                : new ObjectOrigin(reader.GetString(7), new Guid(reader.GetFieldValue<byte[]>(8), bigEndian: true), reader.GetString(9)),
-            UsnCreated = reader.GetInt64(10),
-            UsnChanged = reader.GetInt64(11),
-            IsDeleted = reader.GetInt64(12) != 0,
-            WhenCreated = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(13)),
-            WhenChanged = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(14)),
+            DisplayName = row.Text(4),
+            TargetAddress = row.IsNull(6) ? null : ProxyAddress.Parse(row.Text(6)),
+            Origin = row.IsNull(7) ? null : new ObjectOrigin(row.Text(7), row.Guid(8), row.Text(9)),
+            UsnCreated = row.Int64(10),
+            UsnChanged = row.Int64(11),
+            IsDeleted = row.Int64(12) != 0,
+            WhenCreated = DateTimeOffset.FromUnixTimeMilliseconds(row.Int64(13)),
+            WhenChanged = DateTimeOffset.FromUnixTimeMilliseconds(row.Int64(14)),
         };
-        if (!reader.IsDBNull(15))
+        if (!row.IsNull(15))
         {
-            ObjectBlob.Decode(reader.GetFieldValue<byte[]>(15), value);
+            ObjectBlob.Decode(row.Blob(15), value);
         }
 
         if (value.Class == ObjectClass.DistributionList && !value.IsDeleted)
         {
-            var members = Context.Command(
-                "SELECT o.guid, o.alias FROM members m JOIN objects o ON o.id = m.member_id WHERE m.dl_id = $id ORDER BY o.alias_key");
-            members.Parameters.AddWithValue("$id", reader.GetInt64(0));
-            using var memberReader = members.ExecuteReader();
-            while (memberReader.Read())
+            var members = Context.Statement(
+                "SELECT o.guid, o.alias FROM members m JOIN objects o ON o.id = m.member_id WHERE m.dl_id = ?1 ORDER BY o.alias_key");
+            members.Bind(1, row.Int64(0));
+            try
             {
-                value.Members.Add(new MemberRef(new Guid(memberReader.GetFieldValue<byte[]>(0), bigEndian: true), memberReader.GetString(1)));
+                while (members.Step())
+                {
+                    value.Members.Add(new MemberRef(members.Guid(0), members.Text(1)));
+                }
+            }
+            finally
+            {
+                members.Reset();
             }
         }
 

@@ -44,30 +44,26 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         var now = Context.Now();
         var usn = ++_usn;
         ObjectBlob.Encode(value, _blob);
-        var command = Context.Command("""
+        var insert = Context.Statement("""
             INSERT INTO objects (guid, class, alias, alias_key, display_name, display_key, container_id, target_address,
-                                 origin_source, origin_anchor, imported_from, usn_created, usn_changed, is_deleted,
-                                 when_created, when_changed, attrs)
-            VALUES ($guid, $class, $alias, $aliasKey, $display, $displayKey, $container, $target,
-                    $originSource, $originAnchor, $importedFrom, $usn, $usn, 0, $now, $now, $attrs)
-            RETURNING id
+                                 origin_source, origin_anchor, imported_from, attrs, usn_created, usn_changed, is_deleted,
+                                 when_created, when_changed)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, 0, ?14, ?14)
             """);
-        var p = command.Parameters;
-        p.AddWithValue("$guid", GuidBytes(value.Guid));
-        p.AddWithValue("$class", (int)value.Class);
-        AddContentParameters(command, value, containerId);
-        p.AddWithValue("$usn", usn);
-        p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        long id;
+        insert.Bind(1, value.Guid).Bind(2, (int)value.Class);
+        BindContent(insert, value, containerId);
+        insert.Bind(13, usn).Bind(14, now.ToUnixTimeMilliseconds());
         try
         {
-            id = (long)command.ExecuteScalar()!;
+            insert.Execute();
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
         {
             throw Conflict(e, value);
         }
 
+        var id = insert.LastInsertRowId;
+        FaultPoints.Hit("store.add");
         InsertProxies(id, value);
         InsertMembers(id, value);
         value.UsnCreated = value.UsnChanged = usn;
@@ -86,20 +82,18 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         var now = Context.Now();
         var usn = ++_usn;
         ObjectBlob.Encode(value, _blob);
-        var command = Context.Command("""
-            UPDATE objects SET alias = $alias, alias_key = $aliasKey, display_name = $display, display_key = $displayKey,
-                               container_id = $container, target_address = $target, origin_source = $originSource,
-                               origin_anchor = $originAnchor, imported_from = $importedFrom, usn_changed = $usn,
-                               when_changed = $now, attrs = $attrs
-            WHERE id = $id
+        var update = Context.Statement("""
+            UPDATE objects SET alias = ?3, alias_key = ?4, display_name = ?5, display_key = ?6, container_id = ?7, target_address = ?8,
+                               origin_source = ?9, origin_anchor = ?10, imported_from = ?11, attrs = ?12, usn_changed = ?13, when_changed = ?14
+            WHERE id = ?1
             """);
-        AddContentParameters(command, value, containerId);
-        command.Parameters.AddWithValue("$usn", usn);
-        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$id", id);
+        FaultPoints.Hit("store.update");
+        update.Bind(1, id);
+        BindContent(update, value, containerId);
+        update.Bind(13, usn).Bind(14, now.ToUnixTimeMilliseconds());
         try
         {
-            command.ExecuteNonQuery();
+            update.Execute();
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
         {
@@ -116,9 +110,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         InsertProxies(id, value, except: oldKeys);
         if (value.Class == ObjectClass.DistributionList)
         {
-            var clear = Context.Command("DELETE FROM members WHERE dl_id = $id");
-            clear.Parameters.AddWithValue("$id", id);
-            clear.ExecuteNonQuery();
+            Context.Statement("DELETE FROM members WHERE dl_id = ?1").Bind(1, id).Execute();
             InsertMembers(id, value);
         }
 
@@ -132,46 +124,38 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     {
         EnsureOpen();
         var (id, proxyKeys) = LiveRow(guid);
+        FaultPoints.Hit("store.delete");
         foreach (var key in proxyKeys)
         {
             DeleteProxy(key);
         }
 
         var now = Context.Now().ToUnixTimeMilliseconds();
-        var dropOwnMembers = Context.Command("DELETE FROM members WHERE dl_id = $id");
-        dropOwnMembers.Parameters.AddWithValue("$id", id);
-        dropOwnMembers.ExecuteNonQuery();
+        Context.Statement("DELETE FROM members WHERE dl_id = ?1").Bind(1, id).Execute();
 
         // Lists that lose the member have changed: each takes a USN of its own, so an
         // incremental export carries the new membership.
         var lists = new List<long>();
-        var findLists = Context.Command("DELETE FROM members WHERE member_id = $id RETURNING dl_id");
-        findLists.Parameters.AddWithValue("$id", id);
-        using (var reader = findLists.ExecuteReader())
+        var findLists = Context.Statement("DELETE FROM members WHERE member_id = ?1 RETURNING dl_id").Bind(1, id);
+        try
         {
-            while (reader.Read())
+            while (findLists.Step())
             {
-                lists.Add(reader.GetInt64(0));
+                lists.Add(findLists.Int64(0));
             }
+        }
+        finally
+        {
+            findLists.Reset();
         }
 
         foreach (var list in lists.Order())
         {
-            var touch = Context.Command("UPDATE objects SET usn_changed = $usn, when_changed = $now WHERE id = $id");
-            touch.Parameters.AddWithValue("$usn", ++_usn);
-            touch.Parameters.AddWithValue("$now", now);
-            touch.Parameters.AddWithValue("$id", list);
-            touch.ExecuteNonQuery();
+            Context.Statement("UPDATE objects SET usn_changed = ?1, when_changed = ?2 WHERE id = ?3").Bind(1, ++_usn).Bind(2, now).Bind(3, list).Execute();
         }
 
-        var tombstone = Context.Command("""
-            UPDATE objects SET is_deleted = 1, usn_changed = $usn, when_changed = $now, attrs = NULL, target_address = NULL
-            WHERE id = $id
-            """);
-        tombstone.Parameters.AddWithValue("$usn", ++_usn);
-        tombstone.Parameters.AddWithValue("$now", now);
-        tombstone.Parameters.AddWithValue("$id", id);
-        tombstone.ExecuteNonQuery();
+        Context.Statement("UPDATE objects SET is_deleted = 1, usn_changed = ?1, when_changed = ?2, attrs = NULL, target_address = NULL WHERE id = ?3")
+            .Bind(1, ++_usn).Bind(2, now).Bind(3, id).Execute();
         return (await FindByGuidAsync(guid, includeDeleted: true, cancellationToken))!;
     }
 
@@ -388,6 +372,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
             guid.Value = GuidBytes(entry.Guid);
             search.Value = entry.SearchKey;
             insert.ExecuteNonQuery();
+            FaultPoints.Hit("store.gal");
         }
     }
 
@@ -402,7 +387,9 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
             save.ExecuteNonQuery();
         }
 
+        FaultPoints.Hit("store.commit.before");
         Context.Execute("COMMIT");
+        FaultPoints.Hit("store.commit.after");
         _done = true;
         Context.InTransaction = false;
         return ValueTask.CompletedTask;
@@ -451,31 +438,44 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
 
     private (long Id, List<string> ProxyKeys) LiveRow(Guid guid)
     {
-        var command = Context.Command("SELECT id, attrs FROM objects WHERE guid = $guid AND is_deleted = 0");
-        command.Parameters.AddWithValue("$guid", GuidBytes(guid));
-        using var reader = command.ExecuteReader();
-        if (!reader.Read())
+        var row = Context.Statement("SELECT id, attrs FROM objects WHERE guid = ?1 AND is_deleted = 0").Bind(1, guid);
+        try
         {
-            throw new NotFoundException("recipient", guid.ToString());
-        }
+            if (!row.Step())
+            {
+                throw new NotFoundException("recipient", guid.ToString());
+            }
 
-        var keys = reader.IsDBNull(1) ? [] : ObjectBlob.DecodeProxyKeys(reader.GetFieldValue<byte[]>(1));
-        return (reader.GetInt64(0), keys);
+            var keys = row.IsNull(1) ? [] : ObjectBlob.DecodeProxyKeys(row.Blob(1));
+            return (row.Int64(0), keys);
+        }
+        finally
+        {
+            row.Reset();
+        }
     }
 
-    private void AddContentParameters(SqliteCommand command, DirectoryObject value, long containerId)
+    /// <summary>Binds parameters 3 to 12 of an insert or update: what the object holds.</summary>
+    private void BindContent(SqliteStatement statement, DirectoryObject value, long containerId)
     {
-        var p = command.Parameters;
-        p.AddWithValue("$alias", value.Alias);
-        p.AddWithValue("$aliasKey", value.Alias.ToUpperInvariant());
-        p.AddWithValue("$display", value.DisplayName);
-        p.AddWithValue("$displayKey", value.DisplayName.ToUpperInvariant());
-        p.AddWithValue("$container", containerId);
-        p.AddWithValue("$target", (object?)value.TargetAddress?.ToString() ?? DBNull.Value);
-        p.AddWithValue("$originSource", (object?)value.Origin?.Source ?? DBNull.Value);
-        p.AddWithValue("$originAnchor", value.Origin is null ? DBNull.Value : GuidBytes(value.Origin.Anchor));
-        p.AddWithValue("$importedFrom", (object?)value.Origin?.ImportedFrom ?? DBNull.Value);
-        p.AddWithValue("$attrs", _blob.WrittenSpan.ToArray());
+        statement
+            .Bind(3, value.Alias)
+            .Bind(4, value.Alias.ToUpperInvariant())
+            .Bind(5, value.DisplayName)
+            .Bind(6, value.DisplayName.ToUpperInvariant())
+            .Bind(7, containerId)
+            .Bind(8, value.TargetAddress?.ToString())
+            .Bind(9, value.Origin?.Source)
+            .Bind(11, value.Origin?.ImportedFrom)
+            .Bind(12, _blob.WrittenSpan);
+        if (value.Origin is { } origin)
+        {
+            statement.Bind(10, origin.Anchor);
+        }
+        else
+        {
+            statement.BindNull(10);
+        }
     }
 
     private void InsertProxies(long id, DirectoryObject value, HashSet<string>? except = null)
@@ -488,12 +488,9 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
                 continue;
             }
 
-            var command = Context.Command("INSERT INTO proxies (address_key, object_id) VALUES ($key, $id)");
-            command.Parameters.AddWithValue("$key", key);
-            command.Parameters.AddWithValue("$id", id);
             try
             {
-                command.ExecuteNonQuery();
+                Context.Statement("INSERT INTO proxies (address_key, object_id) VALUES (?1, ?2)").Bind(1, key).Bind(2, id).Execute();
             }
             catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
             {
@@ -504,23 +501,16 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
 
     private void DeleteProxy(string key)
     {
-        var command = Context.Command("DELETE FROM proxies WHERE address_key = $key");
-        command.Parameters.AddWithValue("$key", key);
-        command.ExecuteNonQuery();
+        Context.Statement("DELETE FROM proxies WHERE address_key = ?1").Bind(1, key).Execute();
     }
 
     private void InsertMembers(long id, DirectoryObject value)
     {
         foreach (var member in value.Members)
         {
-            var find = Context.Command("SELECT id FROM objects WHERE guid = $guid AND is_deleted = 0");
-            find.Parameters.AddWithValue("$guid", GuidBytes(member.Guid));
-            var memberId = find.ExecuteScalar() as long?
+            var memberId = Context.Statement("SELECT id FROM objects WHERE guid = ?1 AND is_deleted = 0").Bind(1, member.Guid).ScalarInt64()
                 ?? throw new NotFoundException("member", member.Alias);
-            var insert = Context.Command("INSERT OR IGNORE INTO members (dl_id, member_id) VALUES ($dl, $member)");
-            insert.Parameters.AddWithValue("$dl", id);
-            insert.Parameters.AddWithValue("$member", memberId);
-            insert.ExecuteNonQuery();
+            Context.Statement("INSERT OR IGNORE INTO members (dl_id, member_id) VALUES (?1, ?2)").Bind(1, id).Bind(2, memberId).Execute();
         }
     }
 

@@ -185,8 +185,8 @@ public sealed class RecipientEditor
 
     private async ValueTask EnsureAliasFreeAsync(string alias, Guid? self, CancellationToken cancellationToken)
     {
-        var holder = await _transaction.FindByAliasAsync(alias, cancellationToken);
-        if (holder is not null && holder.Guid != self)
+        var owner = await _transaction.FindAliasOwnerAsync(alias, cancellationToken);
+        if (owner is not null && owner != self && await _transaction.FindByGuidAsync(owner.Value, cancellationToken: cancellationToken) is { } holder)
         {
             throw new ConflictException($"the alias '{alias}' is already used by {holder.Class.ToToken()} '{holder.Alias}'; choose another alias");
         }

@@ -187,7 +187,7 @@ internal abstract class ChangeSetReaderBase(ChangeSetReaderOptions options) : IC
                     throw Error($"'{name}' is not among the attributes the header lists");
                 }
 
-                record.Attributes.Set(attribute, values.Where(v => v.Length > 0));
+                record.Attributes.Set(attribute, values.Any(v => v.Length == 0) ? values.Where(v => v.Length > 0) : values);
             }
             else if (attribute == AttributeCatalog.ImportedFrom)
             {

@@ -6,18 +6,25 @@ namespace DirSync.Core.Model;
 /// <remarks>Enumerates in schema order, so output and stored bytes are deterministic. An attribute with no values is absent.</remarks>
 public sealed class AttributeSet : IEnumerable<KeyValuePair<AttributeDefinition, IReadOnlyList<string>>>
 {
-    private readonly SortedList<int, (AttributeDefinition Attribute, string[] Values)> _values = [];
+    // Kept sorted by attribute id; values usually arrive in schema order, so most sets append.
+    private readonly List<(AttributeDefinition Attribute, string[] Values)> _values = [];
 
     /// <summary>How many attributes have values.</summary>
     public int Count => _values.Count;
 
     /// <summary>The values of an attribute; empty when it has none.</summary>
-    public IReadOnlyList<string> Get(AttributeDefinition attribute) =>
-        _values.TryGetValue(attribute.Id, out var entry) ? entry.Values : [];
+    public IReadOnlyList<string> Get(AttributeDefinition attribute)
+    {
+        var index = Find(attribute.Id);
+        return index >= 0 ? _values[index].Values : [];
+    }
 
     /// <summary>The single value of an attribute, or null.</summary>
-    public string? GetSingle(AttributeDefinition attribute) =>
-        _values.TryGetValue(attribute.Id, out var entry) ? entry.Values[0] : null;
+    public string? GetSingle(AttributeDefinition attribute)
+    {
+        var index = Find(attribute.Id);
+        return index >= 0 ? _values[index].Values[0] : null;
+    }
 
     /// <summary>Replaces the values of a descriptive attribute; no values removes it.</summary>
     /// <exception cref="ArgumentException">The attribute is not descriptive.</exception>
@@ -29,26 +36,61 @@ public sealed class AttributeSet : IEnumerable<KeyValuePair<AttributeDefinition,
         }
 
         var array = values.ToArray();
+        var index = Find(attribute.Id);
         if (array.Length == 0)
         {
-            _values.Remove(attribute.Id);
+            if (index >= 0)
+            {
+                _values.RemoveAt(index);
+            }
+        }
+        else if (index >= 0)
+        {
+            _values[index] = (attribute, array);
         }
         else
         {
-            _values[attribute.Id] = (attribute, array);
+            _values.Insert(~index, (attribute, array));
+        }
+    }
+
+    /// <summary>Sets values a store wrote after validating them, in schema order as it wrote them: no copy, no checks.</summary>
+    /// <remarks>For stores only; the array becomes the set's own.</remarks>
+    public void SetFromStore(AttributeDefinition attribute, string[] values)
+    {
+        ArgumentNullException.ThrowIfNull(attribute);
+        ArgumentNullException.ThrowIfNull(values);
+        var index = Find(attribute.Id);
+        if (index >= 0)
+        {
+            _values[index] = (attribute, values);
+        }
+        else
+        {
+            _values.Insert(~index, (attribute, values));
         }
     }
 
     /// <summary>Removes an attribute.</summary>
-    public bool Remove(AttributeDefinition attribute) => _values.Remove(attribute.Id);
+    public bool Remove(AttributeDefinition attribute)
+    {
+        var index = Find(attribute.Id);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        _values.RemoveAt(index);
+        return true;
+    }
 
     /// <summary>A deep copy.</summary>
     public AttributeSet Clone()
     {
         var copy = new AttributeSet();
-        foreach (var (id, entry) in _values)
+        foreach (var entry in _values)
         {
-            copy._values[id] = (entry.Attribute, [.. entry.Values]);
+            copy._values.Add((entry.Attribute, [.. entry.Values]));
         }
 
         return copy;
@@ -62,9 +104,10 @@ public sealed class AttributeSet : IEnumerable<KeyValuePair<AttributeDefinition,
             return false;
         }
 
-        foreach (var (id, entry) in _values)
+        for (var i = 0; i < _values.Count; i++)
         {
-            if (!other._values.TryGetValue(id, out var theirs) || !entry.Values.AsSpan().SequenceEqual(theirs.Values))
+            var (mine, theirs) = (_values[i], other._values[i]);
+            if (mine.Attribute.Id != theirs.Attribute.Id || !mine.Values.AsSpan().SequenceEqual(theirs.Values))
             {
                 return false;
             }
@@ -76,10 +119,41 @@ public sealed class AttributeSet : IEnumerable<KeyValuePair<AttributeDefinition,
     /// <inheritdoc/>
     public IEnumerator<KeyValuePair<AttributeDefinition, IReadOnlyList<string>>> GetEnumerator()
     {
-        foreach (var entry in _values.Values)
+        foreach (var entry in _values)
         {
             yield return KeyValuePair.Create(entry.Attribute, (IReadOnlyList<string>)entry.Values);
         }
+    }
+
+    /// <summary>The index of an attribute, or the complement of where it would go.</summary>
+    private int Find(int id)
+    {
+        if (_values.Count == 0 || _values[^1].Attribute.Id < id)
+        {
+            return ~_values.Count;
+        }
+
+        int low = 0, high = _values.Count - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) >>> 1;
+            var current = _values[middle].Attribute.Id;
+            if (current == id)
+            {
+                return middle;
+            }
+
+            if (current < id)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return ~low;
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

@@ -19,6 +19,9 @@ public interface IDirectoryReader
     /// <summary>The live object with this alias (case-insensitive), or null.</summary>
     ValueTask<DirectoryObject?> FindByAliasAsync(string alias, CancellationToken cancellationToken = default);
 
+    /// <summary>The anchor of the live object with this alias (case-insensitive), or null: a cheap check that reads nothing else.</summary>
+    ValueTask<Guid?> FindAliasOwnerAsync(string alias, CancellationToken cancellationToken = default);
+
     /// <summary>The object with this anchor, or null; tombstones only when asked for.</summary>
     ValueTask<DirectoryObject?> FindByGuidAsync(Guid guid, bool includeDeleted = false, CancellationToken cancellationToken = default);
 

@@ -313,7 +313,7 @@ public sealed class ChangeApplier
         changes.Alias = await ResolveAsync(
             record.Alias,
             self?.Alias,
-            async candidate => await _transaction.FindByAliasAsync(candidate, cancellationToken) is { } holder && holder.Guid != self?.Guid,
+            async candidate => await _transaction.FindAliasOwnerAsync(candidate, cancellationToken) is { } owner && owner != self?.Guid,
             AttributeCatalog.Alias.MaxLength,
             "alias");
         changes.DisplayName = await ResolveAsync(

@@ -41,6 +41,20 @@ public sealed class AtomicFile : IDisposable
             throw new DirSyncException($"cannot write '{path}': the folder '{folder}' does not exist", ErrorCategory.FileSystem);
         }
 
+        // A writer of this same file that died mid-write left its temporary behind; one file has one writer
+        // at a time (the store's write lock, or a name no one else uses), so the leftovers are debris.
+        foreach (var debris in Directory.EnumerateFiles(folder, TemporaryPrefix + System.IO.Path.GetFileName(fullPath) + ".*"))
+        {
+            try
+            {
+                File.Delete(debris);
+            }
+            catch (IOException)
+            {
+                // Best effort: a name is never reused, so a leftover harms nothing but space.
+            }
+        }
+
         var temporary = System.IO.Path.Combine(folder, TemporaryPrefix + System.IO.Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N")[..12]);
         var options = new FileStreamOptions
         {
@@ -69,10 +83,13 @@ public sealed class AtomicFile : IDisposable
         ObjectDisposedException.ThrowIf(_committed, this);
         try
         {
+            FaultPoints.Hit("file.flush.before");
             _stream.Flush(flushToDisk: true);
             _stream.Dispose();
+            FaultPoints.Hit("file.rename.before");
             File.Move(TemporaryPath, Path, overwrite: true);
             _committed = true;
+            FaultPoints.Hit("file.rename.after");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

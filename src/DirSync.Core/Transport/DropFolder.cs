@@ -50,6 +50,7 @@ public sealed class DropFolder
     /// <exception cref="DirSyncException"><c>processing/</c> is a symbolic link or a file, not a folder.</exception>
     public IEnumerable<ClaimedMessage> Claim()
     {
+        RemoveDebris();
         var processing = EnsureSubfolder(Processing);
         foreach (var leftover in Messages(processing))
         {
@@ -73,6 +74,7 @@ public sealed class DropFolder
                 continue;
             }
 
+            FaultPoints.Hit("drop.claimed");
             yield return new ClaimedMessage(name, claimed);
         }
     }
@@ -81,6 +83,7 @@ public sealed class DropFolder
     public static void Complete(ClaimedMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        FaultPoints.Hit("drop.complete.before");
         File.Delete(message.Path);
     }
 
@@ -96,6 +99,26 @@ public sealed class DropFolder
         using var note = AtomicFile.Create(System.IO.Path.Combine(rejected, message.Name + ".reason.txt"));
         note.Stream.Write(Encoding.UTF8.GetBytes(reason + Environment.NewLine));
         note.Commit();
+    }
+
+    /// <summary>Removes temporary files a sender that died mid-write left behind (no writer takes an hour).</summary>
+    private void RemoveDebris()
+    {
+        var cutoff = DateTime.UtcNow - TimeSpan.FromHours(1);
+        foreach (var file in Directory.EnumerateFiles(Path, AtomicFile.TemporaryPrefix + "*", SearchOption.TopDirectoryOnly))
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(file) < cutoff)
+                {
+                    File.Delete(file);
+                }
+            }
+            catch (IOException)
+            {
+                // Another receiver removed it first, or its writer is alive after all; either way, not ours to insist.
+            }
+        }
     }
 
     /// <summary>How many messages wait in the folder (not counting claimed or rejected ones).</summary>

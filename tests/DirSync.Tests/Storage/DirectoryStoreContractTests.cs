@@ -302,6 +302,21 @@ public abstract class DirectoryStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FindAliasOwner_LiveAliasInAnyCase_ReturnsItsAnchorAndTombstonesDoNot()
+    {
+        var value = await AddAsync(Mailbox("Mailbox11"));
+        Assert.Equal(value.Guid, await Store.FindAliasOwnerAsync("MAILBOX11"));
+        Assert.Null(await Store.FindAliasOwnerAsync("Mailbox12"));
+        await using (var transaction = await Store.BeginTransactionAsync())
+        {
+            await transaction.DeleteAsync(value.Guid);
+            await transaction.CommitAsync();
+        }
+
+        Assert.Null(await Store.FindAliasOwnerAsync("Mailbox11"));
+    }
+
+    [Fact]
     public async Task DisplayNameExists_IgnoresCaseAndTheGivenObject()
     {
         var value = await AddAsync(Mailbox("A"));

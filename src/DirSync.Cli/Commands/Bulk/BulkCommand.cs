@@ -1,0 +1,174 @@
+using System.CommandLine;
+using System.Globalization;
+using DirSync.Core.Bulk;
+using DirSync.Core.Model;
+
+namespace DirSync.Cli.Commands.Bulk;
+
+/// <summary><c>dirsync bulk import|export</c>: the Exchange administrator's bulk CSV (<c>admin /i</c> and <c>/e</c>).</summary>
+internal static class BulkCommand
+{
+    public static Command Create(CliIo io) =>
+        new("bulk", "Load and dump recipients as the Exchange administrator's bulk CSV (admin /i and /e)") { Import(io), Export(io) };
+
+    private static Command Import(CliIo io)
+    {
+        var file = new Argument<string>("file") { Description = "The CSV file: a header of attribute names, Obj-Class first, then one row per recipient" };
+        var stopOnError = new Option<bool>("--stop-on-error") { Description = "On a bad row, apply nothing and name the row (the default)" };
+        var skipErrors = new Option<bool>("--skip-errors") { Description = "Apply the good rows; write the bad ones, with the reason, to <file>.rejects.csv" };
+        var batchSize = new Option<int>("--batch-size")
+        {
+            Description = $"With --skip-errors, the rows applied per transaction (default {BulkImportOptions.DefaultBatchSize})",
+            HelpName = "rows",
+        };
+        batchSize.Validators.Add(result =>
+        {
+            // A value that is no number already has its parse error; reading it here would throw.
+            if (result.Tokens.Count == 1
+                && int.TryParse(result.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var rows)
+                && rows < 1)
+            {
+                result.AddError("--batch-size must be a number of rows from 1 up");
+            }
+        });
+        var container = new Option<string?>("--container") { Description = "Where new recipients are created (default Recipients); existing ones stay where they are", HelpName = "path" };
+        var json = GlobalOptions.Json();
+        var command = new Command("import", "Create, change and delete recipients from a bulk CSV file (the original's admin /i)")
+        {
+            file, stopOnError, skipErrors, batchSize, container, json,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(stopOnError) && result.GetValue(skipErrors))
+            {
+                result.AddError("give --stop-on-error or --skip-errors, not both");
+            }
+            else if (result.GetResult(batchSize) is not null && !result.GetValue(skipErrors))
+            {
+                result.AddError("--batch-size applies only with --skip-errors; without it the whole file is one transaction");
+            }
+        });
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            var parse = context.ParseResult;
+            var path = FullPath(context, parse.GetRequiredValue(file));
+            var progress = context.Io.ErrorIsTerminal ? new BulkProgressLine(context.Io.Error, "Importing", "rows") : null;
+            var options = new BulkImportOptions
+            {
+                OnError = parse.GetValue(skipErrors) ? BulkErrorPolicy.SkipErrors : BulkErrorPolicy.StopOnError,
+                BatchSize = parse.GetResult(batchSize) is null ? BulkImportOptions.DefaultBatchSize : parse.GetValue(batchSize),
+                Container = parse.GetValue(container) is { } text ? DirectoryPath.Parse(text) : null,
+                Progress = progress,
+            };
+            BulkImportResult result;
+            await using (var store = await context.OpenStoreAsync(cancellationToken))
+            {
+                try
+                {
+                    result = await new BulkImporter(store).ImportAsync(path, options, cancellationToken);
+                }
+                finally
+                {
+                    progress?.Clear();
+                }
+            }
+
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("file", result.File);
+                    w.WriteNumber("rows", result.Rows);
+                    w.WriteNumber("created", result.Created);
+                    w.WriteNumber("modified", result.Modified);
+                    w.WriteNumber("deleted", result.Deleted);
+                    w.WriteNumber("unchanged", result.Unchanged);
+                    w.WriteNumber("rejected", result.Rejected);
+                    if (result.RejectFile is null)
+                    {
+                        w.WriteNull("rejectFile");
+                    }
+                    else
+                    {
+                        w.WriteString("rejectFile", result.RejectFile);
+                    }
+
+                    w.WriteEndObject();
+                });
+                return;
+            }
+
+            context.Out.WriteLine(
+                $"Imported {Count(result.Rows, "row")} from {result.File}: {result.Created} created, {result.Modified} modified, {result.Deleted} deleted, {result.Unchanged} unchanged, {result.Rejected} rejected");
+            if (result.RejectFile is not null)
+            {
+                context.Out.WriteLine($"Rejected rows, each with the reason, are in {result.RejectFile}");
+            }
+        });
+        return command;
+    }
+
+    private static Command Export(CliIo io)
+    {
+        var file = new Argument<string>("file") { Description = "The CSV file to write; an existing one is replaced" };
+        var container = new Option<string?>("--container") { Description = "Only this container", HelpName = "path" };
+        var subcontainers = new Option<bool>("--subcontainers") { Description = "With --container, also the containers below it" };
+        var objectClass = new Option<string?>("--class") { Description = "Only this class", HelpName = "class" };
+        objectClass.AcceptOnlyFromAmong("mailbox", "custom-recipient", "dl", "distribution-list", "remote");
+        var json = GlobalOptions.Json();
+        var command = new Command("export", "Write live recipients to a bulk CSV file that 'bulk import' reads back (the original's admin /e)")
+        {
+            file, container, subcontainers, objectClass, json,
+        };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            var parse = context.ParseResult;
+            var path = FullPath(context, parse.GetRequiredValue(file));
+            var progress = context.Io.ErrorIsTerminal ? new BulkProgressLine(context.Io.Error, "Exporting", "recipients") : null;
+            var options = new BulkExportOptions
+            {
+                Container = parse.GetValue(container) is { } text ? DirectoryPath.Parse(text) : null,
+                IncludeSubcontainers = parse.GetValue(subcontainers),
+                Class = parse.GetValue(objectClass) is { } cls ? ObjectClassNames.Parse(cls) : null,
+                Progress = progress,
+            };
+            BulkExportResult result;
+            await using (var store = await context.OpenStoreAsync(cancellationToken))
+            {
+                try
+                {
+                    result = await new BulkExporter(store).ExportAsync(path, options, cancellationToken);
+                }
+                finally
+                {
+                    progress?.Clear();
+                }
+            }
+
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("file", result.File);
+                    w.WriteNumber("recipients", result.Recipients);
+                    w.WriteNumber("mailboxes", result.Mailboxes);
+                    w.WriteNumber("customRecipients", result.CustomRecipients);
+                    w.WriteNumber("distributionLists", result.DistributionLists);
+                    w.WriteEndObject();
+                });
+                return;
+            }
+
+            context.Out.WriteLine(
+                $"Exported {Count(result.Recipients, "recipient")} to {result.File}: {Count(result.Mailboxes, "mailbox", "mailboxes")}, {Count(result.CustomRecipients, "custom recipient")}, {Count(result.DistributionLists, "distribution list")}");
+        });
+        return command;
+    }
+
+    private static string FullPath(CommandContext context, string path) => Path.GetFullPath(Path.Combine(context.Io.CurrentDirectory, path));
+
+    private static string Count(long count, string noun, string? plural = null) =>
+        $"{count} {(count == 1 ? noun : plural ?? noun + "s")}";
+}

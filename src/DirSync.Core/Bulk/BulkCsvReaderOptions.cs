@@ -1,0 +1,15 @@
+namespace DirSync.Core.Bulk;
+
+/// <summary>Limits a <see cref="BulkCsvReader"/> enforces, so a hostile or broken file cannot exhaust memory.</summary>
+public sealed record BulkCsvReaderOptions
+{
+    /// <summary>The default limits.</summary>
+    public static BulkCsvReaderOptions Default { get; } = new();
+
+    /// <summary>The longest row accepted, in bytes, quoted line breaks included (default 4 MiB).</summary>
+    /// <remarks>A quote left open swallows the rest of the file into one row; this limit turns that into an error.</remarks>
+    public int MaxRowBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>The size of each read from the underlying stream (default 256 KiB).</summary>
+    public int ReadBlockBytes { get; init; } = 256 * 1024;
+}

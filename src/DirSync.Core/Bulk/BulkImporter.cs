@@ -1,0 +1,363 @@
+using DirSync.Core.Admin;
+using DirSync.Core.Model;
+using DirSync.Core.Storage;
+
+namespace DirSync.Core.Bulk;
+
+/// <summary>Applies the Exchange administrator's bulk CSV (<c>admin /i</c>) to a store: creates, changes and deletes local recipients.</summary>
+/// <remarks>
+/// <para>Every row goes through <see cref="RecipientEditor"/>, so USNs, alias rules, validation and
+/// proxy generation are exactly those of the <c>mailbox</c>, <c>custom-recipient</c> and <c>dl</c>
+/// commands. The file is streamed: memory holds one row at a time, whatever the file's size.</para>
+/// <para>With <see cref="BulkErrorPolicy.StopOnError"/> the whole file is read, checked and applied in one
+/// transaction, so a bad row anywhere leaves the store as it was. That costs no memory: SQLite spills
+/// the transaction's pages to its write-ahead log as its page cache fills, so the log on disk grows
+/// with the file (roughly the size the rows take in the store) while the process does not; the log is
+/// folded back into the store after the commit. With <see cref="BulkErrorPolicy.SkipErrors"/> the rows
+/// are applied in transactions of <see cref="BulkImportOptions.BatchSize"/> rows, each committed as it
+/// fills, and every bad row is written to the reject file instead; batches committed before an
+/// unexpected failure stay applied.</para>
+/// <para>A bad row has no effect: its values are checked, and the addresses it names looked up,
+/// before anything is written. Should a row fail after the store began writing it (which the checks
+/// are there to prevent), the batch it is in is rolled back and the import stops.</para>
+/// </remarks>
+public sealed class BulkImporter
+{
+    private const int ProgressEveryRows = 1024;
+
+    private readonly IDirectoryStore _store;
+
+    /// <summary>Creates an importer for <paramref name="store"/>.</summary>
+    public BulkImporter(IDirectoryStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+    }
+
+    /// <summary>Imports the bulk CSV file at <paramref name="path"/>.</summary>
+    /// <exception cref="InputFormatException">The header is bad, or (with <see cref="BulkErrorPolicy.StopOnError"/>) a row is; nothing was applied.</exception>
+    /// <exception cref="NotFoundException">The container for new recipients does not exist.</exception>
+    /// <exception cref="InvalidValueException">The batch size is not positive.</exception>
+    /// <exception cref="DirSyncException">The file cannot be read, or the reject file written.</exception>
+    public async Task<BulkImportResult> ImportAsync(string path, BulkImportOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= BulkImportOptions.Default;
+        if (options.BatchSize < 1)
+        {
+            throw new InvalidValueException($"the batch size must be at least 1, not {options.BatchSize}");
+        }
+
+        if (options.Container is { } container && !await _store.ContainerExistsAsync(container, cancellationToken))
+        {
+            throw new NotFoundException("container", container.Value, $"create it with 'dirsync container add {container}'");
+        }
+
+        await using var stream = OpenInput(path);
+        using var reader = new BulkCsvReader(stream, path, options.ReaderOptions);
+        var run = new Run(path, reader, options, stream.Length);
+        if (options.OnError == BulkErrorPolicy.StopOnError)
+        {
+            await ApplyInOneTransactionAsync(run, cancellationToken);
+            return run.Result(null);
+        }
+
+        using var rejects = new BulkRejectFile(options.RejectPath ?? path + ".rejects.csv", reader.Header);
+        await ApplyInBatchesAsync(run, rejects, cancellationToken);
+        rejects.Commit();
+        return run.Result(rejects.Count > 0 ? rejects.Path : null);
+    }
+
+    private async Task ApplyInOneTransactionAsync(Run run, CancellationToken cancellationToken)
+    {
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        var editor = await RecipientEditor.CreateAsync(transaction, cancellationToken);
+        while (run.Reader.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var row = run.Reader.Row;
+            run.Rows++;
+            if (row.Error is { } error)
+            {
+                throw error;
+            }
+
+            run.Count(await ApplyRowAsync(editor, row, run, cancellationToken));
+            run.ReportProgress();
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        run.Commit();
+        run.ReportProgress(force: true);
+    }
+
+    private async Task ApplyInBatchesAsync(Run run, BulkRejectFile rejects, CancellationToken cancellationToken)
+    {
+        IDirectoryTransaction? transaction = null;
+        RecipientEditor? editor = null;
+        try
+        {
+            var inBatch = 0;
+            long batchStart = 0;
+            while (run.Reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var row = run.Reader.Row;
+                run.Rows++;
+                if (row.Error is { } error)
+                {
+                    rejects.Write(row, error);
+                    run.ReportProgress();
+                    continue;
+                }
+
+                if (transaction is null)
+                {
+                    transaction = await _store.BeginTransactionAsync(cancellationToken);
+                    editor = await RecipientEditor.CreateAsync(transaction, cancellationToken);
+                    batchStart = row.Line;
+                }
+
+                var usn = await transaction.GetHighestUsnAsync(cancellationToken);
+                try
+                {
+                    run.Count(await ApplyRowAsync(editor!, row, run, cancellationToken));
+                }
+                catch (InputFormatException e)
+                {
+                    if (await transaction.GetHighestUsnAsync(cancellationToken) != usn)
+                    {
+                        throw new InputFormatException(
+                            run.File,
+                            row.Line,
+                            e.Column,
+                            $"{e.Reason} (the store had begun writing this row, so the import stopped; rows before line {batchStart} are applied, the rest are not)",
+                            e);
+                    }
+
+                    rejects.Write(row, e);
+                }
+
+                if (++inBatch == run.Options.BatchSize)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                    run.Commit();
+                    await transaction.DisposeAsync();
+                    transaction = null;
+                    inBatch = 0;
+                }
+
+                run.ReportProgress();
+            }
+
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                run.Commit();
+            }
+
+            run.Rejected = rejects.Count;
+            run.ReportProgress(force: true);
+        }
+        finally
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+        }
+    }
+
+    private static async ValueTask<Outcome> ApplyRowAsync(RecipientEditor editor, BulkCsvRow row, Run run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var transaction = editor.Transaction;
+            var existing = await transaction.FindByAliasAsync(row.Alias, cancellationToken);
+            if (existing is null)
+            {
+                return row.Mode is BulkMode.Modify or BulkMode.Delete
+                    ? throw new NotFoundException("recipient", row.Alias, $"Mode {row.Mode} needs an existing recipient{(row.Mode == BulkMode.Modify ? " (Update creates one)" : "")}")
+                    : await CreateAsync(editor, row, run, cancellationToken);
+            }
+
+            if (row.Mode == BulkMode.Create)
+            {
+                throw new ConflictException(
+                    $"the alias '{row.Alias}' is already used by {existing.Class.ToToken()} '{existing.Alias}'; Mode Create only makes new recipients (Update changes existing ones)");
+            }
+
+            if (existing.Class != row.Class)
+            {
+                throw new InvalidValueException(
+                    $"'{existing.Alias}' is a {existing.Class.ToExchangeName()} ({existing.Class.ToToken()}), not a {row.Class.ToExchangeName()}; a recipient's class cannot change");
+            }
+
+            if (row.Mode == BulkMode.Delete)
+            {
+                await editor.RemoveAsync(existing, cancellationToken);
+                return Outcome.Deleted;
+            }
+
+            var changes = ToChanges(row, isNew: false, run.File);
+            await EnsureAddressesFreeAsync(transaction, changes, existing.Guid, cancellationToken);
+            var result = await editor.ModifyAsync(existing, changes, cancellationToken);
+            return result.Changed ? Outcome.Modified : Outcome.Unchanged;
+        }
+        catch (DirSyncException e) when (e is not InputFormatException && e.Category is ErrorCategory.InvalidValue or ErrorCategory.NotFound or ErrorCategory.Conflict)
+        {
+            throw new InputFormatException(run.File, row.Line, null, e.Message, e);
+        }
+    }
+
+    private static async ValueTask<Outcome> CreateAsync(RecipientEditor editor, BulkCsvRow row, Run run, CancellationToken cancellationToken)
+    {
+        var changes = ToChanges(row, isNew: true, run.File);
+        if (row.Class == ObjectClass.CustomRecipient && changes.TargetAddress is null)
+        {
+            throw new InvalidValueException($"a {row.Class.ToExchangeName()} row needs a Target-Address (TYPE:address) to create the custom recipient '{row.Alias}'");
+        }
+
+        changes.Container = run.Options.Container;
+        await EnsureAddressesFreeAsync(editor.Transaction, changes, null, cancellationToken);
+        await editor.AddAsync(row.Class, row.Alias, changes, cancellationToken: cancellationToken);
+        return Outcome.Created;
+    }
+
+    /// <summary>The changes a row asks for; <c>~DEL</c> on a new recipient asks for nothing.</summary>
+    private static RecipientChanges ToChanges(BulkCsvRow row, bool isNew, string file)
+    {
+        var changes = new RecipientChanges();
+        foreach (var field in row.Fields)
+        {
+            if (field.IsClear && isNew)
+            {
+                continue;
+            }
+
+            var attribute = field.Column.Attribute!;
+            try
+            {
+                // Lists and descriptive attributes go in whole: RecipientChanges.Set finds the attribute by
+                // name again for each value and copies a list for each value it adds, which at a million
+                // rows is time the column already saved.
+                if (attribute.Kind == AttributeKind.Descriptive)
+                {
+                    changes.Attributes[attribute] = [.. field.Values];
+                }
+                else if (attribute == AttributeCatalog.ProxyAddresses)
+                {
+                    changes.ProxyAddresses = [.. field.Values.Select(ProxyAddress.Parse)];
+                }
+                else if (attribute == AttributeCatalog.Member)
+                {
+                    changes.Members = field.Values;
+                }
+                else if (field.IsClear)
+                {
+                    changes.Set(attribute.LdapName, "");
+                }
+                else
+                {
+                    foreach (var value in field.Values)
+                    {
+                        changes.Set(attribute.LdapName, value);
+                    }
+                }
+            }
+            catch (DirSyncException e)
+            {
+                throw new InputFormatException(file, row.Line, field.Column.Index + 1, $"{field.Column.Name}: {e.Message}", e);
+            }
+        }
+
+        return changes;
+    }
+
+    // The editor checks the addresses it generates; those a row names are checked here, so that a taken
+    // one fails the row before the store writes any of it.
+    private static async ValueTask EnsureAddressesFreeAsync(IDirectoryTransaction transaction, RecipientChanges changes, Guid? self, CancellationToken cancellationToken)
+    {
+        foreach (var address in changes.ProxyAddresses ?? [])
+        {
+            await EnsureAddressFreeAsync(transaction, address, self, cancellationToken);
+        }
+
+        if (changes.TargetAddress is { } target)
+        {
+            await EnsureAddressFreeAsync(transaction, target, self, cancellationToken);
+        }
+    }
+
+    private static async ValueTask EnsureAddressFreeAsync(IDirectoryTransaction transaction, ProxyAddress address, Guid? self, CancellationToken cancellationToken)
+    {
+        var owner = await transaction.FindAddressOwnerAsync(address, cancellationToken);
+        if (owner is { } guid && guid != self)
+        {
+            var holder = await transaction.FindByGuidAsync(guid, cancellationToken: cancellationToken);
+            throw new ConflictException($"the address {address} is already used by {holder?.Class.ToToken() ?? "recipient"} '{holder?.Alias ?? guid.ToString()}'");
+        }
+    }
+
+    private static FileStream OpenInput(string path)
+    {
+        try
+        {
+            // The reader buffers in large blocks of its own.
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var reason = e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message;
+            throw new DirSyncException($"cannot read '{path}': {reason}", ErrorCategory.FileSystem, e);
+        }
+    }
+
+    private enum Outcome
+    {
+        Created,
+        Modified,
+        Deleted,
+        Unchanged,
+    }
+
+    /// <summary>The state of one import: the input, counts pending in the open transaction and counts committed.</summary>
+    private sealed class Run(string file, BulkCsvReader reader, BulkImportOptions options, long totalBytes)
+    {
+        private readonly long[] _pending = new long[4];
+        private readonly long[] _committed = new long[4];
+
+        public string File { get; } = file;
+
+        public BulkCsvReader Reader { get; } = reader;
+
+        public BulkImportOptions Options { get; } = options;
+
+        public long Rows { get; set; }
+
+        public long Rejected { get; set; }
+
+        public void Count(Outcome outcome) => _pending[(int)outcome]++;
+
+        public void Commit()
+        {
+            for (var i = 0; i < _pending.Length; i++)
+            {
+                _committed[i] += _pending[i];
+                _pending[i] = 0;
+            }
+        }
+
+        public void ReportProgress(bool force = false)
+        {
+            if (Options.Progress is { } progress && (force || Rows % ProgressEveryRows == 0))
+            {
+                progress.Report(new BulkProgress(Rows, Reader.BytesRead, totalBytes));
+            }
+        }
+
+        public BulkImportResult Result(string? rejectFile) =>
+            new(File, Rows, _committed[(int)Outcome.Created], _committed[(int)Outcome.Modified], _committed[(int)Outcome.Deleted],
+                _committed[(int)Outcome.Unchanged], Rejected, rejectFile);
+    }
+}
