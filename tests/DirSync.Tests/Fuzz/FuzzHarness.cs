@@ -32,6 +32,18 @@ internal static class FuzzHarness
         return report;
     }
 
+    /// <summary>Checks that a full run reached both outcomes and many reasons, so the mutations are not all stopped at the first line.</summary>
+    /// <remarks>Skipped for a single case or a run shorter than the CI's, which may not reach them.</remarks>
+    public static void AssertVaried(FuzzSettings settings, FuzzReport report, int kinds)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(report);
+        if (settings.Seed is null && settings.Iterations >= FuzzSettings.DefaultIterations)
+        {
+            Assert.True(report.Parsed > 0 && report.Kinds >= kinds, $"too little variety: {report.Summary}");
+        }
+    }
+
     /// <summary>Runs the cases; the report's <see cref="FuzzReport.Failure"/> says what broke, if anything did.</summary>
     public static FuzzReport Run(FuzzSettings settings, Func<FuzzRandom, FuzzCase> makeCase)
     {
@@ -55,12 +67,14 @@ internal static class FuzzHarness
         return state.Report(clock.Elapsed);
     }
 
-    /// <summary>What is wrong with a format error for <paramref name="input"/> read as <paramref name="name"/>, or null when it is a proper one.</summary>
+    /// <summary>The number of lines a format error may name in <paramref name="input"/>: a last line without a line feed counts.</summary>
+    public static long Lines(byte[] input) => input.AsSpan().Count((byte)'\n') + 1;
+
+    /// <summary>What is wrong with a format error for an input of <paramref name="lines"/> lines read as <paramref name="name"/>, or null when it is a proper one.</summary>
     /// <remarks>For readers that return errors rather than throw them (a bulk CSV row), to check each one.</remarks>
-    public static string? FormatErrorProblem(InputFormatException error, string name, byte[] input)
+    public static string? FormatErrorProblem(InputFormatException error, string name, long lines)
     {
         ArgumentNullException.ThrowIfNull(error);
-        var lines = input.AsSpan().Count((byte)'\n') + 1;
         return error.File != name ? $"names the file '{error.File}', not '{name}'"
             : error.Line < 0 || error.Line > lines ? $"names line {error.Line} of an input of {lines} lines"
             : error.Column is < 1 ? $"names column {error.Column}"
@@ -168,7 +182,7 @@ internal static class FuzzHarness
                 return false;
             }
 
-            if (FormatErrorProblem(format, @case.Name, @case.Input) is { } problem)
+            if (FormatErrorProblem(format, @case.Name, Lines(@case.Input)) is { } problem)
             {
                 Fail(@case, $"threw a format error that {problem}", error);
                 return false;

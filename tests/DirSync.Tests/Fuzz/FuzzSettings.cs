@@ -13,7 +13,7 @@ internal sealed record FuzzSettings(string Target, string TestClass)
     /// <summary>The variable that runs one case alone: the seed a failure printed (hex with 0x, or decimal).</summary>
     public const string SeedVariable = "DIRSYNC_FUZZ_SEED";
 
-    /// <summary>Cases per fuzz test on CI: the four fuzz tests take about ten seconds together on two cores.</summary>
+    /// <summary>Cases per fuzz test on CI: the five fuzz tests take about fifteen seconds together on two cores.</summary>
     public const int DefaultIterations = 5000;
 
     /// <summary>How many cases run.</summary>
