@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DirSync.Core.Bulk;
 using DirSync.Core.Formats;
 using DirSync.Core.Formats.EdkDirSync;
 using DirSync.Core.Formats.Ldif;
@@ -9,7 +10,7 @@ namespace DirSync.Tests.Fuzz;
 
 /// <summary>The default limits are the ones docs/operations.md tells administrators about.</summary>
 /// <remarks>The limits themselves are tested where each is enforced, with exact messages: LdifReaderTests,
-/// EdkReaderTests, LineReaderTests, ChangeSetCodecsTests and MessageFileHostileInputTests.</remarks>
+/// EdkReaderTests, LineReaderTests, ChangeSetCodecsTests, MessageFileHostileInputTests and BulkCsvReaderTests.</remarks>
 public sealed class InputLimitsTests
 {
     [Fact]
@@ -25,6 +26,7 @@ public sealed class InputLimitsTests
         Assert.Same(changeSets, ChangeSetCodecs.Default.ReaderOptions);
         Assert.Equal(1_073_741_824L, MessageFile.DefaultMaxMessageBytes);
         Assert.Equal(4_194_304, LineReaderOptions.Default.MaxLineBytes);
+        Assert.Equal(4_194_304, BulkCsvReaderOptions.Default.MaxRowBytes);
     }
 
     [Theory]
@@ -42,6 +44,7 @@ public sealed class InputLimitsTests
     [InlineData("the header has more than the limit of 1000 comments before the first record")]
     [InlineData("the header is longer than the limit of 1048576 bytes of comments before the first record")]
     [InlineData("the message is <size> bytes, over the limit of 1073741824 bytes")]
+    [InlineData("the row is longer than the limit of 4194304 bytes; is a quote left open in it?")]
     public void OperationsDoc_HostileInput_QuotesEachRefusal(string reason)
     {
         var doc = File.ReadAllText(OperationsDoc());

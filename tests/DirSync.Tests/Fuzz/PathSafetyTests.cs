@@ -1,4 +1,5 @@
 using DirSync.Core;
+using DirSync.Core.Bulk;
 using DirSync.Core.Hub;
 using DirSync.Core.Model;
 using DirSync.Core.Sync;
@@ -9,7 +10,7 @@ using DirSync.Tests.Sync;
 
 namespace DirSync.Tests.Fuzz;
 
-/// <summary>Names that come from files — distinguished names, aliases, containers, postoffice names, message file names — never become paths.</summary>
+/// <summary>Names that come from files — distinguished names, aliases, containers, postoffice names, bulk CSV rows, message file names — never become paths.</summary>
 /// <remarks>
 /// Each hostile name carries a marker; after the work, no file or folder whose name holds the marker may
 /// exist in the test's folder, in any folder above it (where "../" would lead) or in the current folder.
@@ -59,6 +60,27 @@ public sealed class PathSafetyTests : IDisposable
         else
         {
             Assert.IsAssignableFrom<DirSyncException>(imported);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileAliases))]
+    public async Task BulkImport_HostileNameInARow_IsDataNotAPath(string pattern)
+    {
+        var name = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, _marker);
+        using var folder = new TempFolder();
+        await using var store = await StoreFactory.CreateAsync(folder.File("store.db"));
+        var csv = folder.File("load.csv");
+        var quoted = "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        File.WriteAllText(csv, $"Obj-Class,Common-Name,Display-Name,Comment\nMailbox,{quoted},Hostile,{quoted}\n");
+
+        var result = await new BulkImporter(store).ImportAsync(csv, new BulkImportOptions { OnError = BulkErrorPolicy.SkipErrors });
+
+        AssertNothingNamed(folder.Path);
+        Assert.Equal(result.Rejected == 0 ? ["load.csv", "store.db"] : ["load.csv", "load.csv.rejects.csv", "store.db"], TopLevelFiles(folder.Path));
+        if (result.Rejected == 0)
+        {
+            Assert.Equal(name, (await TwoServers.GetAsync(store, name)).Alias);
         }
     }
 
