@@ -292,6 +292,9 @@ public sealed class DirSyncServer
         }
 
         await HubSettings.SaveAsync(transaction, state with { Sync = sync }, cancellationToken);
+
+        // First contact is a requestor whose numbers are both still 0 — nothing of its own acknowledged,
+        // nothing received — whether or not it sends users of its own in the same message.
         await HubSettings.SaveAsync(
             transaction,
             registered with
@@ -299,7 +302,7 @@ public sealed class DirSyncServer
                 ReqSync = Math.Max(registered.ReqSync, message.ReqSync),
                 ReportedSrvSync = message.SrvSync,
                 ImpSync = message.ImpSync,
-                ImportRequested = registered.ImportRequested || message.ImportRequest || (message.ReqSync == 0 && message.SrvSync == 0),
+                ImportRequested = registered.ImportRequested || message.ImportRequest || (message.ReqSyncWas == 0 && message.SrvSync == 0),
                 ReplyPending = true,
                 LastUpdateReceived = _time.GetUtcNow(),
                 LastMessageId = message.Id.ToString("D"),
