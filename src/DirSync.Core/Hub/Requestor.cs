@@ -331,7 +331,9 @@ public sealed class Requestor
         };
 
         // A reply no newer than what was already received is a late copy: a later reply covered its updates.
-        var stale = message.SrvSync <= state.SrvSync && !(message.ImportReply && state.ImportRequested);
+        // One that starts where it ends, at this requestor's SrvSync, is an up-to-date reply with nothing new.
+        var stale = (message.SrvSync < state.SrvSync || (message.SrvSync == state.SrvSync && message.SrvSyncWas < message.SrvSync))
+            && !(message.ImportReply && state.ImportRequested);
         long taken = 0;
         if (message.Error is null && !stale)
         {
