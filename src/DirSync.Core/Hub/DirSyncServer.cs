@@ -241,7 +241,7 @@ public sealed class DirSyncServer
         var owned = await transaction.CountAsync(new RecipientFilter(OriginSource: HubPolicies.SourceKey, ImportedFrom: registered.Name), cancellationToken);
         var number = message.FirstTransaction - 1;
         var sync = state.Sync;
-        long taken = 0, old = 0;
+        long taken = 0, old = 0, refused = 0;
         if (message.Export && !own)
         {
             // A whole list: what the requestor no longer has goes first, so an entry it deleted and made
@@ -264,9 +264,16 @@ public sealed class DirSyncServer
                 continue;
             }
 
-            var refused = applier.Refused;
+            if (await OwnedElsewhereAsync(transaction, record, registered.Name, own, ownRequestor?.Name ?? state.Name, cancellationToken) is { } reason)
+            {
+                refused++;
+                await EventLog.WriteAsync(transaction, _time, EventCodes.NotOwner, EventSeverity.Error, $"{EventCodes.NotOwner}: {reason}", cancellationToken);
+                continue;
+            }
+
+            var refusedBefore = applier.Refused;
             await applier.ApplyAsync(record, cancellationToken);
-            if (applier.Refused > refused)
+            if (applier.Refused > refusedBefore)
             {
                 await EventLog.WriteAsync(transaction, _time, EventCodes.NotOwner, EventSeverity.Error, $"{EventCodes.NotOwner}: {applier.Notes[^1]}", cancellationToken);
                 continue;
@@ -313,7 +320,29 @@ public sealed class DirSyncServer
         await EventLog.WriteAsync(transaction, _time, EventCodes.Received, EventSeverity.Information,
             $"SrvRx received {taken} updates from {message.From}{(old > 0 ? $" ({old} already taken in)" : "")}; master log now ends at {sync}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new Inbox.Outcome(taken, $"{message.From}: {summary}; {taken} new, {old} already taken in, {applier.Refused} refused");
+        return new Inbox.Outcome(taken, $"{message.From}: {summary}; {taken} new, {old} already taken in, {applier.Refused + refused} refused");
+    }
+
+    /// <summary>Why a record may not be taken in, where the apply policy cannot tell whose entry it names.</summary>
+    /// <remarks>
+    /// The server postoffice's own users are local objects here, with no Dir-Sync origin, so the policy
+    /// would take a record naming one for a new entry of the sender's and relay it to everyone else, who
+    /// know that anchor as the server postoffice's. And the server postoffice's own records are logged
+    /// but not applied, so the policy never sees them at all.
+    /// </remarks>
+    private static async Task<string?> OwnedElsewhereAsync(
+        IDirectoryReader reader, ChangeRecord record, string sender, bool own, string ownName, CancellationToken cancellationToken)
+    {
+        if (own)
+        {
+            return await reader.FindByOriginAsync(HubPolicies.SourceKey, record.Anchor, cancellationToken) is { } entry
+                ? $"{sender} may not change '{entry.Alias}': it belongs to {entry.Origin!.ImportedFrom}"
+                : null;
+        }
+
+        return await reader.FindByGuidAsync(record.Anchor, includeDeleted: true, cancellationToken) is { Origin: null } local
+            ? $"{sender} may not change '{local.Alias}': it belongs to {ownName}"
+            : null;
     }
 
     private async Task<(long Count, string Line)> ReplyAsync(string name, long cycle, CancellationToken cancellationToken)
