@@ -315,7 +315,7 @@ public sealed class DirSyncServer
                 LastMessageId = message.Id.ToString("D"),
             },
             cancellationToken);
-        var summary = message.Summary(taken + old);
+        var summary = message.Summary(reader.Trailer.Records);
         await EventLog.WriteAsync(transaction, _time, EventCodes.MessageReceived, EventSeverity.Information, $"received from {message.From}: {summary}", cancellationToken);
         await EventLog.WriteAsync(transaction, _time, EventCodes.Received, EventSeverity.Information,
             $"SrvRx received {taken} updates from {message.From}{(old > 0 ? $" ({old} already taken in)" : "")}; master log now ends at {sync}", cancellationToken);
