@@ -41,13 +41,17 @@ public sealed class DropFolder
     }
 
     /// <summary>Claims every waiting message, oldest first: those an earlier run claimed and left, then new arrivals.</summary>
-    /// <remarks>A message that vanishes between the listing and the claim (another receiver took it) is passed over.</remarks>
+    /// <remarks>A message that vanishes between the listing and its turn (another receiver took it) is passed over.</remarks>
     public IEnumerable<ClaimedMessage> Claim()
     {
         var processing = EnsureSubfolder(Processing);
         foreach (var leftover in Messages(processing))
         {
-            yield return new ClaimedMessage(System.IO.Path.GetFileName(leftover), leftover);
+            // Gone since the listing: a receiver running beside this one took it in meanwhile.
+            if (File.Exists(leftover))
+            {
+                yield return new ClaimedMessage(System.IO.Path.GetFileName(leftover), leftover);
+            }
         }
 
         foreach (var arrived in Messages(Path))
