@@ -113,9 +113,12 @@ public sealed class Requestor
 
         var exportThrough = full ? next : state.ExportThrough;
         state = state with { NextTransaction = next, CaptureUsn = highest, ExportThrough = exportThrough, LastSent = now };
+
+        // An export of an empty list queues nothing, yet it is still the whole list: without the mark the
+        // server would take it for an update with nothing in it, and the deletes it stands for would be lost.
         var message = new HubMessage(
             MessageKind.RequestorUpdate, Guid.NewGuid(), state.Name, state.ServerName ?? "*", state.NextTransaction, state.ReqSync, state.SrvSync, 0,
-            state.ImpSync, state.ReqSync + 1, state.ImportRequested, exportThrough > state.ReqSync, false, null);
+            state.ImpSync, state.ReqSync + 1, state.ImportRequested, full || exportThrough > state.ReqSync, false, null);
         var count = await MessageFile.DeliverAsync(
             server, _store.Info, message, message.Export ? ChangeSetMode.Full : ChangeSetMode.Incremental,
             OutboxAsync(transaction, state.ReqSync, cancellationToken), state.Key, now, cancellationToken);
