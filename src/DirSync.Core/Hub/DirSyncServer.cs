@@ -42,6 +42,11 @@ public sealed class DirSyncServer
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var current = await HubSettings.ServerAsync(transaction, cancellationToken);
         var requestor = await HubSettings.RequestorAsync(transaction, cancellationToken);
+        if (requestor is not null && DropFolder.SamePath(requestor.Inbox, folder.Path))
+        {
+            throw SharedInbox(folder.Path, "this store's requestor inbox", requestor.Name);
+        }
+
         var serverName = PostofficeName.Validate(name ?? current?.Name ?? requestor?.Name ?? _store.Info.Server);
         var state = (current ?? new HubServerState { Name = serverName, Inbox = folder.Path }) with
         {
@@ -65,7 +70,12 @@ public sealed class DirSyncServer
         PostofficeName.Validate(name);
         var folder = new DropFolder(inbox);
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
-        await RequireServerAsync(transaction, cancellationToken);
+        var state = await RequireServerAsync(transaction, cancellationToken);
+        if (DropFolder.SamePath(state.Inbox, folder.Path))
+        {
+            throw SharedInbox(folder.Path, "the dir-sync server's inbox", name);
+        }
+
         var existing = await HubSettings.RegisteredAsync(transaction, name, cancellationToken);
         var registered = (existing ?? new RegisteredRequestor { Name = name, Inbox = folder.Path, Key = "" }) with
         {
@@ -455,6 +465,10 @@ public sealed class DirSyncServer
 
     private static async ValueTask<HubServerState> RequireServerAsync(IDirectoryReader reader, CancellationToken cancellationToken) =>
         await HubSettings.ServerAsync(reader, cancellationToken) ?? throw NotServer();
+
+    /// <summary>The server and a requestor reading one folder would each claim and refuse the other's messages.</summary>
+    internal static InvalidValueException SharedInbox(string folder, string whose, string requestor) =>
+        new($"'{folder}' is {whose}; the server and requestor {requestor} each need a folder of their own, or the server would claim the replies to {requestor} and refuse them as misdirected");
 
     private static DirSyncException NotServer() =>
         new("this store is not a dir-sync server; enable it with 'dirsync server enable --inbox <dir>'", ErrorCategory.InvalidValue);

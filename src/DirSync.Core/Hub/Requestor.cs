@@ -53,6 +53,11 @@ public sealed class Requestor
         }
 
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        if (await HubSettings.ServerAsync(transaction, cancellationToken) is { } hub && DropFolder.SamePath(hub.Inbox, own.Path))
+        {
+            throw DirSyncServer.SharedInbox(own.Path, "this store's dir-sync server inbox", name);
+        }
+
         var current = await HubSettings.RequestorAsync(transaction, cancellationToken);
         if (current is not null && !PostofficeName.Same(current.Name, name))
         {

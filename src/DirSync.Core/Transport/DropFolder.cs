@@ -91,6 +91,13 @@ public sealed class DropFolder
         File.WriteAllText(System.IO.Path.Combine(rejected, message.Name + ".reason.txt"), reason + Environment.NewLine);
     }
 
+    /// <summary>True when two paths name the same folder (after making them full, ignoring a trailing separator).</summary>
+    public static bool SamePath(string a, string b) =>
+        string.Equals(
+            System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(a)),
+            System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(b)),
+            OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
     /// <summary>How many messages wait in the folder (not counting claimed or rejected ones).</summary>
     public int Waiting() => Messages(Path).Count();
 
