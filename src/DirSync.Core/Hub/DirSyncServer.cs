@@ -62,7 +62,7 @@ public sealed class DirSyncServer
     /// <summary>Registers a requestor (or changes its inbox and password).</summary>
     /// <param name="name">The requestor's postoffice name.</param>
     /// <param name="inbox">Its inbound drop folder.</param>
-    /// <param name="password">The password both sides agree on; only a key derived from it is kept.</param>
+    /// <param name="password">The password both sides agree on; only a key derived from it is kept. Null keeps the current one (none for a new requestor).</param>
     /// <param name="deleteLimit">The delete guard's limit for its updates; null keeps the current one (the default for a new requestor).</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     public async Task<RegisteredRequestor> AddRequestorAsync(string name, string inbox, string? password, long? deleteLimit = null, CancellationToken cancellationToken = default)
@@ -80,7 +80,7 @@ public sealed class DirSyncServer
         var registered = (existing ?? new RegisteredRequestor { Name = name, Inbox = folder.Path, Key = "" }) with
         {
             Inbox = folder.Path,
-            Key = HubKey.Derive(name, password),
+            Key = password is not null || existing is null ? HubKey.Derive(name, password) : existing.Key,
             DeleteLimit = deleteLimit ?? existing?.DeleteLimit,
         };
         await HubSettings.SaveAsync(transaction, registered, cancellationToken);
