@@ -46,6 +46,23 @@ public sealed class HubSetupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddRequestor_AgainWithoutAPassword_KeepsTheKeyAndChangesTheRest()
+    {
+        var po1 = await _net.AddRequestorAsync("NET/PO1");
+        var key = (await _net.RegisteredAsync("NET/PO1")).Key;
+        await po1.AddMailboxAsync("ann", "Ann");
+
+        // As the delete guard's message suggests, to raise the limit: no password given.
+        var registered = await _net.Hub.AddRequestorAsync("NET/PO1", po1.Inbox, null, deleteLimit: 50);
+        await po1.SendAsync();
+        var received = await _net.Hub.ReceiveAsync();
+
+        Assert.Equal((key, 50L), (registered.Key, registered.DeleteLimit));
+        Assert.Equal((1, 0), (received.Messages, received.Rejected));
+        Assert.NotEqual(key, (await _net.Hub.AddRequestorAsync("NET/PO1", po1.Inbox, "new password")).Key);
+    }
+
+    [Fact]
     public async Task Cycle_ServerAsItsOwnRequestorWithFoldersOfTheirOwn_SurvivesAnArrivalPollBetweenT2AndT3()
     {
         var own = await _net.AddRequestorAsync(HubNetwork.ServerName);
