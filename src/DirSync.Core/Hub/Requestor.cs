@@ -277,6 +277,13 @@ public sealed class Requestor
         var line = $"applied the resync snapshot from {message.From}: {applier.Added} added, {applier.Modified} modified, {applier.Deleted} deleted; SrvSync is now {state.SrvSync}, next transaction numbers follow {state.NextTransaction}";
         await EventLog.WriteAsync(transaction, _time, EventCodes.Imported, EventSeverity.Information, line, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (state.ApplyOnReceive)
+        {
+            // Such a requestor has no T3 rebuild to wait for: its GAL follows every change it applies.
+            var rebuilt = await new GalBuilder(_time).RebuildAsync(_store, state.Name, cancellationToken: cancellationToken);
+            return new CycleReport { Updates = applier.Added + applier.Modified + applier.Deleted, Lines = [line, $"GAL rebuilt: {rebuilt.Entries} entries"] };
+        }
+
         return new CycleReport { Updates = applier.Added + applier.Modified + applier.Deleted, Lines = [line] };
     }
 
