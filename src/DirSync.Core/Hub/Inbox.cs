@@ -32,7 +32,18 @@ internal static class Inbox
         long updates = 0;
         foreach (var claimed in folder.Claim())
         {
-            if (await check(claimed, cancellationToken) is { } refusal)
+            Refusal? refused;
+            try
+            {
+                refused = await check(claimed, cancellationToken);
+            }
+            catch (DirSyncException) when (!File.Exists(claimed.Path))
+            {
+                // A receiver running beside this one took it in and removed it meanwhile.
+                continue;
+            }
+
+            if (refused is { } refusal)
             {
                 rejected++;
                 folder.Reject(claimed, $"{refusal.Code}: {refusal.Reason}");
@@ -53,6 +64,11 @@ internal static class Inbox
                 {
                     errors.Add(outcome.Error);
                 }
+            }
+            catch (DirSyncException) when (!File.Exists(claimed.Path))
+            {
+                // As above: gone before it could be read, so another receiver has it.
+                continue;
             }
             catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)
             {
