@@ -244,9 +244,13 @@ internal static class FuzzHarness
 
         private string Save(ulong seed, byte[] input)
         {
+            if (settings.FailureFolder is not { } folder)
+            {
+                return "(not saved)";
+            }
+
             try
             {
-                var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dirsync-fuzz");
                 Directory.CreateDirectory(folder);
                 var path = System.IO.Path.Combine(folder, $"{settings.Target}-{FuzzSettings.FormatSeed(seed)}.bin");
                 File.WriteAllBytes(path, input);

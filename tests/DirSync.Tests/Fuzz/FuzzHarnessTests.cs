@@ -1,11 +1,13 @@
 using DirSync.Core;
+using DirSync.Tests.Support;
 
 namespace DirSync.Tests.Fuzz;
 
 /// <summary>The harness must catch each way a reader can break the contract, or the fuzz tests prove nothing.</summary>
 public sealed class FuzzHarnessTests
 {
-    private static readonly FuzzSettings Settings = new("Harness", nameof(FuzzHarnessTests)) { Iterations = 50 };
+    // These runs fail on purpose; their inputs are not worth a file.
+    private static readonly FuzzSettings Settings = new("Harness", nameof(FuzzHarnessTests)) { Iterations = 50, FailureFolder = null };
 
     private static FuzzCase Case(Action read, long bound = FuzzBounds.Fixed) => new("in.txt", "a\nb\n"u8.ToArray(), ["none"], bound, read);
 
@@ -32,6 +34,18 @@ public sealed class FuzzHarnessTests
         Assert.StartsWith($"Harness: case {seed} (iteration 1 of 50) threw ArgumentOutOfRangeException, not an InputFormatException.", report.Failure);
         Assert.Contains($"reproduce: DIRSYNC_FUZZ_SEED={seed} dotnet test tests/DirSync.Tests --filter \"FullyQualifiedName~FuzzHarnessTests\"", report.Failure);
         Assert.Equal(1, report.Cases);
+    }
+
+    [Fact]
+    public void Run_Failure_SavesTheInputWhereItSays()
+    {
+        using var folder = new TempFolder();
+
+        var report = FuzzHarness.Run(Settings with { FailureFolder = folder.Path }, random => Case(() => throw new InvalidOperationException()));
+
+        var saved = folder.File($"Harness-{FuzzSettings.FormatSeed(FuzzRandom.CaseSeed("Harness", 0))}.bin");
+        Assert.Contains($"input: 4 bytes named 'in.txt', saved to {saved}", report.Failure);
+        Assert.Equal("a\nb\n"u8.ToArray(), File.ReadAllBytes(saved));
     }
 
     [Theory]

@@ -25,6 +25,9 @@ internal sealed record FuzzSettings(string Target, string TestClass)
     /// <summary>How long one case may run before it counts as a hang.</summary>
     public TimeSpan HangTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Where the input of a failed case is saved; null to save nothing.</summary>
+    public string? FailureFolder { get; init; } = Path.Combine(Path.GetTempPath(), "dirsync-fuzz");
+
     /// <summary>The settings from <see cref="IterationsVariable"/> and <see cref="SeedVariable"/>.</summary>
     public static FuzzSettings FromEnvironment(string target, string testClass)
     {
