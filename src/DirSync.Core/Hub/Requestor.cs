@@ -301,6 +301,11 @@ public sealed class Requestor
         {
             return new Inbox.Refusal(EventCodes.InvalidFormat, $"invalid Dir-Sync message: {e.Message}");
         }
+        catch (DirSyncException e) when (e.Category == ErrorCategory.FileSystem)
+        {
+            // An unreadable message is set aside like a malformed one, so it cannot stop every later receive.
+            return new Inbox.Refusal(EventCodes.InvalidFormat, $"unreadable Dir-Sync message: {e.Message}");
+        }
 
         if (message.Kind != MessageKind.ServerReply)
         {

@@ -118,7 +118,7 @@ public sealed class DropFolder
                     File.Delete(file);
                 }
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // Another receiver removed it first, or its writer is alive after all; either way, not ours to insist.
             }
