@@ -221,7 +221,10 @@ public sealed class DirSyncServer
 
         if (registered.LastMessageId == message.Id.ToString("D"))
         {
-            return new Inbox.Refusal(EventCodes.Replayed, $"message {message.Id} from {message.From} was already taken in; a replayed copy is refused");
+            // Left in processing/ by a run that committed it and died before removing it: done, not replayed.
+            return claimed.Leftover
+                ? new Inbox.Refusal(EventCodes.Received, "already taken in by a run that stopped before removing it; removed", AlreadyTakenIn: true)
+                : new Inbox.Refusal(EventCodes.Replayed, $"message {message.Id} from {message.From} was already taken in; a replayed copy is refused");
         }
 
         return null;

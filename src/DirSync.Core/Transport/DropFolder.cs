@@ -48,7 +48,7 @@ public sealed class DropFolder
         var processing = EnsureSubfolder(Processing);
         foreach (var leftover in Messages(processing))
         {
-            yield return new ClaimedMessage(System.IO.Path.GetFileName(leftover), leftover);
+            yield return new ClaimedMessage(System.IO.Path.GetFileName(leftover), leftover, Leftover: true);
         }
 
         foreach (var arrived in Messages(Path))

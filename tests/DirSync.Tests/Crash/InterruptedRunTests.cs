@@ -1,0 +1,59 @@
+using DirSync.Core.Events;
+using DirSync.Core.Hub;
+using DirSync.Tests.Scheduling;
+
+namespace DirSync.Tests.Crash;
+
+/// <summary>What a run that died part-way leaves behind, rebuilt by hand, and what the next run makes of it.</summary>
+/// <remarks>The crash harness finds these states by killing real processes; these tests pin each one down.</remarks>
+public sealed class InterruptedRunTests : IAsyncLifetime
+{
+    private HubSites _sites = null!;
+
+    public async ValueTask InitializeAsync() => _sites = await HubSites.CreateAsync();
+
+    public ValueTask DisposeAsync() => _sites.DisposeAsync();
+
+    [Fact]
+    public async Task ServerReceive_MessageLeftClaimedAfterItsCommit_IsRemovedWithoutARefusal()
+    {
+        await _sites.AddMailboxAsync("alice");
+        await new Requestor(_sites.Requestor, _sites.Time).SendAsync(full: false);
+        var message = Directory.GetFiles(_sites.ServerInbox, "*.dsm").Single();
+        var copy = File.ReadAllBytes(message);
+        var server = new DirSyncServer(_sites.Server, _sites.Time);
+        await server.ReceiveAsync();
+
+        // The run that took it in died after its commit, before removing it from processing/.
+        var processing = Path.Combine(_sites.ServerInbox, "processing");
+        File.WriteAllBytes(Path.Combine(processing, Path.GetFileName(message)), copy);
+        var report = await server.ReceiveAsync();
+
+        Assert.Equal((0, 0L, 0), (report.Messages, report.Updates, report.Rejected));
+        Assert.Empty(report.Errors);
+        Assert.Equal([$"{Path.GetFileName(message)}: already taken in by a run that stopped before removing it; removed"], report.Lines);
+        Assert.Empty(Directory.GetFiles(processing));
+        Assert.False(Directory.Exists(Path.Combine(_sites.ServerInbox, "rejected")));
+        Assert.Empty(await HubSites.EventsAsync(_sites.Server, EventCodes.Replayed));
+        Assert.Equal(1, (await server.StatusAsync()).Server.Sync);
+    }
+
+    [Fact]
+    public async Task ServerReceive_TakenInMessageDroppedAgain_IsRefusedAsReplayed()
+    {
+        await _sites.AddMailboxAsync("alice");
+        await new Requestor(_sites.Requestor, _sites.Time).SendAsync(full: false);
+        var message = Directory.GetFiles(_sites.ServerInbox, "*.dsm").Single();
+        var copy = File.ReadAllBytes(message);
+        var server = new DirSyncServer(_sites.Server, _sites.Time);
+        await server.ReceiveAsync();
+
+        File.WriteAllBytes(message, copy);
+        var report = await server.ReceiveAsync();
+
+        Assert.Equal((0, 1), (report.Messages, report.Rejected));
+        Assert.Equal(EventCodes.Replayed, Assert.Single(await HubSites.EventsAsync(_sites.Server, EventCodes.Replayed)).Code);
+        Assert.True(File.Exists(Path.Combine(_sites.ServerInbox, "rejected", Path.GetFileName(message))));
+        Assert.Equal(1, (await server.StatusAsync()).Server.Sync);
+    }
+}
