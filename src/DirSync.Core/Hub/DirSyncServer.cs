@@ -136,7 +136,12 @@ public sealed class DirSyncServer
         var errors = new List<string>();
         var sent = 0;
         long updates = 0;
-        foreach (var registered in await HubSettings.RegisteredAsync(_store, cancellationToken))
+        var requestors = await HubSettings.RegisteredAsync(_store, cancellationToken);
+
+        // Each reply records the cycle it belongs to, and the cycle is counted after the last reply: a run that
+        // died in between left requestors marked with a cycle not yet counted, and this run completes it.
+        var unfinished = requestors.Any(r => r.LastCycle > state.Cycle);
+        foreach (var registered in requestors)
         {
             if (!registered.ReplyPending)
             {
@@ -157,7 +162,7 @@ public sealed class DirSyncServer
             }
         }
 
-        if (sent > 0)
+        if (sent > 0 || unfinished)
         {
             await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
             var current = await RequireServerAsync(transaction, cancellationToken);

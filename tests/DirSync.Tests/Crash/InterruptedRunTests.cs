@@ -56,4 +56,29 @@ public sealed class InterruptedRunTests : IAsyncLifetime
         Assert.True(File.Exists(Path.Combine(_sites.ServerInbox, "rejected", Path.GetFileName(message))));
         Assert.Equal(1, (await server.StatusAsync()).Server.Sync);
     }
+
+    [Fact]
+    public async Task ServerSend_RunDiedAfterItsRepliesBeforeCountingTheCycle_NextRunCountsItOnce()
+    {
+        await _sites.AddMailboxAsync("alice");
+        await new Requestor(_sites.Requestor, _sites.Time).SendAsync(full: false);
+        var server = new DirSyncServer(_sites.Server, _sites.Time);
+        await server.ReceiveAsync();
+        await server.SendAsync();
+
+        // The replies are recorded with cycle 1; the run died before counting it.
+        await using (var transaction = await _sites.Server.BeginTransactionAsync())
+        {
+            var state = (await HubSettings.ServerAsync(transaction))!;
+            await HubSettings.SaveAsync(transaction, state with { Cycle = 0 });
+            await transaction.CommitAsync();
+        }
+
+        var report = await server.SendAsync();
+        var again = await server.SendAsync();
+
+        Assert.Equal((0, 0), (report.Messages, again.Messages));
+        var status = await server.StatusAsync();
+        Assert.Equal((1L, 1L), (status.Server.Cycle, Assert.Single(status.Requestors).LastCycle));
+    }
 }
