@@ -134,10 +134,20 @@ public sealed class Requestor
     {
         var state = await HubSettings.RequestorAsync(_store, cancellationToken) ?? throw NotRequestor();
         var report = await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), CheckAsync, (claimed, ct) => TakeInAsync(claimed, allowDeletes, ct), cancellationToken);
-        if (state.ApplyOnReceive && report.Updates > 0)
+
+        // Exchange's agent kept the address book current as updates arrived: no T3 import or rebuild to wait for.
+        // The replies applied mark the GAL stale in their own commits, so a run that died before rebuilding
+        // leaves the rebuild to the next one.
+        if ((await HubSettings.RequestorAsync(_store, cancellationToken))?.GalRebuildPending == true)
         {
-            // Exchange's agent kept the address book current as updates arrived: no T3 import or rebuild to wait for.
             var rebuilt = await new GalBuilder(_time).RebuildAsync(_store, state.Name, cancellationToken: cancellationToken);
+            await using (var transaction = await _store.BeginTransactionAsync(cancellationToken))
+            {
+                var current = await RequireAsync(transaction, cancellationToken);
+                await HubSettings.SaveAsync(transaction, current with { GalRebuildPending = false }, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
             report = report with { Lines = [.. report.Lines, $"GAL rebuilt: {rebuilt.Entries} entries"] };
         }
 
@@ -348,6 +358,7 @@ public sealed class Requestor
             {
                 SrvSync = message.SrvSync,
                 ImportRequested = state.ImportRequested && !message.ImportReply,
+                GalRebuildPending = state.GalRebuildPending || (state.ApplyOnReceive && taken > 0),
             };
         }
 

@@ -81,4 +81,27 @@ public sealed class InterruptedRunTests : IAsyncLifetime
         var status = await server.StatusAsync();
         Assert.Equal((1L, 1L), (status.Server.Cycle, Assert.Single(status.Requestors).LastCycle));
     }
+
+    [Fact]
+    public async Task RequestorReceive_RunDiedAfterApplyingBeforeTheGalRebuild_NextRunRebuildsItOnce()
+    {
+        await _sites.AddMailboxAsync("alice");
+
+        // A reply was applied on receipt and committed; the run died before rebuilding the GAL.
+        await using (var transaction = await _sites.Requestor.BeginTransactionAsync())
+        {
+            var state = (await HubSettings.RequestorAsync(transaction))!;
+            await HubSettings.SaveAsync(transaction, state with { ApplyOnReceive = true, GalRebuildPending = true });
+            await transaction.CommitAsync();
+        }
+
+        var requestor = new Requestor(_sites.Requestor, _sites.Time);
+        var report = await requestor.ReceiveAsync();
+        var again = await requestor.ReceiveAsync();
+
+        Assert.Equal(["GAL rebuilt: 1 entries"], report.Lines);
+        Assert.Empty(again.Lines);
+        Assert.Equal(["alice"], await _sites.Requestor.ListGalAsync().Select(e => e.Alias).ToListAsync());
+        Assert.False((await HubSettings.RequestorAsync(_sites.Requestor))!.GalRebuildPending);
+    }
 }
