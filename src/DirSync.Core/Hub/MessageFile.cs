@@ -74,6 +74,7 @@ public static class MessageFile
     public static IChangeSetReader Open(string path, string name)
     {
         Stream stream;
+        FaultPoints.Hit("file.open");
         try
         {
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
