@@ -58,7 +58,7 @@ internal static class ObjectBlob
             var primary = blob[position++] == 1;
             var text = ReadString(blob, ref position);
             var colon = text.IndexOf(':', StringComparison.Ordinal);
-            target.ProxyAddresses.Add(new ProxyAddress(text[..colon], text[(colon + 1)..], primary));
+            target.ProxyAddresses.Add(ProxyAddress.FromStore(text[..colon], text[(colon + 1)..], primary));
         }
 
         var attributes = (int)ReadVarint(blob, ref position);
@@ -77,7 +77,7 @@ internal static class ObjectBlob
                 throw new InvalidDataException($"Unknown attribute id {id} in object blob.");
             }
 
-            target.Attributes.Set(attribute, values);
+            target.Attributes.SetFromStore(attribute, values);
         }
     }
 

@@ -42,6 +42,11 @@ public sealed class DirSyncServer
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var current = await HubSettings.ServerAsync(transaction, cancellationToken);
         var requestor = await HubSettings.RequestorAsync(transaction, cancellationToken);
+        if (requestor is not null && DropFolder.SamePath(requestor.Inbox, folder.Path))
+        {
+            throw SharedInbox(folder.Path, "this store's requestor inbox", requestor.Name);
+        }
+
         var serverName = PostofficeName.Validate(name ?? current?.Name ?? requestor?.Name ?? _store.Info.Server);
         var state = (current ?? new HubServerState { Name = serverName, Inbox = folder.Path }) with
         {
@@ -57,7 +62,7 @@ public sealed class DirSyncServer
     /// <summary>Registers a requestor (or changes its inbox and password).</summary>
     /// <param name="name">The requestor's postoffice name.</param>
     /// <param name="inbox">Its inbound drop folder.</param>
-    /// <param name="password">The password both sides agree on; only a key derived from it is kept.</param>
+    /// <param name="password">The password both sides agree on; only a key derived from it is kept. Null keeps the current one (none for a new requestor).</param>
     /// <param name="deleteLimit">The delete guard's limit for its updates; null keeps the current one (the default for a new requestor).</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     public async Task<RegisteredRequestor> AddRequestorAsync(string name, string inbox, string? password, long? deleteLimit = null, CancellationToken cancellationToken = default)
@@ -65,12 +70,17 @@ public sealed class DirSyncServer
         PostofficeName.Validate(name);
         var folder = new DropFolder(inbox);
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
-        await RequireServerAsync(transaction, cancellationToken);
+        var state = await RequireServerAsync(transaction, cancellationToken);
+        if (DropFolder.SamePath(state.Inbox, folder.Path))
+        {
+            throw SharedInbox(folder.Path, "the dir-sync server's inbox", name);
+        }
+
         var existing = await HubSettings.RegisteredAsync(transaction, name, cancellationToken);
         var registered = (existing ?? new RegisteredRequestor { Name = name, Inbox = folder.Path, Key = "" }) with
         {
             Inbox = folder.Path,
-            Key = HubKey.Derive(name, password),
+            Key = password is not null || existing is null ? HubKey.Derive(name, password) : existing.Key,
             DeleteLimit = deleteLimit ?? existing?.DeleteLimit,
         };
         await HubSettings.SaveAsync(transaction, registered, cancellationToken);
@@ -249,7 +259,7 @@ public sealed class DirSyncServer
         var owned = await transaction.CountAsync(new RecipientFilter(OriginSource: HubPolicies.SourceKey, ImportedFrom: registered.Name), cancellationToken);
         var number = message.FirstTransaction - 1;
         var sync = state.Sync;
-        long taken = 0, old = 0;
+        long taken = 0, old = 0, refused = 0;
         if (message.Export && !own)
         {
             // A whole list: what the requestor no longer has goes first, so an entry it deleted and made
@@ -272,9 +282,16 @@ public sealed class DirSyncServer
                 continue;
             }
 
-            var refused = applier.Refused;
+            if (await OwnedElsewhereAsync(transaction, record, registered.Name, own, ownRequestor?.Name ?? state.Name, cancellationToken) is { } reason)
+            {
+                refused++;
+                await EventLog.WriteAsync(transaction, _time, EventCodes.NotOwner, EventSeverity.Error, $"{EventCodes.NotOwner}: {reason}", cancellationToken);
+                continue;
+            }
+
+            var refusedBefore = applier.Refused;
             await applier.ApplyAsync(record, cancellationToken);
-            if (applier.Refused > refused)
+            if (applier.Refused > refusedBefore)
             {
                 await EventLog.WriteAsync(transaction, _time, EventCodes.NotOwner, EventSeverity.Error, $"{EventCodes.NotOwner}: {applier.Notes[^1]}", cancellationToken);
                 continue;
@@ -300,6 +317,9 @@ public sealed class DirSyncServer
         }
 
         await HubSettings.SaveAsync(transaction, state with { Sync = sync }, cancellationToken);
+
+        // First contact is a requestor whose numbers are both still 0 — nothing of its own acknowledged,
+        // nothing received — whether or not it sends users of its own in the same message.
         await HubSettings.SaveAsync(
             transaction,
             registered with
@@ -307,18 +327,40 @@ public sealed class DirSyncServer
                 ReqSync = Math.Max(registered.ReqSync, message.ReqSync),
                 ReportedSrvSync = message.SrvSync,
                 ImpSync = message.ImpSync,
-                ImportRequested = registered.ImportRequested || message.ImportRequest || (message.ReqSync == 0 && message.SrvSync == 0),
+                ImportRequested = registered.ImportRequested || message.ImportRequest || (message.ReqSyncWas == 0 && message.SrvSync == 0),
                 ReplyPending = true,
                 LastUpdateReceived = _time.GetUtcNow(),
                 LastMessageId = message.Id.ToString("D"),
             },
             cancellationToken);
-        var summary = message.Summary(taken + old);
+        var summary = message.Summary(reader.Trailer.Records);
         await EventLog.WriteAsync(transaction, _time, EventCodes.MessageReceived, EventSeverity.Information, $"received from {message.From}: {summary}", cancellationToken);
         await EventLog.WriteAsync(transaction, _time, EventCodes.Received, EventSeverity.Information,
             $"SrvRx received {taken} updates from {message.From}{(old > 0 ? $" ({old} already taken in)" : "")}; master log now ends at {sync}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new Inbox.Outcome(taken, $"{message.From}: {summary}; {taken} new, {old} already taken in, {applier.Refused} refused");
+        return new Inbox.Outcome(taken, $"{message.From}: {summary}; {taken} new, {old} already taken in, {applier.Refused + refused} refused");
+    }
+
+    /// <summary>Why a record may not be taken in, where the apply policy cannot tell whose entry it names.</summary>
+    /// <remarks>
+    /// The server postoffice's own users are local objects here, with no Dir-Sync origin, so the policy
+    /// would take a record naming one for a new entry of the sender's and relay it to everyone else, who
+    /// know that anchor as the server postoffice's. And the server postoffice's own records are logged
+    /// but not applied, so the policy never sees them at all.
+    /// </remarks>
+    private static async Task<string?> OwnedElsewhereAsync(
+        IDirectoryReader reader, ChangeRecord record, string sender, bool own, string ownName, CancellationToken cancellationToken)
+    {
+        if (own)
+        {
+            return await reader.FindByOriginAsync(HubPolicies.SourceKey, record.Anchor, cancellationToken) is { } entry
+                ? $"{sender} may not change '{entry.Alias}': it belongs to {entry.Origin!.ImportedFrom}"
+                : null;
+        }
+
+        return await reader.FindByGuidAsync(record.Anchor, includeDeleted: true, cancellationToken) is { Origin: null } local
+            ? $"{sender} may not change '{local.Alias}': it belongs to {ownName}"
+            : null;
     }
 
     private async Task<(long Count, string Line)> ReplyAsync(string name, long cycle, CancellationToken cancellationToken)
@@ -431,6 +473,10 @@ public sealed class DirSyncServer
 
     private static async ValueTask<HubServerState> RequireServerAsync(IDirectoryReader reader, CancellationToken cancellationToken) =>
         await HubSettings.ServerAsync(reader, cancellationToken) ?? throw NotServer();
+
+    /// <summary>The server and a requestor reading one folder would each claim and refuse the other's messages.</summary>
+    internal static InvalidValueException SharedInbox(string folder, string whose, string requestor) =>
+        new($"'{folder}' is {whose}; the server and requestor {requestor} each need a folder of their own, or the server would claim the replies to {requestor} and refuse them as misdirected");
 
     private static DirSyncException NotServer() =>
         new("this store is not a dir-sync server; enable it with 'dirsync server enable --inbox <dir>'", ErrorCategory.InvalidValue);

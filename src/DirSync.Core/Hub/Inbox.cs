@@ -35,7 +35,18 @@ internal static class Inbox
         long updates = 0;
         foreach (var claimed in folder.Claim())
         {
-            if (await check(claimed, cancellationToken) is { } refusal)
+            Refusal? refused;
+            try
+            {
+                refused = await check(claimed, cancellationToken);
+            }
+            catch (DirSyncException) when (!File.Exists(claimed.Path))
+            {
+                // A receiver running beside this one took it in and removed it meanwhile.
+                continue;
+            }
+
+            if (refused is { } refusal)
             {
                 if (refusal.AlreadyTakenIn)
                 {
@@ -63,6 +74,11 @@ internal static class Inbox
                 {
                     errors.Add(outcome.Error);
                 }
+            }
+            catch (DirSyncException) when (!File.Exists(claimed.Path))
+            {
+                // As above: gone before it could be read, so another receiver has it.
+                continue;
             }
             catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)
             {

@@ -53,6 +53,11 @@ public sealed class Requestor
         }
 
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        if (await HubSettings.ServerAsync(transaction, cancellationToken) is { } hub && DropFolder.SamePath(hub.Inbox, own.Path))
+        {
+            throw DirSyncServer.SharedInbox(own.Path, "this store's dir-sync server inbox", name);
+        }
+
         var current = await HubSettings.RequestorAsync(transaction, cancellationToken);
         if (current is not null && !PostofficeName.Same(current.Name, name))
         {
@@ -113,9 +118,12 @@ public sealed class Requestor
 
         var exportThrough = full ? next : state.ExportThrough;
         state = state with { NextTransaction = next, CaptureUsn = highest, ExportThrough = exportThrough, LastSent = now };
+
+        // An export of an empty list queues nothing, yet it is still the whole list: without the mark the
+        // server would take it for an update with nothing in it, and the deletes it stands for would be lost.
         var message = new HubMessage(
             MessageKind.RequestorUpdate, Guid.NewGuid(), state.Name, state.ServerName ?? "*", state.NextTransaction, state.ReqSync, state.SrvSync, 0,
-            state.ImpSync, state.ReqSync + 1, state.ImportRequested, exportThrough > state.ReqSync, false, null);
+            state.ImpSync, state.ReqSync + 1, state.ImportRequested, full || exportThrough > state.ReqSync, false, null);
         var count = await MessageFile.DeliverAsync(
             server, _store.Info, message, message.Export ? ChangeSetMode.Full : ChangeSetMode.Incremental,
             OutboxAsync(transaction, state.ReqSync, cancellationToken), state.Key, now, cancellationToken);
@@ -279,6 +287,13 @@ public sealed class Requestor
         var line = $"applied the resync snapshot from {message.From}: {applier.Added} added, {applier.Modified} modified, {applier.Deleted} deleted; SrvSync is now {state.SrvSync}, next transaction numbers follow {state.NextTransaction}";
         await EventLog.WriteAsync(transaction, _time, EventCodes.Imported, EventSeverity.Information, line, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (state.ApplyOnReceive)
+        {
+            // Such a requestor has no T3 rebuild to wait for: its GAL follows every change it applies.
+            var rebuilt = await new GalBuilder(_time).RebuildAsync(_store, state.Name, cancellationToken: cancellationToken);
+            return new CycleReport { Updates = applier.Added + applier.Modified + applier.Deleted, Lines = [line, $"GAL rebuilt: {rebuilt.Entries} entries"] };
+        }
+
         return new CycleReport { Updates = applier.Added + applier.Modified + applier.Deleted, Lines = [line] };
     }
 
@@ -341,7 +356,9 @@ public sealed class Requestor
         };
 
         // A reply no newer than what was already received is a late copy: a later reply covered its updates.
-        var stale = message.SrvSync <= state.SrvSync && !(message.ImportReply && state.ImportRequested);
+        // One that starts where it ends, at this requestor's SrvSync, is an up-to-date reply with nothing new.
+        var stale = (message.SrvSync < state.SrvSync || (message.SrvSync == state.SrvSync && message.SrvSyncWas < message.SrvSync))
+            && !(message.ImportReply && state.ImportRequested);
         long taken = 0;
         if (message.Error is null && !stale)
         {

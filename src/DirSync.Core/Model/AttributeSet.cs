@@ -54,6 +54,23 @@ public sealed class AttributeSet : IEnumerable<KeyValuePair<AttributeDefinition,
         }
     }
 
+    /// <summary>Sets values a store wrote after validating them, in schema order as it wrote them: no copy, no checks.</summary>
+    /// <remarks>For stores only; the array becomes the set's own.</remarks>
+    public void SetFromStore(AttributeDefinition attribute, string[] values)
+    {
+        ArgumentNullException.ThrowIfNull(attribute);
+        ArgumentNullException.ThrowIfNull(values);
+        var index = Find(attribute.Id);
+        if (index >= 0)
+        {
+            _values[index] = (attribute, values);
+        }
+        else
+        {
+            _values.Insert(~index, (attribute, values));
+        }
+    }
+
     /// <summary>Removes an attribute.</summary>
     public bool Remove(AttributeDefinition attribute)
     {

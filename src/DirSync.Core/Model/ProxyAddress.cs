@@ -31,6 +31,17 @@ public sealed class ProxyAddress : IEquatable<ProxyAddress>
         IsPrimary = isPrimary;
     }
 
+    private ProxyAddress(string type, string address, bool isPrimary, bool trusted)
+    {
+        Type = type;
+        Address = address;
+        IsPrimary = isPrimary;
+    }
+
+    /// <summary>An address a store wrote after validating it: read back without validating again.</summary>
+    /// <remarks>For stores only; <paramref name="type"/> must already be upper case.</remarks>
+    public static ProxyAddress FromStore(string type, string address, bool isPrimary) => new(type, address, isPrimary, trusted: true);
+
     /// <summary>The address type, upper case (<c>SMTP</c>, <c>EDK</c>, <c>MS</c>, <c>X400</c>).</summary>
     public string Type { get; }
 

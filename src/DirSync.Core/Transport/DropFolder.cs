@@ -41,14 +41,18 @@ public sealed class DropFolder
     }
 
     /// <summary>Claims every waiting message, oldest first: those an earlier run claimed and left, then new arrivals.</summary>
-    /// <remarks>A message that vanishes between the listing and the claim (another receiver took it) is passed over.</remarks>
+    /// <remarks>A message that vanishes between the listing and its turn (another receiver took it) is passed over.</remarks>
     public IEnumerable<ClaimedMessage> Claim()
     {
         RemoveDebris();
         var processing = EnsureSubfolder(Processing);
         foreach (var leftover in Messages(processing))
         {
-            yield return new ClaimedMessage(System.IO.Path.GetFileName(leftover), leftover, Leftover: true);
+            // Gone since the listing: a receiver running beside this one took it in meanwhile.
+            if (File.Exists(leftover))
+            {
+                yield return new ClaimedMessage(System.IO.Path.GetFileName(leftover), leftover, Leftover: true);
+            }
         }
 
         foreach (var arrived in Messages(Path))
@@ -111,6 +115,13 @@ public sealed class DropFolder
             }
         }
     }
+
+    /// <summary>True when two paths name the same folder (after making them full, ignoring a trailing separator).</summary>
+    public static bool SamePath(string a, string b) =>
+        string.Equals(
+            System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(a)),
+            System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(b)),
+            OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     /// <summary>How many messages wait in the folder (not counting claimed or rejected ones).</summary>
     public int Waiting() => Messages(Path).Count();

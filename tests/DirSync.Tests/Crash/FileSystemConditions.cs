@@ -3,11 +3,12 @@ using DirSync.Tests.Support;
 
 namespace DirSync.Tests.Crash;
 
-/// <summary>Makes a folder read-only or full for the real dirsync process, whatever user the tests run as.</summary>
+/// <summary>Makes a folder read-only or full, or a file unreadable, for the real dirsync process, whatever user the tests run as.</summary>
 /// <remarks>
-/// <para><b>Read-only.</b> A folder with mode 0555 stops an ordinary user; root writes there anyway. When the tests
-/// run with that privilege, dirsync is run as the unprivileged user 65534 (<c>setpriv</c>, which root may always
-/// use) with the test's folder given to that user, so the 0555 folder stops it as it would stop a service account.</para>
+/// <para><b>Read-only, unreadable.</b> A folder with mode 0555, a file with mode 0000, stops an ordinary user; root
+/// writes and reads there anyway. When the tests run with that privilege, dirsync is run as the unprivileged user
+/// 65534 (<c>setpriv</c>, which root may always use) with the test's folder given to that user, so the mode stops
+/// it as it would stop a service account.</para>
 /// <para><b>Full.</b> A 64 KiB tmpfs is mounted on the folder: by the tests themselves when they may mount
 /// (root with CAP_SYS_ADMIN), else inside a user and mount namespace of dirsync's own (<c>unshare -rm</c>),
 /// so the process meets a real ENOSPC. Where neither is allowed the test fails and says so: it does not skip.</para>
@@ -48,6 +49,22 @@ internal sealed class FileSystemConditions : IDisposable
         _unprivileged = true;
         Assert.False(await CanWriteAsUnprivilegedAsync(folder), $"cannot make '{folder}' read-only for user {Unprivileged}");
         How = $"mode 0555, dirsync run as user {Unprivileged} with setpriv";
+    }
+
+    /// <summary>Makes <paramref name="file"/> (under the test folder) a file dirsync cannot read.</summary>
+    public async Task MakeUnreadableAsync(string file)
+    {
+        File.SetUnixFileMode(file, UnixFileMode.None);
+        if (!CanRead(file))
+        {
+            How = "mode 0000";
+            return;
+        }
+
+        await ToolAsync("chown", "-R", $"{Unprivileged}:{Unprivileged}", _folder.Path);
+        await ToolAsync("chown", "root:root", file);
+        _unprivileged = true;
+        How = $"mode 0000, dirsync run as user {Unprivileged} with setpriv";
     }
 
     /// <summary>Makes <paramref name="folder"/> (under the test folder) a 64 KiB file system, so that a larger write fails with ENOSPC.</summary>
@@ -111,6 +128,19 @@ internal sealed class FileSystemConditions : IDisposable
         {
             using var umount = Process.Start("umount", mount);
             umount.WaitForExit();
+        }
+    }
+
+    private static bool CanRead(string file)
+    {
+        try
+        {
+            File.ReadAllBytes(file);
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

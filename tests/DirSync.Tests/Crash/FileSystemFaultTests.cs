@@ -3,7 +3,7 @@ using DirSync.Tests.Support;
 
 namespace DirSync.Tests.Crash;
 
-/// <summary>The real dirsync meets a read-only or full folder, or a file that vanishes under it: one clear line, a non-zero exit, nothing applied.</summary>
+/// <summary>The real dirsync meets a read-only or full folder, or a file that vanishes under it: nothing applied, and one clear line and a non-zero exit unless another receiver took the file.</summary>
 /// <remarks>How each condition is made, whatever user the tests run as, is told on <see cref="FileSystemConditions"/>.</remarks>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class FileSystemFaultTests : IDisposable
@@ -109,7 +109,7 @@ public sealed class FileSystemFaultTests : IDisposable
     }
 
     [Fact]
-    public async Task ServerReceive_MessageVanishesAfterTheClaim_ExitsElevenAndChangesNothing()
+    public async Task ServerReceive_MessageVanishesAfterTheClaim_IsPassedOverAndChangesNothing()
     {
         var s = Site;
         s.CreateFolders("hub-in", "po1-in");
@@ -127,11 +127,40 @@ public sealed class FileSystemFaultTests : IDisposable
 
         var result = await RunPausedAsync(1, "drop.claimed", () => File.Delete(claimed), "--store", "hub.db", "server", "receive");
 
-        Assert.Equal(
-            (11, "", $"dirsync: cannot read the message '{name}': Could not find file '{claimed}'.\n"),
-            (result.ExitCode, result.Out, result.Error));
+        // Gone from processing/ before it was read: another receiver running beside this one has it.
+        Assert.Equal((0, "server receive: 0 messages, 0 updates\n", ""), (result.ExitCode, result.Out, result.Error));
         Assert.Equal(before, await SnapshotAsync("hub.db"));
         Assert.Equal(status, await s.RunAsync("hub.db", "server", "status", "--json"));
+        Assert.False(Directory.Exists(_folder.File("hub-in/rejected")));
+    }
+
+    [Fact]
+    public async Task ServerReceive_MessageItCannotRead_ExitsElevenLeavesItClaimedAndChangesNothing()
+    {
+        var s = Site;
+        s.CreateFolders("hub-in", "po1-in");
+        await s.InitAsync("hub.db", "Hub", "HubServer");
+        await s.RunAsync("hub.db", "server", "enable", "--inbox", "hub-in", "--name", "NET/HUB");
+        await s.RunAsync("hub.db", "server", "add-requestor", "NET/PO1", "--inbox", "po1-in", "--password", "pw");
+        await s.InitAsync("po1.db", "Site2", "Server2");
+        await s.RunAsync("po1.db", "requestor", "enable", "--name", "NET/PO1", "--inbox", "po1-in", "--server-inbox", "hub-in", "--password", "pw");
+        await s.RunAsync("po1.db", "mailbox", "add", "alice");
+        await s.RunAsync("po1.db", "requestor", "send");
+        var message = Directory.GetFiles(_folder.File("hub-in")).Single();
+        var name = Path.GetFileName(message);
+        await _conditions.MakeUnreadableAsync(message);
+        var before = await SnapshotAsync("hub.db");
+        var status = await s.RunAsync("hub.db", "server", "status", "--json");
+
+        var result = await _conditions.RunAsync(_folder.Path, "--store", "hub.db", "server", "receive");
+
+        var claimed = _folder.File($"hub-in/processing/{name}");
+        Assert.True(
+            (11, "", $"dirsync: cannot read the message '{name}': Access to the path '{claimed}' is denied.\n") == (result.ExitCode, result.Out, result.Error),
+            $"with {_conditions.How}: {result}");
+        Assert.Equal(before, await SnapshotAsync("hub.db"));
+        Assert.Equal(status, await s.RunAsync("hub.db", "server", "status", "--json"));
+        Assert.True(File.Exists(claimed));
         Assert.False(Directory.Exists(_folder.File("hub-in/rejected")));
     }
 

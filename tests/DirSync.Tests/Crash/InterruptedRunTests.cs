@@ -39,25 +39,6 @@ public sealed class InterruptedRunTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ServerReceive_TakenInMessageDroppedAgain_IsRefusedAsReplayed()
-    {
-        await _sites.AddMailboxAsync("alice");
-        await new Requestor(_sites.Requestor, _sites.Time).SendAsync(full: false);
-        var message = Directory.GetFiles(_sites.ServerInbox, "*.dsm").Single();
-        var copy = File.ReadAllBytes(message);
-        var server = new DirSyncServer(_sites.Server, _sites.Time);
-        await server.ReceiveAsync();
-
-        File.WriteAllBytes(message, copy);
-        var report = await server.ReceiveAsync();
-
-        Assert.Equal((0, 1), (report.Messages, report.Rejected));
-        Assert.Equal(EventCodes.Replayed, Assert.Single(await HubSites.EventsAsync(_sites.Server, EventCodes.Replayed)).Code);
-        Assert.True(File.Exists(Path.Combine(_sites.ServerInbox, "rejected", Path.GetFileName(message))));
-        Assert.Equal(1, (await server.StatusAsync()).Server.Sync);
-    }
-
-    [Fact]
     public async Task ServerSend_RunDiedAfterItsRepliesBeforeCountingTheCycle_NextRunCountsItOnce()
     {
         await _sites.AddMailboxAsync("alice");

@@ -85,7 +85,7 @@ public sealed class DaemonTests : IAsyncLifetime
         Assert.Equal(
             [
                 "server receive: NET/PO1: ReqTx R=1 (was 0), S=0, I=0 1 sent; 1 new, 0 already taken in, 0 refused",
-                "server send: NET/PO1: SrvTx R=1 S=1 (was 0) I=0 0 sent",
+                "server send: NET/PO1: SrvTx R=1 S=1 (was 0) I=0 0 sent (import reply)",
             ],
             run.Lines);
         Assert.Equal(0, HubSites.Waiting(_sites.ServerInbox));

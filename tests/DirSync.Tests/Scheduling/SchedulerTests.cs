@@ -166,7 +166,7 @@ public sealed class SchedulerTests : IAsyncLifetime
     {
         using var folder = new TempFolder();
         await using var plain = await StoreFactory.CreateAsync(folder.File("plain.db"));
-        await new DirSyncServer(_sites.Requestor, _sites.Time).EnableAsync(_sites.RequestorInbox, null, null);
+        await new DirSyncServer(_sites.Requestor, _sites.Time).EnableAsync(Directory.CreateDirectory(folder.File("hub-in")).FullName, null, null);
 
         Assert.Empty(await CycleEvents.AvailableAsync(plain));
         Assert.Equal([CycleEvent.T2], await CycleEvents.AvailableAsync(_sites.Server));

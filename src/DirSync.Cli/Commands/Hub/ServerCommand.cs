@@ -37,7 +37,7 @@ internal static class ServerCommand
     {
         var name = new Argument<string>("name") { Description = "The requestor postoffice, such as NET/PO" };
         var inbox = new Option<string>("--inbox") { Description = "The requestor's inbound drop folder", Required = true, HelpName = "dir" };
-        var password = new Option<string?>("--password") { Description = "The password both sides agree on (only a key derived from it is stored)", HelpName = "pw" };
+        var password = new Option<string?>("--password") { Description = "The password both sides agree on (only a key derived from it is stored); without it a registered requestor keeps its own", HelpName = "pw" };
         var deleteLimit = GlobalOptions.DeleteLimit();
         var command = new Command("add-requestor", "Register a requestor (or change its inbox or password)") { name, inbox, password, deleteLimit };
         command.SetAction(io, async (context, cancellationToken) =>
