@@ -4,9 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The tests need only the .NET SDK today; Debian packages they come to need
-# (OpenLDAP, PostgreSQL, ...) are installed here, so a fresh machine is enough.
-packages=()
+# The tests need the .NET SDK and, for the file-system fault tests, setpriv, unshare
+# and mount (util-linux, mount: part of every Debian, listed so a slim image gets them).
+# Debian packages they come to need (OpenLDAP, PostgreSQL, ...) are installed here, so
+# a fresh machine is enough.
+#
+# The crash harness (tests/DirSync.Tests/Crash) kills dirsync at a CI-sized sample of
+# each command's fault points. The longer run, at (nearly) every point:
+#   DIRSYNC_CRASH_KILLS=200 bash scripts/test.sh --filter FullyQualifiedName~Crash
+# DIRSYNC_CRASH_SEED=<n> draws other points; a failure prints the seed to reproduce it.
+packages=(util-linux mount)
 if [ ${#packages[@]} -gt 0 ]; then
   missing=()
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

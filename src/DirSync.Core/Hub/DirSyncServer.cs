@@ -146,7 +146,12 @@ public sealed class DirSyncServer
         var errors = new List<string>();
         var sent = 0;
         long updates = 0;
-        foreach (var registered in await HubSettings.RegisteredAsync(_store, cancellationToken))
+        var requestors = await HubSettings.RegisteredAsync(_store, cancellationToken);
+
+        // Each reply records the cycle it belongs to, and the cycle is counted after the last reply: a run that
+        // died in between left requestors marked with a cycle not yet counted, and this run completes it.
+        var unfinished = requestors.Any(r => r.LastCycle > state.Cycle);
+        foreach (var registered in requestors)
         {
             if (!registered.ReplyPending)
             {
@@ -167,7 +172,7 @@ public sealed class DirSyncServer
             }
         }
 
-        if (sent > 0)
+        if (sent > 0 || unfinished)
         {
             await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
             var current = await RequireServerAsync(transaction, cancellationToken);
@@ -207,7 +212,7 @@ public sealed class DirSyncServer
         {
             return new Inbox.Refusal(EventCodes.InvalidFormat, $"invalid Dir-Sync message: {e.Message}");
         }
-        catch (DirSyncException e) when (e.Category == ErrorCategory.FileSystem)
+        catch (DirSyncException e) when (e.Category == ErrorCategory.FileSystem && File.Exists(claimed.Path))
         {
             // An unreadable message is set aside like a malformed one, so it cannot stop every later receive.
             return new Inbox.Refusal(EventCodes.InvalidFormat, $"unreadable Dir-Sync message: {e.Message}");
@@ -236,7 +241,10 @@ public sealed class DirSyncServer
 
         if (registered.LastMessageId == message.Id.ToString("D"))
         {
-            return new Inbox.Refusal(EventCodes.Replayed, $"message {message.Id} from {message.From} was already taken in; a replayed copy is refused");
+            // Left in processing/ by a run that committed it and died before removing it: done, not replayed.
+            return claimed.Leftover
+                ? new Inbox.Refusal(EventCodes.Received, "already taken in by a run that stopped before removing it; removed", AlreadyTakenIn: true)
+                : new Inbox.Refusal(EventCodes.Replayed, $"message {message.Id} from {message.From} was already taken in; a replayed copy is refused");
         }
 
         return null;

@@ -13,7 +13,10 @@ namespace DirSync.Core.Hub;
 internal static class Inbox
 {
     /// <summary>Why a message is refused: its event code and a one-line reason.</summary>
-    public readonly record struct Refusal(int Code, string Reason);
+    /// <param name="Code">The event code.</param>
+    /// <param name="Reason">The one-line reason.</param>
+    /// <param name="AlreadyTakenIn">Not refused but done: a run that died after committing its effect left it claimed; it is removed.</param>
+    public readonly record struct Refusal(int Code, string Reason, bool AlreadyTakenIn = false);
 
     /// <summary>What taking a message in did.</summary>
     public readonly record struct Outcome(long Updates, string Line, string? Error = null);
@@ -45,6 +48,13 @@ internal static class Inbox
 
             if (refused is { } refusal)
             {
+                if (refusal.AlreadyTakenIn)
+                {
+                    DropFolder.Complete(claimed);
+                    lines.Add($"{claimed.Name}: {refusal.Reason}");
+                    continue;
+                }
+
                 rejected++;
                 folder.Reject(claimed, $"{refusal.Code}: {refusal.Reason}");
                 lines.Add($"{claimed.Name}: refused — {refusal.Code}: {refusal.Reason}");

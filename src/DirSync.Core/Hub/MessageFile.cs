@@ -86,6 +86,7 @@ public static class MessageFile
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessageBytes);
         Stream stream;
+        FaultPoints.Hit("file.open");
         try
         {
             var file = new FileInfo(path);

@@ -142,10 +142,20 @@ public sealed class Requestor
     {
         var state = await HubSettings.RequestorAsync(_store, cancellationToken) ?? throw NotRequestor();
         var report = await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), CheckAsync, (claimed, ct) => TakeInAsync(claimed, allowDeletes, ct), cancellationToken);
-        if (state.ApplyOnReceive && report.Updates > 0)
+
+        // Exchange's agent kept the address book current as updates arrived: no T3 import or rebuild to wait for.
+        // The replies applied mark the GAL stale in their own commits, so a run that died before rebuilding
+        // leaves the rebuild to the next one.
+        if ((await HubSettings.RequestorAsync(_store, cancellationToken))?.GalRebuildPending == true)
         {
-            // Exchange's agent kept the address book current as updates arrived: no T3 import or rebuild to wait for.
             var rebuilt = await new GalBuilder(_time).RebuildAsync(_store, state.Name, cancellationToken: cancellationToken);
+            await using (var transaction = await _store.BeginTransactionAsync(cancellationToken))
+            {
+                var current = await RequireAsync(transaction, cancellationToken);
+                await HubSettings.SaveAsync(transaction, current with { GalRebuildPending = false }, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
             report = report with { Lines = [.. report.Lines, $"GAL rebuilt: {rebuilt.Entries} entries"] };
         }
 
@@ -301,7 +311,7 @@ public sealed class Requestor
         {
             return new Inbox.Refusal(EventCodes.InvalidFormat, $"invalid Dir-Sync message: {e.Message}");
         }
-        catch (DirSyncException e) when (e.Category == ErrorCategory.FileSystem)
+        catch (DirSyncException e) when (e.Category == ErrorCategory.FileSystem && File.Exists(claimed.Path))
         {
             // An unreadable message is set aside like a malformed one, so it cannot stop every later receive.
             return new Inbox.Refusal(EventCodes.InvalidFormat, $"unreadable Dir-Sync message: {e.Message}");
@@ -370,6 +380,7 @@ public sealed class Requestor
             {
                 SrvSync = message.SrvSync,
                 ImportRequested = state.ImportRequested && !message.ImportReply,
+                GalRebuildPending = state.GalRebuildPending || (state.ApplyOnReceive && taken > 0),
             };
         }
 

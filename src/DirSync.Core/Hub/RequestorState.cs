@@ -60,6 +60,9 @@ public sealed record RequestorState
     /// <summary>The number of the last inbound transaction queued for import.</summary>
     public long InboundLast { get; init; }
 
+    /// <summary>Replies were applied on receipt and the GAL has not been rebuilt since (the run that applied them died first).</summary>
+    public bool GalRebuildPending { get; init; }
+
     /// <summary>When the last message was sent.</summary>
     public DateTimeOffset? LastSent { get; init; }
 

@@ -196,6 +196,7 @@ public sealed class Importer
     private IChangeSetReader OpenFile(string path, string instanceName)
     {
         Stream stream;
+        FaultPoints.Hit("file.open");
         try
         {
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);

@@ -9,6 +9,7 @@ namespace DirSync.Core.Transport;
 public sealed class AtomicFile : IDisposable
 {
     private readonly FileStream _stream;
+    private readonly GuardedStream _guarded;
     private bool _committed;
 
     private AtomicFile(string path, string temporaryPath, FileStream stream)
@@ -16,6 +17,7 @@ public sealed class AtomicFile : IDisposable
         Path = path;
         TemporaryPath = temporaryPath;
         _stream = stream;
+        _guarded = new GuardedStream(this, stream);
     }
 
     /// <summary>Where the file will be once committed.</summary>
@@ -25,7 +27,8 @@ public sealed class AtomicFile : IDisposable
     public string TemporaryPath { get; }
 
     /// <summary>The stream to write the content to.</summary>
-    public Stream Stream => _stream;
+    /// <remarks>A write that fails (a full disk, a quota, a lost mount) throws a <see cref="DirSyncException"/> naming the file.</remarks>
+    public Stream Stream => _guarded;
 
     /// <summary>The prefix of temporary files, so cleaners and readers can recognise and skip them.</summary>
     public const string TemporaryPrefix = ".dirsync-tmp-";
@@ -73,7 +76,7 @@ public sealed class AtomicFile : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DirSyncException($"cannot write '{path}': {e.Message}", ErrorCategory.FileSystem, e);
+            throw new DirSyncException($"cannot write '{path}': {Reason(e, temporary)}", ErrorCategory.FileSystem, e);
         }
     }
 
@@ -93,7 +96,7 @@ public sealed class AtomicFile : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DirSyncException($"cannot write '{Path}': {e.Message}", ErrorCategory.FileSystem, e);
+            throw Failed(e);
         }
     }
 
@@ -116,5 +119,79 @@ public sealed class AtomicFile : IDisposable
         }
 
         _committed = true;
+    }
+
+    /// <summary>What the system said, without the temporary file's name, which means nothing to the reader.</summary>
+    private static string Reason(Exception e, string temporary) =>
+        e is UnauthorizedAccessException
+            ? "permission denied"
+            : e.Message.Replace($" : '{temporary}'", "", StringComparison.Ordinal).Replace($"'{temporary}'", "the temporary file", StringComparison.Ordinal);
+
+    private DirSyncException Failed(Exception e) =>
+        new($"cannot write '{Path}': {Reason(e, TemporaryPath)}", ErrorCategory.FileSystem, e);
+
+    /// <summary>The temporary file's stream: a write that fails becomes one clear error naming the file, not an internal error.</summary>
+    private sealed class GuardedStream(AtomicFile owner, FileStream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            try
+            {
+                inner.Write(buffer);
+            }
+            catch (IOException e)
+            {
+                throw owner.Failed(e);
+            }
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await inner.WriteAsync(buffer, cancellationToken);
+            }
+            catch (IOException e)
+            {
+                throw owner.Failed(e);
+            }
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+            try
+            {
+                inner.Flush();
+            }
+            catch (IOException e)
+            {
+                throw owner.Failed(e);
+            }
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

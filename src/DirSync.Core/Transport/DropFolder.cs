@@ -57,7 +57,7 @@ public sealed class DropFolder
             // Gone since the listing: a receiver running beside this one took it in meanwhile.
             if (File.Exists(leftover))
             {
-                yield return new ClaimedMessage(System.IO.Path.GetFileName(leftover), leftover);
+                yield return new ClaimedMessage(System.IO.Path.GetFileName(leftover), leftover, Leftover: true);
             }
         }
 
