@@ -63,9 +63,9 @@ public sealed class DirSyncServer
     /// <param name="name">The requestor's postoffice name.</param>
     /// <param name="inbox">Its inbound drop folder.</param>
     /// <param name="password">The password both sides agree on; only a key derived from it is kept. Null keeps the current one (none for a new requestor).</param>
-    /// <param name="deleteLimit">The delete guard's limit for its updates; null keeps the current one (the default for a new requestor).</param>
+    /// <param name="deleteLimit">The delete guard's limit for its updates: a number, or "default"; null keeps the current one (the default for a new requestor).</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    public async Task<RegisteredRequestor> AddRequestorAsync(string name, string inbox, string? password, long? deleteLimit = null, CancellationToken cancellationToken = default)
+    public async Task<RegisteredRequestor> AddRequestorAsync(string name, string inbox, string? password, string? deleteLimit = null, CancellationToken cancellationToken = default)
     {
         PostofficeName.Validate(name);
         var folder = new DropFolder(inbox);
@@ -81,7 +81,7 @@ public sealed class DirSyncServer
         {
             Inbox = folder.Path,
             Key = password is not null || existing is null ? HubKey.Derive(name, password) : existing.Key,
-            DeleteLimit = deleteLimit ?? existing?.DeleteLimit,
+            DeleteLimit = deleteLimit is null ? existing?.DeleteLimit : InstanceAdmin.ParseDeleteLimit(deleteLimit),
         };
         await HubSettings.SaveAsync(transaction, registered, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -38,10 +38,10 @@ public sealed class Requestor
     /// <param name="password">The password registered on the server; null keeps the current one.</param>
     /// <param name="addressType">Which address of a foreign entry becomes its target; null keeps the current one.</param>
     /// <param name="applyOnReceive">Apply replies as they arrive; null keeps the current setting.</param>
-    /// <param name="deleteLimit">The delete guard's limit for the server's updates; null keeps the current one.</param>
+    /// <param name="deleteLimit">The delete guard's limit for the server's updates: a number, or "default"; null keeps the current one.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     public async Task<RequestorState> EnableAsync(
-        string name, string inbox, string serverInbox, string? password, string? addressType, bool? applyOnReceive, long? deleteLimit = null,
+        string name, string inbox, string serverInbox, string? password, string? addressType, bool? applyOnReceive, string? deleteLimit = null,
         CancellationToken cancellationToken = default)
     {
         PostofficeName.Validate(name);
@@ -71,7 +71,7 @@ public sealed class Requestor
             Key = password is not null || current is null ? HubKey.Derive(name, password) : current.Key,
             AddressType = addressType?.ToUpperInvariant() ?? current?.AddressType ?? "SMTP",
             ApplyOnReceive = applyOnReceive ?? current?.ApplyOnReceive ?? false,
-            DeleteLimit = deleteLimit ?? current?.DeleteLimit,
+            DeleteLimit = deleteLimit is null ? current?.DeleteLimit : InstanceAdmin.ParseDeleteLimit(deleteLimit),
         };
         await HubSettings.SaveAsync(transaction, state, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

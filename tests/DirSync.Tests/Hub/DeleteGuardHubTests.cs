@@ -93,7 +93,7 @@ public sealed class DeleteGuardHubTests : IAsyncLifetime
     [Fact]
     public async Task Receive_LimitSetForTheRequestor_IsUsedInsteadOfTheDefault()
     {
-        await _net.Hub.AddRequestorAsync(Po1, P1.Inbox, HubNetwork.PasswordOf(Po1), deleteLimit: 2);
+        await _net.Hub.AddRequestorAsync(Po1, P1.Inbox, HubNetwork.PasswordOf(Po1), deleteLimit: "2");
         await RemoveAsync(3);
         await P1.SendAsync();
         var file = Path.GetFileName(Assert.Single(HubNetwork.Waiting(_net.ServerInbox)));

@@ -66,8 +66,8 @@ internal sealed class HubNetwork : IAsyncDisposable
         var store = own
             ? Server
             : await StoreFactory.CreateAsync(Folder.File(file + ".db"), org: "Corp", site: name.Split('/')[^1], server: "Server" + name.Split('/')[^1], time: Time);
-        await Hub.AddRequestorAsync(name, inbox, PasswordOf(name), deleteLimit);
-        await new Requestor(store, Time).EnableAsync(name, inbox, ServerInbox, PasswordOf(name), null, applyOnReceive, serverDeleteLimit);
+        await Hub.AddRequestorAsync(name, inbox, PasswordOf(name), deleteLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await new Requestor(store, Time).EnableAsync(name, inbox, ServerInbox, PasswordOf(name), null, applyOnReceive, serverDeleteLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var postoffice = new Postoffice(this, name, store, inbox, own);
         _postoffices.Add(postoffice);
         return postoffice;

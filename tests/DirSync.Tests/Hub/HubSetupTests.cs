@@ -53,7 +53,7 @@ public sealed class HubSetupTests : IAsyncLifetime
         await po1.AddMailboxAsync("ann", "Ann");
 
         // As the delete guard's message suggests, to raise the limit: no password given.
-        var registered = await _net.Hub.AddRequestorAsync("NET/PO1", po1.Inbox, null, deleteLimit: 50);
+        var registered = await _net.Hub.AddRequestorAsync("NET/PO1", po1.Inbox, null, deleteLimit: "50");
         await po1.SendAsync();
         var received = await _net.Hub.ReceiveAsync();
 
@@ -81,5 +81,20 @@ public sealed class HubSetupTests : IAsyncLifetime
         Assert.Equal((0, 0), (poll.Messages, poll.Rejected));
         Assert.Equal(["ann@NET/PO1", "boss@NET/HUB"], await own.OwnersAsync());
         Assert.Equal(2, (await own.StateAsync()).SrvSync);
+    }
+
+    [Fact]
+    public async Task DeleteLimit_Default_GoesBackToTheDefaultOnBothSides()
+    {
+        var po1 = await _net.AddRequestorAsync("NET/PO1");
+        await _net.Hub.AddRequestorAsync("NET/PO1", po1.Inbox, null, deleteLimit: "50");
+        await new Requestor(po1.Store, _net.Time).EnableAsync("NET/PO1", po1.Inbox, _net.ServerInbox, null, null, null, deleteLimit: "60");
+
+        var registered = await _net.Hub.AddRequestorAsync("NET/PO1", po1.Inbox, null, deleteLimit: "default");
+        var state = await new Requestor(po1.Store, _net.Time).EnableAsync("NET/PO1", po1.Inbox, _net.ServerInbox, null, null, null, deleteLimit: "default");
+
+        Assert.Null(registered.DeleteLimit);
+        Assert.Null(state.DeleteLimit);
+        Assert.Null((await HubSettings.RegisteredAsync(_net.Server, "NET/PO1"))!.DeleteLimit);
     }
 }

@@ -33,7 +33,7 @@ internal static class RequestorCommand
                 r.GetValue(password),
                 r.GetValue(addressType),
                 r.GetResult(applyOnReceive) is null ? null : r.GetValue(applyOnReceive) ?? true,
-                r.GetValue(deleteLimit) is { } limit ? InstanceAdmin.ParseDeleteLimit(limit) : null,
+                r.GetValue(deleteLimit),
                 cancellationToken);
             context.Out.WriteLine($"Requestor {state.Name}: inbox {state.Inbox}, server inbox {state.ServerInbox}, address type {state.AddressType}{(state.ApplyOnReceive ? ", applies replies as they arrive" : "")}");
         });

@@ -47,7 +47,7 @@ internal static class ServerCommand
                 context.ParseResult.GetRequiredValue(name),
                 Path.GetFullPath(context.ParseResult.GetRequiredValue(inbox), context.Io.CurrentDirectory),
                 context.ParseResult.GetValue(password),
-                context.ParseResult.GetValue(deleteLimit) is { } limit ? InstanceAdmin.ParseDeleteLimit(limit) : null,
+                context.ParseResult.GetValue(deleteLimit),
                 cancellationToken);
             context.Out.WriteLine($"Registered requestor {registered.Name}: replies go to {registered.Inbox}");
         });
