@@ -31,6 +31,14 @@ switch (args.FirstOrDefault())
             Number(args, "--limit", 50),
             Console.Out);
         return 0;
+    case "profile-summary":
+        ProfileSummary.Run(
+            Option(args, "--file") ?? throw Usage("profile-summary needs --file <trace.speedscope.json>"),
+            Number(args, "--top", 25),
+            Number(args, "--threads", 1),
+            (Option(args, "--match") ?? ProfileSummary.DefaultMatch).Split(','),
+            Console.Out);
+        return 0;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
