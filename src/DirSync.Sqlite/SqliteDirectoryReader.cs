@@ -338,8 +338,9 @@ public abstract class SqliteDirectoryReader : IDirectoryReader
 
         if (filter.OriginSource is { } source)
         {
-            parameters.Add(source);
-            sql.Append(" AND o.origin_source = ?").Append(parameters.Count);
+            // A literal, not a parameter: SQLite picks a partial index (ix_objects_hub_owner) only for a
+            // term it can see when the statement is prepared.
+            sql.Append(" AND o.origin_source = '").Append(source.Replace("'", "''", StringComparison.Ordinal)).Append('\'');
         }
 
         if (filter.ImportedFrom is { } importedFrom)

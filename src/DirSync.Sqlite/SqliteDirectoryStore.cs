@@ -161,6 +161,11 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
                     $"'{path}' was written by a newer DirSync (schema {version}; this one knows up to {SqliteSchema.CurrentVersion}); upgrade dirsync");
             }
 
+            if (version < SqliteSchema.CurrentVersion)
+            {
+                Upgrade(context, version);
+            }
+
             using (var reader = context.Command("SELECT identity, organization, site, server, created FROM store_info WHERE id = 1").ExecuteReader())
             {
                 if (!reader.Read())
@@ -187,6 +192,29 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
         catch
         {
             context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Brings a store of an older schema up to date in one transaction: all of it or, on any error, none.</summary>
+    private static void Upgrade(SqliteContext context, int version)
+    {
+        context.Execute("BEGIN IMMEDIATE");
+        try
+        {
+            // Read again under the write lock: another process may have upgraded it meanwhile.
+            var current = Convert.ToInt32(context.Command("PRAGMA user_version").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            for (var from = Math.Max(version, current); from < SqliteSchema.CurrentVersion; from++)
+            {
+                context.Execute(SqliteSchema.Upgrades[from]);
+            }
+
+            context.Execute($"PRAGMA user_version = {SqliteSchema.CurrentVersion}");
+            context.Execute("COMMIT");
+        }
+        catch
+        {
+            context.Execute("ROLLBACK");
             throw;
         }
     }

@@ -126,8 +126,35 @@ public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests, IDi
         }
 
         var error = await Assert.ThrowsAsync<StoreException>(() => SqliteDirectoryStore.OpenAsync(StorePath));
-        Assert.Equal($"'{StorePath}' was written by a newer DirSync (schema 99; this one knows up to 1); upgrade dirsync", error.Message);
+        Assert.Equal($"'{StorePath}' was written by a newer DirSync (schema 99; this one knows up to 2); upgrade dirsync", error.Message);
         Store = await StoreFactory.CreateAsync(_folder.File("replacement.db"));
+    }
+
+    [Fact]
+    public async Task Open_SchemaOne_GainsTheHubOwnerIndexAndTheCountUsesIt()
+    {
+        await Store.DisposeAsync();
+        await using (var connection = new SqliteConnection($"Data Source={StorePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DROP INDEX ix_objects_hub_owner; PRAGMA user_version = 1";
+            command.ExecuteNonQuery();
+        }
+
+        Store = await SqliteDirectoryStore.OpenAsync(StorePath);
+        await using var check = new SqliteConnection($"Data Source={StorePath};Pooling=False");
+        check.Open();
+        using var query = check.CreateCommand();
+        query.CommandText = "PRAGMA user_version";
+        Assert.Equal(2L, query.ExecuteScalar());
+        query.CommandText = """
+            EXPLAIN QUERY PLAN SELECT count(*) FROM objects o
+            WHERE o.is_deleted = 0 AND o.origin_source = 'dir-sync' AND o.imported_from = 'NET/PO1' COLLATE NOCASE
+            """;
+        using var plan = query.ExecuteReader();
+        Assert.True(plan.Read());
+        Assert.Equal("SEARCH o USING COVERING INDEX ix_objects_hub_owner (imported_from=?)", plan.GetString(3));
     }
 
     [Fact]
