@@ -135,6 +135,23 @@ public abstract class SqliteDirectoryReader : IDirectoryReader
     }
 
     /// <inheritdoc/>
+    public async IAsyncEnumerable<ObjectOrigin> ListOriginsAsync(
+        string source,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var statement = Context.NewStatement(
+            "SELECT origin_anchor, imported_from FROM objects WHERE origin_source = ?1 AND is_deleted = 0");
+        statement.Bind(1, source);
+        while (statement.Step())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new ObjectOrigin(source, statement.Guid(0), statement.TextOrNull(1) ?? "");
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
     public async IAsyncEnumerable<DirectoryObject> GetChangesSinceAsync(
         long usn,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)

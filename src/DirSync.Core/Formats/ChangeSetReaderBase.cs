@@ -93,7 +93,20 @@ internal abstract class ChangeSetReaderBase(ChangeSetReaderOptions options) : IC
     /// <inheritdoc/>
     public bool Read([NotNullWhen(true)] out ChangeRecord? record)
     {
-        record = null;
+        record = NextRecord() ? MapRecord(Header) : null;
+        return record is not null;
+    }
+
+    /// <inheritdoc/>
+    public bool ReadAnchor(out Guid anchor)
+    {
+        anchor = NextRecord() ? MapAnchor() : default;
+        return _trailer is null;
+    }
+
+    /// <summary>Moves to the next record; false once the trailer has been reached and verified.</summary>
+    private bool NextRecord()
+    {
         if (_trailer is not null)
         {
             return false;
@@ -107,7 +120,6 @@ internal abstract class ChangeSetReaderBase(ChangeSetReaderOptions options) : IC
             {
                 case Item.Record:
                     _records++;
-                    record = MapRecord(Header);
                     return true;
                 case Item.Comment when ChangeSetHeaderText.TrySplit(CurrentComment, out var key, out var value) && key == ChangeSetHeaderText.EndKey:
                     VerifyTrailer(value);
@@ -134,6 +146,9 @@ internal abstract class ChangeSetReaderBase(ChangeSetReaderOptions options) : IC
 
     /// <summary>Maps the current record of the file.</summary>
     protected abstract ChangeRecord MapRecord(ChangeSetHeader header);
+
+    /// <summary>The anchor of the current record of the file, and nothing else of it.</summary>
+    protected abstract Guid MapAnchor();
 
     /// <summary>A format error at the current position.</summary>
     protected abstract InputFormatException Error(string reason);

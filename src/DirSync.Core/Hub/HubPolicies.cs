@@ -33,7 +33,7 @@ public static class HubPolicies
             : record.Owner is not null && !PostofficeName.Same(record.Owner, sender)
                 ? $"{sender} sent an entry it says belongs to {record.Owner}; a postoffice may only send its own"
             : null,
-        ReconcileScope = value => PostofficeName.Same(value.Origin?.ImportedFrom, sender),
+        ReconcileScope = origin => PostofficeName.Same(origin.ImportedFrom, sender),
     };
 
     /// <summary>How a requestor takes in the server's replies: entries of every postoffice but its own.</summary>
@@ -51,7 +51,7 @@ public static class HubPolicies
 
             // No postoffice holds a copy of its own users.
             Ignore = record => PostofficeName.Same(record.Owner, state.Name),
-            ReconcileScope = value => !PostofficeName.Same(value.Origin?.ImportedFrom, state.Name),
+            ReconcileScope = origin => !PostofficeName.Same(origin.ImportedFrom, state.Name),
         };
     }
 

@@ -68,9 +68,9 @@ public static class MessageFile
     {
         using var reader = Open(path, name, maxMessageBytes);
         var anchors = new HashSet<Guid>();
-        while (reader.Read(out var record))
+        while (reader.ReadAnchor(out var anchor))
         {
-            anchors.Add(record.Anchor);
+            anchors.Add(anchor);
         }
 
         return anchors;

@@ -40,6 +40,10 @@ public interface IDirectoryReader
     /// <summary>How many live objects match a filter.</summary>
     ValueTask<long> CountAsync(RecipientFilter filter, CancellationToken cancellationToken = default);
 
+    /// <summary>The origins of the live objects imported from <paramref name="source"/>, in no particular order.</summary>
+    /// <remarks>What a full change set is reconciled against: anchors and owners only, read from an index without sorting or decoding objects.</remarks>
+    IAsyncEnumerable<ObjectOrigin> ListOriginsAsync(string source, CancellationToken cancellationToken = default);
+
     /// <summary>Every object (tombstones included) changed after <paramref name="usn"/>, in USN order; streamed.</summary>
     /// <remarks>An indexed query: its cost follows the number of changes, not the size of the directory.</remarks>
     IAsyncEnumerable<DirectoryObject> GetChangesSinceAsync(long usn, CancellationToken cancellationToken = default);

@@ -39,6 +39,6 @@ public sealed record ApplyPolicy
     /// <summary>Records to pass over without a word of complaint (the hub's records about this postoffice's own users).</summary>
     public Func<ChangeRecord, bool> Ignore { get; init; } = _ => false;
 
-    /// <summary>Which existing objects a full change set speaks for: those absent from it are deleted.</summary>
-    public Func<DirectoryObject, bool> ReconcileScope { get; init; } = _ => true;
+    /// <summary>Which existing objects, by their origin, a full change set speaks for: those absent from it are deleted.</summary>
+    public Func<ObjectOrigin, bool> ReconcileScope { get; init; } = _ => true;
 }

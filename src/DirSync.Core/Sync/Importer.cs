@@ -65,8 +65,12 @@ public sealed class Importer
         var last = rebinding ? 0 : instance.State.LastImportedSequence;
 
         // A full change set names every object the source still has; those anchors are collected on
-        // a first pass, so what it no longer has is deleted before its records are applied.
-        var anchors = header.Mode == ChangeSetMode.Full ? new HashSet<Guid>() : null;
+        // a first pass, so what it no longer has is deleted before its records are applied. When this
+        // instance holds nothing of the source yet (a first import) there is nothing to reconcile, and
+        // the file is read once.
+        var sourceKey = SourceKey(header.Source.Identity, header.Instance);
+        var owned = await transaction.CountAsync(new RecipientFilter(OriginSource: sourceKey), cancellationToken);
+        var anchors = header.Mode == ChangeSetMode.Full && (owned > 0 || rebinding) ? new HashSet<Guid>() : null;
         var drained = false;
         if (header.Sequence <= last)
         {
@@ -111,7 +115,7 @@ public sealed class Importer
         var importedFrom = $"{header.Source.DisplayName} ({header.Instance})";
         var policy = new ApplyPolicy
         {
-            SourceKey = SourceKey(header.Source.Identity, header.Instance),
+            SourceKey = sourceKey,
             ImportedFrom = _ => importedFrom,
             Container = _ => settings.TargetContainer,
             Attributes = header.Attributes,
@@ -135,7 +139,12 @@ public sealed class Importer
             await applier.ReconcileAsync(anchors, cancellationToken);
         }
 
-        var owned = await transaction.CountAsync(new RecipientFilter(OriginSource: policy.SourceKey), cancellationToken);
+        if (rebinding || anchors is not null)
+        {
+            // Taken over or reconciled: the guard weighs the deletes against what the source owns now.
+            owned = await transaction.CountAsync(new RecipientFilter(OriginSource: policy.SourceKey), cancellationToken);
+        }
+
         var source = applyReader ?? reader;
         while (source.Read(out var record))
         {
@@ -261,9 +270,9 @@ public sealed class Importer
 
     private static ChangeSetTrailer Drain(IChangeSetReader reader, HashSet<Guid>? anchors)
     {
-        while (reader.Read(out var record))
+        while (reader.ReadAnchor(out var anchor))
         {
-            anchors?.Add(record.Anchor);
+            anchors?.Add(anchor);
         }
 
         return reader.Trailer;

@@ -175,10 +175,13 @@ public sealed class FileSystemFaultTests : IDisposable
         await s.RunAsync(Store, "run", "E", "--full");
         await s.InitAsync("site2.db", "Site2", "Server2");
         await s.RunAsync("site2.db", "instance", "set", "I", "--import", "--file", "SYNC1");
+        await s.RunAsync("site2.db", "run", "I");
+        await s.RunAsync(Store, "run", "E", "--full");
         var before = await StoreSnapshot.TakeAsync(_folder.File("site2.db"));
         var instance = await s.RunAsync("site2.db", "instance", "list", "--json");
 
-        // A full change set is read twice: once for the anchors it holds, once to apply it.
+        // A full change set is read twice once the instance holds recipients of the source: once for
+        // the anchors it holds, once to apply it.
         var result = await RunPausedAsync(2, "file.open", () => File.Delete(_folder.File("SYNC1")), "--store", "site2.db", "run", "I");
 
         Assert.Equal(

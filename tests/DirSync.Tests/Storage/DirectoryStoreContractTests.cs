@@ -302,6 +302,45 @@ public abstract class DirectoryStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListOrigins_OneSource_YieldsItsLiveObjectsOriginsOnly()
+    {
+        var first = Guid.Parse("00000000-0000-0000-0000-000000000001");
+        var second = Guid.Parse("00000000-0000-0000-0000-000000000002");
+        var gone = Guid.Parse("00000000-0000-0000-0000-000000000003");
+        foreach (var (alias, source, anchor, from) in new[]
+        {
+            ("Custom1", "source-2", first, "NET/PO1"),
+            ("Custom2", "source-2", second, "NET/PO2"),
+            ("Custom3", "source-2", gone, "NET/PO1"),
+            ("Other", "source-3", first, "NET/PO9"),
+        })
+        {
+            await AddAsync(new DirectoryObject(Guid.NewGuid(), ObjectClass.CustomRecipient, alias, DirectoryPath.Recipients)
+            {
+                TargetAddress = ProxyAddress.Parse($"SMTP:{alias}@example.com"),
+                Origin = new ObjectOrigin(source, anchor, from),
+            });
+        }
+
+        await AddAsync(Mailbox("Local"));
+        await using (var transaction = await Store.BeginTransactionAsync())
+        {
+            await transaction.DeleteAsync((await transaction.FindByOriginAsync("source-2", gone))!.Guid);
+            await transaction.CommitAsync();
+        }
+
+        var origins = new List<ObjectOrigin>();
+        await foreach (var origin in Store.ListOriginsAsync("source-2"))
+        {
+            origins.Add(origin);
+        }
+
+        Assert.Equal(
+            [new ObjectOrigin("source-2", first, "NET/PO1"), new ObjectOrigin("source-2", second, "NET/PO2")],
+            origins.OrderBy(o => o.Anchor));
+    }
+
+    [Fact]
     public async Task FindAliasOwner_LiveAliasInAnyCase_ReturnsItsAnchorAndTombstonesDoNot()
     {
         var value = await AddAsync(Mailbox("Mailbox11"));

@@ -302,6 +302,42 @@ public sealed class ChangeSetCodecsTests
 
     [Theory]
     [MemberData(nameof(Formats))]
+    public void ReadAnchor_EitherFormat_YieldsTheAnchorsInOrderThenTheVerifiedTrailer(ChangeSetFormat format)
+    {
+        using var reader = ChangeSetCodecs.Default.OpenReader(new MemoryStream(Plain(format)), Name);
+        var anchors = new List<Guid>();
+        while (reader.ReadAnchor(out var anchor))
+        {
+            anchors.Add(anchor);
+        }
+
+        Assert.Equal(PlainRecords().Select(r => r.Anchor), anchors);
+        Assert.Equal(3, reader.Trailer.Records);
+        Assert.Equal(ChangeSetFile.Read(Plain(format)).Trailer.Sha256, reader.Trailer.Sha256);
+        Assert.False(reader.ReadAnchor(out _));
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void ReadAnchor_EveryTruncation_IsRefused(ChangeSetFormat format)
+    {
+        var bytes = Plain(format);
+        for (var length = 0; length < bytes.Length - 1; length++)
+        {
+            var cut = bytes[..length];
+            var error = Xunit.Record.Exception(() =>
+            {
+                using var reader = ChangeSetCodecs.Default.OpenReader(new MemoryStream(cut), Name);
+                while (reader.ReadAnchor(out _))
+                {
+                }
+            });
+            Assert.True(error is InputFormatException, $"a cut after {length} of {bytes.Length} bytes gave {error?.GetType().Name ?? "no error"}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
     public void Read_ByteOrderMark_CountsTowardsTheChecksum(ChangeSetFormat format)
     {
         var (body, records) = ChangeSetFile.SplitTrailer(Plain(format));

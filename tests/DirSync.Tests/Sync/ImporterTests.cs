@@ -769,6 +769,24 @@ public sealed class ImporterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Import_UnchangedRecordWhoseDisplayNameWasTakenSince_MovesToTheSuffixAsAChangedOneWould()
+    {
+        await AddMailboxAsync("Mailbox11");
+        await ExportAsync(full: true);
+        await ImportAsync();
+
+        // A mailbox made here later takes the imported one's display name; the next full file carries
+        // the imported one unchanged, and it still gives the name up, as a modified record does.
+        await _servers.AddMailboxAsync(Server2, "Local11", "Mailbox 11");
+        await ExportAsync(full: true);
+        var result = await ImportAsync();
+
+        Assert.Equal((0L, 1L, 0L, 0L), (result.Added, result.Modified, result.Deleted, result.Unchanged));
+        Assert.Equal(["the display name 'Mailbox 11' is taken here; it was imported as 'Mailbox 11001'"], result.Notes);
+        Assert.Equal("Mailbox 11001", (await TwoServers.GetAsync(Server2, "Mailbox11")).DisplayName);
+    }
+
+    [Fact]
     public async Task Import_RenameAtTheSourceOfASuffixedObject_TakesTheNewNameWhenItIsFree()
     {
         await _servers.AddMailboxAsync(Server2, "Mailbox11", "Mailbox 11");

@@ -54,6 +54,21 @@ internal sealed class EdkChangeSetReader : ChangeSetReaderBase
 
     protected override InputFormatException Error(string reason) => new(Name, _reader.LineNumber, null, reason);
 
+    protected override Guid MapAnchor()
+    {
+        var source = _reader.Record;
+        string? anchorText = null;
+        foreach (var attribute in source.Attributes)
+        {
+            if (AttributeCatalog.TryGet(attribute.Name, out var definition) && definition == AttributeCatalog.ObjectGuid)
+            {
+                anchorText = attribute.Values.Count == 1 ? attribute.Values[0] : null;
+            }
+        }
+
+        return ParseAnchor(anchorText, $"'{source.DistinguishedName}'");
+    }
+
     protected override ChangeRecord MapRecord(ChangeSetHeader header)
     {
         var source = _reader.Record;

@@ -54,7 +54,7 @@ internal sealed class LdifChangeSetReader : ChangeSetReaderBase
 
     protected override InputFormatException Error(string reason) => new(Name, _reader.LineNumber, null, reason);
 
-    protected override ChangeRecord MapRecord(ChangeSetHeader header)
+    protected override Guid MapAnchor()
     {
         var source = _reader.Record;
         string? anchorText = null;
@@ -70,7 +70,13 @@ internal sealed class LdifChangeSetReader : ChangeSetReaderBase
             }
         }
 
-        var anchor = ParseAnchor(anchorText, $"'{source.Dn}'");
+        return ParseAnchor(anchorText, $"'{source.Dn}'");
+    }
+
+    protected override ChangeRecord MapRecord(ChangeSetHeader header)
+    {
+        var source = _reader.Record;
+        var anchor = MapAnchor();
         if (!DistinguishedNames.TryParseLdap(source.Dn, out var dnAlias, out var container))
         {
             throw Error($"'{source.Dn}' is not a recipient's distinguished name (cn=alias,...,ou=Site,o=Org)");
