@@ -91,6 +91,12 @@ internal sealed class SqliteStatement : IDisposable
         return this;
     }
 
+    /// <summary>How many times SQLite has prepared this statement again since it was made (SQLITE_STMTSTATUS_REPREPARE).</summary>
+    public int Reprepared => raw.sqlite3_stmt_status(Handle, 5, 0);
+
+    /// <summary>How many virtual-machine steps the statement has run since it was made (SQLITE_STMTSTATUS_VM_STEP).</summary>
+    public int Steps => raw.sqlite3_stmt_status(Handle, 4, 0);
+
     /// <summary>Moves to the next row; false when the statement is done.</summary>
     public bool Step()
     {

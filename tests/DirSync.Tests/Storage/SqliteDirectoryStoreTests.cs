@@ -158,6 +158,38 @@ public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests, IDi
     }
 
     [Fact]
+    public async Task FindByOrigin_ManySources_RunsOnePreparedStatementWithoutPreparingItAgain()
+    {
+        // The hub-owner index is partial on one origin value; a lookup that binds the origin must not
+        // make SQLite prepare it again for each value (a sevenfold cost per lookup at scale).
+        var anchor = Guid.NewGuid();
+        await using (var transaction = await Store.BeginTransactionAsync())
+        {
+            foreach (var source in new[] { "dir-sync", "source-2" })
+            {
+                await transaction.AddAsync(new DirectoryObject(Guid.NewGuid(), ObjectClass.CustomRecipient, $"From-{source}", DirectoryPath.Recipients)
+                {
+                    TargetAddress = ProxyAddress.Parse($"SMTP:{source}@example.com"),
+                    Origin = new ObjectOrigin(source, anchor, "NET/PO1"),
+                });
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        foreach (var source in new[] { "dir-sync", "source-2", "dir-sync", "source-3", "source-2" })
+        {
+            var found = await Store.FindByOriginAsync(source, anchor);
+            Assert.Equal(source == "source-3" ? null : $"From-{source}", found?.Alias);
+        }
+
+        var store = (SqliteDirectoryStore)Store;
+        var lookup = store.Context.Statement(SqliteDirectoryReader.FindByOriginSql);
+        Assert.True(lookup.Steps > 0, "the lookups ran another statement than the one inspected");
+        Assert.Equal(0, lookup.Reprepared);
+    }
+
+    [Fact]
     public async Task BeginTransaction_WhileAnotherConnectionWrites_FailsAsBusyAfterTheWaitButReadsGoOn()
     {
         await AddAsync(Mailbox("Existing"));
