@@ -59,7 +59,7 @@ internal static class SqliteSchema
         );
         CREATE UNIQUE INDEX ix_objects_usn ON objects(usn_changed);
         CREATE UNIQUE INDEX ix_objects_alias ON objects(alias_key) WHERE is_deleted = 0;
-        CREATE INDEX ix_objects_display ON objects(display_key) WHERE is_deleted = 0;
+        {{DisplayIndex}}
         CREATE UNIQUE INDEX ix_objects_origin ON objects(origin_source, origin_anchor)
             WHERE origin_source IS NOT NULL AND is_deleted = 0;
         CREATE INDEX ix_objects_tombstones ON objects(when_changed) WHERE is_deleted = 1;
@@ -134,9 +134,15 @@ internal static class SqliteSchema
             WHERE origin_source = '{DirSync.Core.Hub.HubPolicies.SourceKey}' AND is_deleted = 0;
         """;
 
+    // "Does another object hold this display name?" is asked for every imported record; with the guid in
+    // the index it is answered from the index, without reading the row of the object that holds it.
+    private const string DisplayIndex = """
+        CREATE INDEX ix_objects_display ON objects(display_key, guid) WHERE is_deleted = 0;
+        """;
+
     /// <summary>The statements that bring a store of an older schema version up to <see cref="CurrentVersion"/>, by the version they start from.</summary>
     public static readonly IReadOnlyDictionary<int, string> Upgrades = new Dictionary<int, string>
     {
-        [1] = HubOwnerIndex,
+        [1] = HubOwnerIndex + "DROP INDEX ix_objects_display;" + DisplayIndex,
     };
 }

@@ -112,18 +112,32 @@ public sealed class ChangeApplier
     /// <summary>Deletes the objects in the policy's scope whose anchors are not in <paramref name="anchors"/>: a full change set's, read ahead.</summary>
     /// <remarks>Called before the records are applied, it frees the names and addresses of objects the source replaced by new ones.</remarks>
     /// <returns>The objects deleted, as they were before.</returns>
-    public async Task<IReadOnlyList<DirectoryObject>> ReconcileAsync(IReadOnlySet<Guid> anchors, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DirectoryObject>> ReconcileAsync(IReadOnlySet<Guid> anchors, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(anchors);
+        return ReconcileAsync(Task.FromResult(anchors), cancellationToken);
+    }
+
+    /// <summary>As <see cref="ReconcileAsync(IReadOnlySet{Guid}, CancellationToken)"/>, while the anchors are still being read elsewhere.</summary>
+    /// <remarks>What the store holds of the source is listed first, so the two reads overlap.</remarks>
+    /// <returns>The objects deleted, as they were before.</returns>
+    public async Task<IReadOnlyList<DirectoryObject>> ReconcileAsync(Task<IReadOnlySet<Guid>> anchorsBeingRead, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(anchorsBeingRead);
+
         // Anchors only: at a million objects, listing whole objects costs seconds and a sort in memory.
-        var stale = new List<Guid>();
+        var held = new List<Guid>();
         await foreach (var origin in _transaction.ListOriginsAsync(_policy.SourceKey, cancellationToken))
         {
-            if (!anchors.Contains(origin.Anchor) && _policy.ReconcileScope(origin))
+            if (_policy.ReconcileScope(origin))
             {
-                stale.Add(origin.Anchor);
+                held.Add(origin.Anchor);
             }
         }
+
+        var anchors = await anchorsBeingRead;
+        var stale = held.Where(anchor => !anchors.Contains(anchor)).ToList();
+        held = null;
 
         var deleted = new List<DirectoryObject>();
         foreach (var anchor in stale)

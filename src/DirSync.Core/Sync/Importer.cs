@@ -1,5 +1,6 @@
 using DirSync.Core.Admin;
 using DirSync.Core.Events;
+using DirSync.Core.Formats;
 using DirSync.Core.Storage;
 
 namespace DirSync.Core.Sync;
@@ -104,102 +105,127 @@ public sealed class Importer
                 ErrorCategory.Sync);
         }
 
+        Task<IReadOnlySet<Guid>>? readingAnchors = null;
         if (anchors is not null && !drained)
         {
-            Drain(reader, anchors);
+            // Read on the other core while this one lists what the store holds of the source.
+            var collecting = anchors;
+            readingAnchors = Task.Run<IReadOnlySet<Guid>>(() =>
+            {
+                Drain(reader, collecting);
+                return collecting;
+            }, cancellationToken);
             drained = true;
-        }
-
-        using var applyReader = drained ? OpenFile(path, instance.Name) : null;
-        var settings = instance.Settings;
-        var importedFrom = $"{header.Source.DisplayName} ({header.Instance})";
-        var policy = new ApplyPolicy
-        {
-            SourceKey = sourceKey,
-            ImportedFrom = _ => importedFrom,
-            Container = _ => settings.TargetContainer,
-            Attributes = header.Attributes,
-            AddressType = settings.AddressType,
-            AddressTypeHint = $"set the instance's address type to one the source generates ('dirsync instance set {instance.Name} --address-type <TYPE>')",
-            ObjectClass = settings.ImportObjectClass,
-            MultiValueAppend = settings.MultiValueAppend,
-        };
-        var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), policy, path, options.Observer);
-        if (rebinding)
-        {
-            var state = instance.State;
-            var taken = await applier.TakeOverAsync(SourceKey(state.SourceIdentity!.Value, state.SourceInstance ?? ""), importedFrom, cancellationToken);
-            applier.Note($"instance '{instance.Name}' now imports from {importedFrom} instead of {state.SourceName} ({state.SourceInstance}); {taken} recipients imported from the old source were taken over");
-        }
-
-        if (anchors is not null)
-        {
-            // Deleting first frees the aliases and addresses of objects the source replaced by new
-            // ones (a mailbox removed and made again), which would otherwise collide with them.
-            await applier.ReconcileAsync(anchors, cancellationToken);
-        }
-
-        if (rebinding || anchors is not null)
-        {
-            // Taken over or reconciled: the guard weighs the deletes against what the source owns now.
-            owned = await transaction.CountAsync(new RecipientFilter(OriginSource: policy.SourceKey), cancellationToken);
-        }
-
-        var source = applyReader ?? reader;
-        while (source.Read(out var record))
-        {
-            await applier.ApplyAsync(record, cancellationToken);
-        }
-
-        if (applyReader is not null && applyReader.Trailer.Sha256 != reader.Trailer.Sha256)
-        {
-            throw new DirSyncException($"'{path}' changed while it was being imported; nothing was applied, run the import again", ErrorCategory.FileSystem);
         }
 
         try
         {
-            DeleteGuard.Check(
-                applier.Deleted, owned, source.Trailer.Records, header.Mode == ChangeSetMode.Full, settings.DeleteLimit, options.AllowDeletes,
-                header.Source.DisplayName, $"dirsync instance set {instance.Name} --delete-limit <n>");
+            return await ApplyAsync();
         }
-        catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)
+        finally
         {
-            if (options.DryRun)
+            // Never close the file under a pass still reading it (it failed, or this did).
+            if (readingAnchors is not null)
             {
-                applier.Note($"a real run would stop here: {e.Message}");
-            }
-            else
-            {
-                await transaction.DisposeAsync();
-                await EventLog.WriteAloneAsync(_store, _time, EventCodes.DeletesBlocked, EventSeverity.Error, $"{EventCodes.DeletesBlocked}: instance {instance.Name}: {e.Message}", cancellationToken);
-                throw;
+                await ((Task)readingAnchors).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
 
-        await transaction.SaveInstanceAsync(
-            instance with
+        async Task<ImportResult> ApplyAsync()
+        {
+            using var applyReader = drained ? OpenFile(path, instance.Name) : null;
+
+            // Parsing the file goes on on the other core while this one applies it.
+            using var source = new ReadAheadChangeSetReader(applyReader ?? reader);
+            var settings = instance.Settings;
+            var importedFrom = $"{header.Source.DisplayName} ({header.Instance})";
+            var policy = new ApplyPolicy
             {
-                State = instance.State with
+                SourceKey = sourceKey,
+                ImportedFrom = _ => importedFrom,
+                Container = _ => settings.TargetContainer,
+                Attributes = header.Attributes,
+                AddressType = settings.AddressType,
+                AddressTypeHint = $"set the instance's address type to one the source generates ('dirsync instance set {instance.Name} --address-type <TYPE>')",
+                ObjectClass = settings.ImportObjectClass,
+                MultiValueAppend = settings.MultiValueAppend,
+            };
+            var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), policy, path, options.Observer);
+            if (rebinding)
+            {
+                var state = instance.State;
+                var taken = await applier.TakeOverAsync(SourceKey(state.SourceIdentity!.Value, state.SourceInstance ?? ""), importedFrom, cancellationToken);
+                applier.Note($"instance '{instance.Name}' now imports from {importedFrom} instead of {state.SourceName} ({state.SourceInstance}); {taken} recipients imported from the old source were taken over");
+            }
+
+            if (anchors is not null)
+            {
+                // Deleting first frees the aliases and addresses of objects the source replaced by new
+                // ones (a mailbox removed and made again), which would otherwise collide with them.
+                await applier.ReconcileAsync(readingAnchors ?? Task.FromResult<IReadOnlySet<Guid>>(anchors), cancellationToken);
+            }
+
+            if (rebinding || anchors is not null)
+            {
+                // Taken over or reconciled: the guard weighs the deletes against what the source owns now.
+                owned = await transaction.CountAsync(new RecipientFilter(OriginSource: policy.SourceKey), cancellationToken);
+            }
+
+            while (source.Read(out var record))
+            {
+                await applier.ApplyAsync(record, cancellationToken);
+            }
+
+            if (applyReader is not null && applyReader.Trailer.Sha256 != reader.Trailer.Sha256)
+            {
+                throw new DirSyncException($"'{path}' changed while it was being imported; nothing was applied, run the import again", ErrorCategory.FileSystem);
+            }
+
+            try
+            {
+                DeleteGuard.Check(
+                    applier.Deleted, owned, source.Trailer.Records, header.Mode == ChangeSetMode.Full, settings.DeleteLimit, options.AllowDeletes,
+                    header.Source.DisplayName, $"dirsync instance set {instance.Name} --delete-limit <n>");
+            }
+            catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)
+            {
+                if (options.DryRun)
                 {
-                    SourceIdentity = header.Source.Identity,
-                    SourceName = header.Source.DisplayName,
-                    SourceInstance = header.Instance,
-                    LastImportedSequence = header.Sequence,
-                    LastImportedHash = source.Trailer.Sha256,
-                    LastImportedCreated = header.Created,
-                    LastImportedUsnFrom = header.UsnFrom,
-                    LastImport = _time.GetUtcNow(),
-                },
-            },
-            cancellationToken);
-        if (!options.DryRun)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
+                    applier.Note($"a real run would stop here: {e.Message}");
+                }
+                else
+                {
+                    await transaction.DisposeAsync();
+                    await EventLog.WriteAloneAsync(_store, _time, EventCodes.DeletesBlocked, EventSeverity.Error, $"{EventCodes.DeletesBlocked}: instance {instance.Name}: {e.Message}", cancellationToken);
+                    throw;
+                }
+            }
 
-        return new ImportResult(
-            header.Mode, path, header.Sequence, header.Source.DisplayName, applier.Added, applier.Modified, applier.Deleted, applier.Unchanged,
-            AlreadyApplied: false, options.DryRun, applier.Notes);
+            await transaction.SaveInstanceAsync(
+                instance with
+                {
+                    State = instance.State with
+                    {
+                        SourceIdentity = header.Source.Identity,
+                        SourceName = header.Source.DisplayName,
+                        SourceInstance = header.Instance,
+                        LastImportedSequence = header.Sequence,
+                        LastImportedHash = source.Trailer.Sha256,
+                        LastImportedCreated = header.Created,
+                        LastImportedUsnFrom = header.UsnFrom,
+                        LastImport = _time.GetUtcNow(),
+                    },
+                },
+                cancellationToken);
+            if (!options.DryRun)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return new ImportResult(
+                header.Mode, path, header.Sequence, header.Source.DisplayName, applier.Added, applier.Modified, applier.Deleted, applier.Unchanged,
+                AlreadyApplied: false, options.DryRun, applier.Notes);
+        }
     }
 
     private IChangeSetReader OpenFile(string path, string instanceName)
