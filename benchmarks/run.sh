@@ -269,9 +269,14 @@ if [ "$hub" = 1 ]; then
     mkdir -p "$inbox"
     dirsync --store "$H" server add-requestor "$name" --inbox "$inbox" --password bench >/dev/null
   done <"$work/hub/requestors.txt"
+  # Cycle 0: first contact, each requestor with one entry; the server's replies carry the (small) directory.
+  mv "$work/hub/cycle0/"*.dsm "$work/hub/inbox/"
+  dirsync --store "$H" server receive >>"$log" 2>&1
+  dirsync --store "$H" server send >>"$log" 2>&1
+  find "$work/hub/requestors" -name '*.dsm' -delete
   mv "$work/hub/cycle1/"*.dsm "$work/hub/inbox/"
   measure dirsync --store "$H" server receive --allow-deletes 0
-  row "hub cycle 1 receive: $requestors x $entries adds (setup)" "$size" "$secs" "$peak_mb" "-"
+  row "hub cycle 1 receive: $requestors x $(( entries - 1 )) adds (setup)" "$size" "$secs" "$peak_mb" "-"
   mv "$work/hub/cycle2/"*.dsm "$work/hub/inbox/"
   wait_for_quiet
   measure dirsync --store "$H" server receive

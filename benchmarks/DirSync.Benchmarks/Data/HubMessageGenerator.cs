@@ -7,10 +7,13 @@ namespace DirSync.Benchmarks.Data;
 
 /// <summary>Writes the requestor messages of the hub benchmark, signed as real requestors sign them.</summary>
 /// <remarks>
-/// <para>Cycle 1: every requestor sends its whole address list as adds (a first T1). Cycle 2: every requestor
-/// sends <c>updates</c> modifies of its own entries, reporting that it received everything cycle 1 put in the
-/// master log — as if the cycle-1 replies had reached it. <c>run.sh</c> lets the server take cycle 1 in untimed,
-/// then times <c>server receive</c> and <c>server send</c> of cycle 2.</para>
+/// <para>Cycle 0: every requestor's first T1, with its first entry — first contact, for which the server owes it
+/// the whole directory (then a hundred entries). Cycle 1: the rest of its address list as adds, acknowledging
+/// cycle 0's reply. Cycle 2: <c>updates</c> modifies of its own entries, reporting that it received everything
+/// cycle 1 put in the master log — as if the cycle-1 replies had reached it. <c>run.sh</c> runs cycle 0's receive
+/// and send and cycle 1's receive untimed, then times <c>server receive</c> and <c>server send</c> of cycle 2.
+/// (Were cycle 1 the first contact, cycle 2's replies would carry the whole directory to each requestor:
+/// 100 × 0.64 GB at a million.)</para>
 /// <para>Writing the messages here, rather than running <c>requestor send</c> on a hundred stores, keeps the setup
 /// minutes shorter; the files are the same: <see cref="MessageFile"/> writes them with each requestor's key.</para>
 /// </remarks>
@@ -25,7 +28,7 @@ internal static class HubMessageGenerator
     /// <summary>The postoffice name of requestor <paramref name="number"/>.</summary>
     public static string Name(int number) => $"NET/PO{number:D3}";
 
-    /// <summary>Writes <c>cycle1/</c>, <c>cycle2/</c> and <c>requestors.txt</c> (one name per line) into <paramref name="folder"/>.</summary>
+    /// <summary>Writes <c>cycle0/</c>, <c>cycle1/</c>, <c>cycle2/</c> and <c>requestors.txt</c> (one name per line) into <paramref name="folder"/>.</summary>
     public static async Task WriteAsync(string folder, int requestors, int entries, int updates, ulong seed, TextWriter log)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(requestors);
@@ -33,8 +36,10 @@ internal static class HubMessageGenerator
         ArgumentOutOfRangeException.ThrowIfNegative(updates);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(updates, entries);
         ArgumentOutOfRangeException.ThrowIfGreaterThan((long)requestors * entries, Person.MaxCount);
+        var cycle0 = Path.Combine(folder, "cycle0");
         var cycle1 = Path.Combine(folder, "cycle1");
         var cycle2 = Path.Combine(folder, "cycle2");
+        Directory.CreateDirectory(cycle0);
         Directory.CreateDirectory(cycle1);
         Directory.CreateDirectory(cycle2);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -47,11 +52,18 @@ internal static class HubMessageGenerator
             var sender = new StoreInfo(Anchor(seed, -p), "Testorg", $"PO{p:D3}", $"PO{p:D3}", Now);
             var first = (p - 1) * entries;
 
-            // Cycle 1: the whole list, transactions 1..entries; nothing received yet.
+            // Cycle 0: first contact with the first entry, transaction 1; nothing received yet.
             var update = new HubMessage(
-                MessageKind.RequestorUpdate, Anchor(seed ^ 1, p), name, "*", ReqSync: entries, ReqSyncWas: 0, SrvSync: 0, SrvSyncWas: 0,
+                MessageKind.RequestorUpdate, Anchor(seed ^ 3, p), name, "*", ReqSync: 1, ReqSyncWas: 0, SrvSync: 0, SrvSyncWas: 0,
                 ImpSync: 0, FirstTransaction: 1, ImportRequest: false, Export: false, ImportReply: false, Error: null);
-            await WriteAsync(Path.Combine(cycle1, $"c1-{p:D3}.dsm"), sender, update, Records(name, p, first, entries, 1, seed, ChangeKind.Add), key);
+            await WriteAsync(Path.Combine(cycle0, $"c0-{p:D3}.dsm"), sender, update, Records(name, p, first, 1, 1, seed, ChangeKind.Add), key);
+
+            // Cycle 1: the rest of the list, transactions 2..entries; cycle 0's reply (every requestor's first entry) received.
+            update = update with
+            {
+                Id = Anchor(seed ^ 1, p), ReqSync = entries, ReqSyncWas = 1, SrvSync = requestors, FirstTransaction = 2,
+            };
+            await WriteAsync(Path.Combine(cycle1, $"c1-{p:D3}.dsm"), sender, update, Records(name, p, first + 1, entries - 1, 1, seed, ChangeKind.Add), key);
 
             // Cycle 2: modifies, transactions entries+1..; the cycle-1 reply (SrvSync = every cycle-1 update) was received.
             var step = updates == 0 ? 1 : entries / updates;
@@ -63,7 +75,7 @@ internal static class HubMessageGenerator
         }
 
         await File.WriteAllLinesAsync(Path.Combine(folder, "requestors.txt"), names);
-        log.WriteLine($"wrote {requestors} x {entries} cycle-1 adds and {requestors} x {updates} cycle-2 modifies in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
+        log.WriteLine($"wrote {requestors} x 1 cycle-0 adds, {requestors} x {entries - 1} cycle-1 adds and {requestors} x {updates} cycle-2 modifies in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
     }
 
     /// <summary>A GUID that depends only on the seed and the number.</summary>
