@@ -24,7 +24,6 @@ public sealed class ChangeApplier
     private readonly ApplyPolicy _policy;
     private readonly string _name;
     private readonly Action<PlannedChange>? _observer;
-    private readonly HashSet<Guid> _seen = [];
     private readonly List<string> _notes = [];
     private long _moreNotes;
 
@@ -72,7 +71,6 @@ public sealed class ChangeApplier
             return;
         }
 
-        _seen.Add(record.Anchor);
         try
         {
             var existing = await _transaction.FindByOriginAsync(_policy.SourceKey, record.Anchor, cancellationToken);
@@ -103,11 +101,6 @@ public sealed class ChangeApplier
             throw new DirSyncException($"{where}: '{record.Alias}': {e.Message}", e.Category, e);
         }
     }
-
-    /// <summary>After a full change set: deletes the objects in the policy's scope that the set did not hold.</summary>
-    /// <returns>The objects deleted, as they were before.</returns>
-    public Task<IReadOnlyList<DirectoryObject>> ReconcileAsync(CancellationToken cancellationToken = default) =>
-        ReconcileAsync(_seen, cancellationToken);
 
     /// <summary>Deletes the objects in the policy's scope whose anchors are not in <paramref name="anchors"/>: a full change set's, read ahead.</summary>
     /// <remarks>Called before the records are applied, it frees the names and addresses of objects the source replaced by new ones.</remarks>

@@ -158,14 +158,19 @@ public sealed class Importer
                 applier.Note($"instance '{instance.Name}' now imports from {importedFrom} instead of {state.SourceName} ({state.SourceInstance}); {taken} recipients imported from the old source were taken over");
             }
 
-            if (anchors is not null)
+            var reconciled = anchors is not null;
+            if (reconciled)
             {
                 // Deleting first frees the aliases and addresses of objects the source replaced by new
                 // ones (a mailbox removed and made again), which would otherwise collide with them.
-                await applier.ReconcileAsync(readingAnchors ?? Task.FromResult<IReadOnlySet<Guid>>(anchors), cancellationToken);
+                await applier.ReconcileAsync(readingAnchors ?? Task.FromResult<IReadOnlySet<Guid>>(anchors!), cancellationToken);
+
+                // A million anchors are 40 MB the apply pass does not need.
+                anchors = null;
+                readingAnchors = null;
             }
 
-            if (rebinding || anchors is not null)
+            if (rebinding || reconciled)
             {
                 // Taken over or reconciled: the guard weighs the deletes against what the source owns now.
                 owned = await transaction.CountAsync(new RecipientFilter(OriginSource: policy.SourceKey), cancellationToken);
