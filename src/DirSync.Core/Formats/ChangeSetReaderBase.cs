@@ -100,8 +100,22 @@ internal abstract class ChangeSetReaderBase(ChangeSetReaderOptions options) : IC
     /// <inheritdoc/>
     public bool ReadAnchor(out Guid anchor)
     {
-        anchor = NextRecord() ? MapAnchor() : default;
-        return _trailer is null;
+        AnchorsOnly = true;
+        try
+        {
+            anchor = NextRecord() ? MapAnchor() : default;
+            return _trailer is null;
+        }
+        finally
+        {
+            AnchorsOnly = false;
+        }
+    }
+
+    /// <summary>Told while the next record is read for its anchor alone; a format may then read less of it.</summary>
+    protected virtual bool AnchorsOnly
+    {
+        set { }
     }
 
     /// <summary>Moves to the next record; false once the trailer has been reached and verified.</summary>

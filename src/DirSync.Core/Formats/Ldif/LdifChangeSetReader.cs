@@ -54,6 +54,11 @@ internal sealed class LdifChangeSetReader : ChangeSetReaderBase
 
     protected override InputFormatException Error(string reason) => new(Name, _reader.LineNumber, null, reason);
 
+    protected override bool AnchorsOnly
+    {
+        set => _reader.SkipRecordBodies = value;
+    }
+
     protected override Guid MapAnchor()
     {
         var source = _reader.Record;

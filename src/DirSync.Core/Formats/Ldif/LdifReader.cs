@@ -57,6 +57,12 @@ public sealed partial class LdifReader : IDisposable
     /// <summary>The 1-based line where the current item starts; 0 when there is none.</summary>
     public long LineNumber { get; private set; }
 
+    /// <summary>
+    /// Whether records are read only as far as their <c>dn:</c>, <c>control:</c> and <c>changetype:</c> lines, the rest
+    /// passed over unread: for a pass that needs only those (the anchors of a change set), a fraction of the work.
+    /// </summary>
+    internal bool SkipRecordBodies { get; set; }
+
     /// <summary>The current record.</summary>
     /// <remarks>Each record is a new object the caller may keep.</remarks>
     /// <exception cref="InvalidOperationException">The current item is not a record.</exception>
@@ -209,6 +215,17 @@ public sealed partial class LdifReader : IDisposable
         if (controls is not null && changeType == LdifChangeType.None)
         {
             throw ErrorAt(0, "'control:' lines belong to change records; 'changetype:' must follow them");
+        }
+
+        if (SkipRecordBodies)
+        {
+            // Counted, limited and hashed as ever, but neither decoded nor checked: a later full read does that.
+            while (hasLine)
+            {
+                hasLine = NextRecordLine();
+            }
+
+            return new LdifRecord { Dn = dn, ChangeType = changeType, LineNumber = lineNumber, Controls = controls ?? [] };
         }
 
         var record = changeType switch
