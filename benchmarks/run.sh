@@ -223,7 +223,7 @@ if [ "$hub_only" = 0 ]; then
   measure dirsync --store "$S" bulk import "$work/data/modify.csv"
   row "bulk import of $changes Mode=Modify rows (setup)" "$size" "$secs" "$peak_mb" "-"
   # The full file was imported above. Left in place, the export's rename would replace it, and freeing its
-  # blocks (1.4 GB at 1M) costs ext4 about a second that is the file system's work, not the export's.
+  # blocks (0.55 GB at 1M) costs ext4 0.6 to 1.1 s that is the file system's work, not the export's.
   rm -f "$work/site1.ldif"
   wait_for_quiet
   measure dirsync --store "$S" run E
