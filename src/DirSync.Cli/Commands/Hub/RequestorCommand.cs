@@ -17,11 +17,12 @@ internal static class RequestorCommand
         var name = new Option<string>("--name") { Description = "This postoffice's name, such as NET/PO", Required = true, HelpName = "NET/PO" };
         var inbox = new Option<string>("--inbox") { Description = "This postoffice's inbound drop folder", Required = true, HelpName = "dir" };
         var serverInbox = new Option<string>("--server-inbox") { Description = "The dir-sync server's inbound drop folder", Required = true, HelpName = "dir" };
-        var password = new Option<string?>("--password") { Description = "The password registered on the server (only a key derived from it is stored)", HelpName = "pw" };
+        var password = new PasswordOptions("The password registered on the server (only a key derived from it is stored)");
         var addressType = new Option<string?>("--address-type") { Description = "Which address of a foreign entry becomes its target (default SMTP; else its first primary)", HelpName = "TYPE" };
         var applyOnReceive = new Option<bool?>("--apply-on-receive") { Description = "Apply replies as they arrive, as Exchange did (no T3 import)", Arity = ArgumentArity.ZeroOrOne };
         var deleteLimit = GlobalOptions.DeleteLimit();
-        var command = new Command("enable", "Make this store a requestor (or change its settings; its numbers are kept)") { name, inbox, serverInbox, password, addressType, applyOnReceive, deleteLimit };
+        var command = new Command("enable", "Make this store a requestor (or change its settings; its numbers are kept)") { name, inbox, serverInbox, addressType, applyOnReceive, deleteLimit };
+        password.AddTo(command);
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var r = context.ParseResult;
@@ -30,7 +31,7 @@ internal static class RequestorCommand
                 r.GetRequiredValue(name),
                 Path.GetFullPath(r.GetRequiredValue(inbox), context.Io.CurrentDirectory),
                 Path.GetFullPath(r.GetRequiredValue(serverInbox), context.Io.CurrentDirectory),
-                r.GetValue(password),
+                password.Read(context),
                 r.GetValue(addressType),
                 r.GetResult(applyOnReceive) is null ? null : r.GetValue(applyOnReceive) ?? true,
                 r.GetValue(deleteLimit),

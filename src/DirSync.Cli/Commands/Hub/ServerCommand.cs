@@ -37,16 +37,17 @@ internal static class ServerCommand
     {
         var name = new Argument<string>("name") { Description = "The requestor postoffice, such as NET/PO" };
         var inbox = new Option<string>("--inbox") { Description = "The requestor's inbound drop folder", Required = true, HelpName = "dir" };
-        var password = new Option<string?>("--password") { Description = "The password both sides agree on (only a key derived from it is stored); without it a registered requestor keeps its own", HelpName = "pw" };
+        var password = new PasswordOptions("The password both sides agree on (only a key derived from it is stored); without it a registered requestor keeps its own");
         var deleteLimit = GlobalOptions.DeleteLimit();
-        var command = new Command("add-requestor", "Register a requestor (or change its inbox or password)") { name, inbox, password, deleteLimit };
+        var command = new Command("add-requestor", "Register a requestor (or change its inbox or password)") { name, inbox, deleteLimit };
+        password.AddTo(command);
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var registered = await new DirSyncServer(store).AddRequestorAsync(
                 context.ParseResult.GetRequiredValue(name),
                 Path.GetFullPath(context.ParseResult.GetRequiredValue(inbox), context.Io.CurrentDirectory),
-                context.ParseResult.GetValue(password),
+                password.Read(context),
                 context.ParseResult.GetValue(deleteLimit),
                 cancellationToken);
             context.Out.WriteLine($"Registered requestor {registered.Name}: replies go to {registered.Inbox}");
