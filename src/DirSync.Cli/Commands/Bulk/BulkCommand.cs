@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using DirSync.Core.Bulk;
 using DirSync.Core.Model;
+using DirSync.Core.Storage;
 
 namespace DirSync.Cli.Commands.Bulk;
 
@@ -52,26 +53,16 @@ internal static class BulkCommand
         {
             var parse = context.ParseResult;
             var path = FullPath(context, parse.GetRequiredValue(file));
-            var progress = context.Io.ErrorIsTerminal ? new BulkProgressLine(context.Io.Error, "Importing", "rows") : null;
-            var options = new BulkImportOptions
-            {
-                OnError = parse.GetValue(skipErrors) ? BulkErrorPolicy.SkipErrors : BulkErrorPolicy.StopOnError,
-                BatchSize = parse.GetResult(batchSize) is null ? BulkImportOptions.DefaultBatchSize : parse.GetValue(batchSize),
-                Container = parse.GetValue(container) is { } text ? DirectoryPath.Parse(text) : null,
-                Progress = progress,
-            };
-            BulkImportResult result;
-            await using (var store = await context.OpenStoreAsync(cancellationToken))
-            {
-                try
+            var result = await WithProgressAsync(context, "Importing", "rows", (store, progress) => new BulkImporter(store).ImportAsync(
+                path,
+                new BulkImportOptions
                 {
-                    result = await new BulkImporter(store).ImportAsync(path, options, cancellationToken);
-                }
-                finally
-                {
-                    progress?.Clear();
-                }
-            }
+                    OnError = parse.GetValue(skipErrors) ? BulkErrorPolicy.SkipErrors : BulkErrorPolicy.StopOnError,
+                    BatchSize = parse.GetResult(batchSize) is null ? BulkImportOptions.DefaultBatchSize : parse.GetValue(batchSize),
+                    Container = parse.GetValue(container) is { } text ? DirectoryPath.Parse(text) : null,
+                    Progress = progress,
+                },
+                cancellationToken), cancellationToken);
 
             if (parse.GetValue(json))
             {
@@ -125,26 +116,16 @@ internal static class BulkCommand
         {
             var parse = context.ParseResult;
             var path = FullPath(context, parse.GetRequiredValue(file));
-            var progress = context.Io.ErrorIsTerminal ? new BulkProgressLine(context.Io.Error, "Exporting", "recipients") : null;
-            var options = new BulkExportOptions
-            {
-                Container = parse.GetValue(container) is { } text ? DirectoryPath.Parse(text) : null,
-                IncludeSubcontainers = parse.GetValue(subcontainers),
-                Class = parse.GetValue(objectClass) is { } cls ? ObjectClassNames.Parse(cls) : null,
-                Progress = progress,
-            };
-            BulkExportResult result;
-            await using (var store = await context.OpenStoreAsync(cancellationToken))
-            {
-                try
+            var result = await WithProgressAsync(context, "Exporting", "recipients", (store, progress) => new BulkExporter(store).ExportAsync(
+                path,
+                new BulkExportOptions
                 {
-                    result = await new BulkExporter(store).ExportAsync(path, options, cancellationToken);
-                }
-                finally
-                {
-                    progress?.Clear();
-                }
-            }
+                    Container = parse.GetValue(container) is { } text ? DirectoryPath.Parse(text) : null,
+                    IncludeSubcontainers = parse.GetValue(subcontainers),
+                    Class = parse.GetValue(objectClass) is { } cls ? ObjectClassNames.Parse(cls) : null,
+                    Progress = progress,
+                },
+                cancellationToken), cancellationToken);
 
             if (parse.GetValue(json))
             {
@@ -165,6 +146,22 @@ internal static class BulkCommand
                 $"Exported {Count(result.Recipients, "recipient")} to {result.File}: {Count(result.Mailboxes, "mailbox", "mailboxes")}, {Count(result.CustomRecipients, "custom recipient")}, {Count(result.DistributionLists, "distribution list")}");
         });
         return command;
+    }
+
+    /// <summary>Runs a bulk operation on the store with a progress line on a terminal, cleared when it ends however it ends.</summary>
+    private static async Task<T> WithProgressAsync<T>(
+        CommandContext context, string verb, string unit, Func<IDirectoryStore, BulkProgressLine?, Task<T>> run, CancellationToken cancellationToken)
+    {
+        var progress = context.Io.ErrorIsTerminal ? new BulkProgressLine(context.Io.Error, verb, unit) : null;
+        await using var store = await context.OpenStoreAsync(cancellationToken);
+        try
+        {
+            return await run(store, progress);
+        }
+        finally
+        {
+            progress?.Clear();
+        }
     }
 
     private static string FullPath(CommandContext context, string path) => Path.GetFullPath(Path.Combine(context.Io.CurrentDirectory, path));

@@ -1,11 +1,28 @@
+using System.CommandLine;
 using DirSync.Core;
 using DirSync.Core.Hub;
+using DirSync.Core.Storage;
 
 namespace DirSync.Cli.Commands.Hub;
 
 /// <summary>Prints what a cycle step did, and fails the command when part of it failed.</summary>
 internal static class CycleOutput
 {
+    /// <summary>A cycle step that applies what it takes in, and so may delete: <c>--json</c>, <c>--allow-deletes</c>, and its report.</summary>
+    public static Command ApplyingStep(
+        CliIo io, string name, string description, string step, Func<IDirectoryStore, long?, CancellationToken, Task<CycleReport>> run)
+    {
+        var json = GlobalOptions.Json();
+        var allowDeletes = GlobalOptions.AllowDeletes();
+        var command = new Command(name, description) { json, allowDeletes };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            Write(context, context.ParseResult.GetValue(json), step, await run(store, context.ParseResult.GetValue(allowDeletes), cancellationToken));
+        });
+        return command;
+    }
+
     public static void Write(CommandContext context, bool json, string step, CycleReport report)
     {
         if (json)

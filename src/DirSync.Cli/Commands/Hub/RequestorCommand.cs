@@ -111,31 +111,13 @@ internal static class RequestorCommand
         return command;
     }
 
-    private static Command Receive(CliIo io)
-    {
-        var json = GlobalOptions.Json();
-        var allowDeletes = GlobalOptions.AllowDeletes();
-        var command = new Command("receive", "T3: take the server's replies (REQMAIN -R); with --apply-on-receive they are applied at once") { json, allowDeletes };
-        command.SetAction(io, async (context, cancellationToken) =>
-        {
-            await using var store = await context.OpenStoreAsync(cancellationToken);
-            CycleOutput.Write(context, context.ParseResult.GetValue(json), "requestor receive", await new Requestor(store).ReceiveAsync(context.ParseResult.GetValue(allowDeletes), cancellationToken));
-        });
-        return command;
-    }
+    private static Command Receive(CliIo io) => CycleOutput.ApplyingStep(
+        io, "receive", "T3: take the server's replies (REQMAIN -R); with --apply-on-receive they are applied at once", "requestor receive",
+        (store, allowDeletes, cancellationToken) => new Requestor(store).ReceiveAsync(allowDeletes, cancellationToken));
 
-    private static Command Import(CliIo io)
-    {
-        var json = GlobalOptions.Json();
-        var allowDeletes = GlobalOptions.AllowDeletes();
-        var command = new Command("import", "T3: apply the received updates to the address lists (IMPORT -Q)") { json, allowDeletes };
-        command.SetAction(io, async (context, cancellationToken) =>
-        {
-            await using var store = await context.OpenStoreAsync(cancellationToken);
-            CycleOutput.Write(context, context.ParseResult.GetValue(json), "requestor import", await new Requestor(store).ImportAsync(context.ParseResult.GetValue(allowDeletes), cancellationToken));
-        });
-        return command;
-    }
+    private static Command Import(CliIo io) => CycleOutput.ApplyingStep(
+        io, "import", "T3: apply the received updates to the address lists (IMPORT -Q)", "requestor import",
+        (store, allowDeletes, cancellationToken) => new Requestor(store).ImportAsync(allowDeletes, cancellationToken));
 
     private static Command RequestImport(CliIo io)
     {

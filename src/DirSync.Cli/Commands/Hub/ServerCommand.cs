@@ -140,18 +140,9 @@ internal static class ServerCommand
         return command;
     }
 
-    private static Command Receive(CliIo io)
-    {
-        var json = GlobalOptions.Json();
-        var allowDeletes = GlobalOptions.AllowDeletes();
-        var command = new Command("receive", "T2: take every waiting requestor message into the master log (SRVMAIN -R)") { json, allowDeletes };
-        command.SetAction(io, async (context, cancellationToken) =>
-        {
-            await using var store = await context.OpenStoreAsync(cancellationToken);
-            CycleOutput.Write(context, context.ParseResult.GetValue(json), "server receive", await new DirSyncServer(store).ReceiveAsync(context.ParseResult.GetValue(allowDeletes), cancellationToken));
-        });
-        return command;
-    }
+    private static Command Receive(CliIo io) => CycleOutput.ApplyingStep(
+        io, "receive", "T2: take every waiting requestor message into the master log (SRVMAIN -R)", "server receive",
+        (store, allowDeletes, cancellationToken) => new DirSyncServer(store).ReceiveAsync(allowDeletes, cancellationToken));
 
     private static Command Send(CliIo io)
     {
