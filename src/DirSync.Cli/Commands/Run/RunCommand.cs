@@ -44,10 +44,17 @@ internal static class RunCommand
             if (asJson)
             {
                 context.WriteJson(w => WriteJson(w, run));
-                return;
+            }
+            else
+            {
+                WriteText(context.Out, run);
             }
 
-            WriteText(context.Out, run);
+            if (run.Import?.Blocked is { } blocked)
+            {
+                // The plan is printed whole, and the exit says the real run would not go through.
+                throw new DirSyncException($"a real run would be stopped: {blocked}", ErrorCategory.Guard);
+            }
         });
         return command;
     }
@@ -140,6 +147,11 @@ internal static class RunCommand
         w.WriteString("source", i.Source);
         w.WriteBoolean("alreadyApplied", i.AlreadyApplied);
         w.WriteBoolean("dryRun", i.DryRun);
+        if (i.Blocked is not null)
+        {
+            w.WriteString("blocked", i.Blocked);
+        }
+
         w.WriteStartArray("notes");
         foreach (var note in i.Notes)
         {
