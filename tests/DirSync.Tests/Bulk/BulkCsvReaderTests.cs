@@ -119,18 +119,24 @@ public sealed class BulkCsvReaderTests
         { "Common-Name,Obj-Class\r\n", "t.csv:1:1: the first column must be Obj-Class (or objectClass), not 'Common-Name'" },
         { ",Obj-Class,Common-Name\r\n", "t.csv:1:1: the first column must be Obj-Class (or objectClass), not an empty name" },
         { "\r\nMode,Obj-Class,Common-Name\r\n", "t.csv:2:1: the first column must be Obj-Class (or objectClass), not 'Mode'" },
-        { "Obj-Class,Common-Name,Titel\r\n", "t.csv:1:3: unknown attribute 'Titel'; did you mean 'Title'?" },
-        { "Obj-Class,Common-Name,Display-Nmae\r\n", "t.csv:1:3: unknown attribute 'Display-Nmae'; did you mean 'Display-Name' or 'displayName'?" },
-        { "Obj-Class,Common-Name,Favourite-Colour\r\n", "t.csv:1:3: unknown attribute 'Favourite-Colour'; see 'dirsync attributes' for the list" },
-        { "Obj-Class,Common-Name,Modes\r\n", "t.csv:1:3: unknown attribute 'Modes'; did you mean 'Mode'?" },
+        { "Obj-Class,Common-Name,Titel\r\n", "t.csv:1:3: unknown column 'Titel'; did you mean 'Title'? (or add --ignore-unknown-columns to pass over the columns DirSync does not know)" },
+        { "Obj-Class,Common-Name,Display-Nmae\r\n", "t.csv:1:3: unknown column 'Display-Nmae'; did you mean 'Display-Name' or 'Display Name'? (or add --ignore-unknown-columns to pass over the columns DirSync does not know)" },
+        { "Obj-Class,Common-Name,First Nmae\r\n", "t.csv:1:3: unknown column 'First Nmae'; did you mean 'First Name'? (or add --ignore-unknown-columns to pass over the columns DirSync does not know)" },
+        { "Obj-Class,Common-Name,Favourite-Colour\r\n", "t.csv:1:3: unknown column 'Favourite-Colour'; see 'dirsync attributes' for the names DirSync keeps, or add --ignore-unknown-columns to pass over the columns it does not know" },
+        { "Obj-Class,Common-Name,Modes\r\n", "t.csv:1:3: unknown column 'Modes'; did you mean 'Mode' or 'Notes'? (or add --ignore-unknown-columns to pass over the columns DirSync does not know)" },
         { "Obj-Class,Common-Name,USN-Created\r\n", "t.csv:1:3: 'USN-Created' is kept by the directory and cannot be imported" },
         { "Obj-Class,Common-Name,,Title\r\n", "t.csv:1:3: column 3 has no name" },
         { "Obj-Class,Common-Name,Title,title\r\n", "t.csv:1:4: duplicate column 'title': already column 3" },
         { "Obj-Class,Common-Name,Display-Name,displayName\r\n", "t.csv:1:4: duplicate column 'displayName' (the same attribute as 'Display-Name'): already column 3" },
-        { "Obj-Class,cn,Alias\r\n", "t.csv:1:3: duplicate column 'Alias' (the same attribute as 'cn'): already column 2" },
+        { "Obj-Class,cn,Common-Name\r\n", "t.csv:1:3: duplicate column 'Common-Name' (the same attribute as 'cn'): already column 2" },
+        { "Obj-Class,Alias Name,Mail-Nickname\r\n", "t.csv:1:3: duplicate column 'Mail-Nickname' (the same attribute as 'Alias Name'): already column 2" },
+        { "Obj-Class,Directory Name,Common-Name\r\n", "t.csv:1:3: duplicate column 'Common-Name' (the same attribute as 'Directory Name'): already column 2" },
+        { "Obj-Class,Common-Name,Obj-Container,obj-container\r\n", "t.csv:1:4: duplicate column 'obj-container': already column 3" },
+        { "Obj-Class,Common-Name,First Name,Given-Name\r\n", "t.csv:1:4: duplicate column 'Given-Name' (the same attribute as 'First Name'): already column 3" },
         { "Obj-Class,Common-Name,objectClass\r\n", "t.csv:1:3: duplicate column 'objectClass' (the same attribute as 'Obj-Class'): already column 1" },
         { "Obj-Class,Mode,Common-Name,mode\r\n", "t.csv:1:4: duplicate column 'mode': Mode is already column 2" },
-        { "Obj-Class,Display-Name,Title\r\n", "t.csv:1: the header has no Common-Name column (also spelled cn or Alias); every row names its recipient by alias" },
+        { "Obj-Class,Display-Name,Title\r\n", "t.csv:1: the header has no Common-Name column (also spelled cn, Directory Name, Mail-Nickname or Alias Name); every row names its recipient by alias" },
+        { "Obj-Class,Home-Server,Display-Name\r\n", "t.csv:1: the header has no Common-Name column (also spelled cn, Directory Name, Mail-Nickname or Alias Name); every row names its recipient by alias" },
         { "Obj-Class,Common-Name,\"Title\r\n", "t.csv:1:3: the quoted value is not closed; a quote inside a value is written as two quotes (\"\")" },
     };
 
@@ -154,6 +160,21 @@ public sealed class BulkCsvReaderTests
                 "3: Update DistributionList l | Display-Name=[List] | Member=[a][b][c]",
             ],
             BulkDump.ReadAll(csv));
+    }
+
+    [Theory]
+    [MemberData(nameof(ReadModes))]
+    public void Read_ExchangeEscapesInMultiValuedFields_AreUndone(string mode)
+    {
+        // The escapes as Exchange's documentation shows them: a backslash before a '%' or a '\' inside a multi-valued field.
+        var csv = "Obj-Class,Common-Name,Telephone-Office2,Proxy-Addresses,Title\r\n"
+            + "Mailbox,a,\"v\\%1%v,2%v,3\",\"CUSTOM:Black, Maria at \\\\\\\\SANFRANCISCO01%SMTP:a@x.com\",50\\% \\\\ off\r\n";
+
+        Assert.Equal(
+            [
+                "2: Update Mailbox a | Telephone-Office2=[v%1][v,2][v,3] | Proxy-Addresses=[CUSTOM:Black, Maria at \\\\SANFRANCISCO01][SMTP:a@x.com] | Title=[50\\% \\\\ off]",
+            ],
+            ReadAll(mode, Encoding.UTF8.GetBytes(csv)));
     }
 
     [Fact]
@@ -238,7 +259,7 @@ public sealed class BulkCsvReaderTests
         byte[] csv = [.. "Obj-Class,Common-Name,Title\r\nMailbox,a,"u8, 0xff, .. "\r\nMailbox,b,ok\r\n"u8];
 
         Assert.Equal(
-            ["2: error t.csv:2:3: Title: the text is not valid UTF-8", "3: Update Mailbox b | Title=[ok]"],
+            ["2: error t.csv:2:3: Title: byte 0xFF is not UTF-8, so the file seems to be in another encoding, such as an ANSI code page; save it as UTF-8, or export it from Exchange as Unicode (UTF-16 with a byte order mark)", "3: Update Mailbox b | Title=[ok]"],
             BulkDump.ReadAll(csv));
     }
 
