@@ -276,8 +276,9 @@ public sealed partial class BulkCsvReader
         }
         catch (DecoderFallbackException e)
         {
+            // The transcoder decodes ahead of the rows, so the line is not known.
             throw new InputFormatException(
-                Name, _nextLine, null, $"the file starts with a UTF-16 byte order mark but holds bytes that are not UTF-16 (a lone surrogate); {EncodingFix}", e);
+                Name, 0, null, $"the file starts with a UTF-16 byte order mark but holds bytes that are not UTF-16 (a lone surrogate); {EncodingFix}", e);
         }
 
         if (read == 0)

@@ -173,7 +173,7 @@ public static class BulkCsvSyntax
                     return false;
                 }
             }
-            else if (type.Equals("cn", StringComparison.OrdinalIgnoreCase))
+            else if (type.Equals("cn", StringComparison.OrdinalIgnoreCase) && equals + 1 < part.Length)
             {
                 segments.Add(part[(equals + 1)..]);
             }

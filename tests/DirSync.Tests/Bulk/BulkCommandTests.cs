@@ -106,6 +106,99 @@ public sealed class BulkCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BulkImport_DryRun_PrintsTheCountsOfTheRealRunAndChangesNothing()
+    {
+        await _store.RunOkAsync("bulk", "import", Write("users.csv", Csv));
+        var path = Write(
+            "changes.csv",
+            "Obj-Class,Mode,Common-Name,Display-Name,Title\r\nMailbox,Create,bob,Bob,\r\nMailbox,Modify,ann,,Manager\r\nRemote,Delete,ext,,\r\ndl,Update,team,Team,\r\n");
+        var before = await _store.SnapshotAsync();
+
+        var dry = await _store.RunOkAsync("bulk", "import", path, "--dry-run");
+        var dryJson = await _store.RunOkAsync("bulk", "import", path, "--dry-run", "--json");
+
+        Assert.Equal($"Would import 4 rows from {path}: 1 added, 1 modified, 1 deleted, 1 unchanged, 0 rejected\nDry run: the store was not changed.\n", dry.Out);
+        Assert.Equal(
+            [
+                ("file", path), ("rows", "4"), ("added", "1"), ("modified", "1"), ("deleted", "1"), ("unchanged", "1"), ("rejected", "0"), ("rejectFile", "null"),
+                ("dryRun", "True"), ("warnings", "[]"),
+            ],
+            Properties(dryJson.Out));
+        Assert.Equal(before, await _store.SnapshotAsync());
+
+        var real = await _store.RunOkAsync("bulk", "import", path);
+        Assert.Equal($"Imported 4 rows from {path}: 1 added, 1 modified, 1 deleted, 1 unchanged, 0 rejected\n", real.Out);
+        Assert.NotEqual(before, await _store.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task BulkImport_DryRunOfAnImportTheRealRunRefuses_SaysSoAndExitsEight()
+    {
+        var path = Write("users.csv", Csv + "Remote,Create,nowhere,,,,\r\n");
+        var before = await _store.SnapshotAsync();
+
+        var result = await _store.RunAsync("bulk", "import", path, "--dry-run");
+
+        CommandRunnerTests.AssertError(result, 8, $"{path}:5: a Remote row needs a Target-Address (TYPE:address) to create the custom recipient 'nowhere'");
+        Assert.Equal(before, await _store.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task BulkImport_DryRunSkippingErrors_SeesEarlierRowsAcrossBatchesAndWritesTheRejectFileTheRealRunWould()
+    {
+        // The list on line 4 needs the mailbox of line 2, which a batch of one row would have committed before it.
+        var path = Write("users.csv", "Obj-Class,Common-Name,Member\r\nMailbox,ann,\r\nMailbox,ann,ghost\r\ndl,team,ann\r\n");
+        var before = await _store.SnapshotAsync();
+
+        var dry = await _store.RunOkAsync("bulk", "import", path, "--dry-run", "--skip-errors", "--batch-size", "1");
+        var dryRejects = await File.ReadAllTextAsync(path + ".rejects.csv");
+        Assert.Equal(before, await _store.SnapshotAsync());
+        File.Delete(path + ".rejects.csv");
+        var real = await _store.RunOkAsync("bulk", "import", path, "--skip-errors", "--batch-size", "1");
+
+        var counts = $"3 rows from {path}: 2 added, 0 modified, 0 deleted, 0 unchanged, 1 rejected\nRejected rows, each with the reason, are in {path}.rejects.csv\n";
+        Assert.Equal($"Would import {counts}Dry run: the store was not changed.\n", dry.Out);
+        Assert.Equal($"Imported {counts}", real.Out);
+        Assert.Equal(
+            "Obj-Class,Common-Name,Member,Error\r\nMailbox,ann,ghost,line 3: only a distribution list has members; 'ann' is a mailbox\r\n",
+            dryRejects);
+        Assert.Equal(dryRejects, await File.ReadAllTextAsync(path + ".rejects.csv"));
+    }
+
+    [Theory]
+    [InlineData(false, "were", "nothing was")]
+    [InlineData(true, "would be", "nothing would be")]
+    public async Task BulkImport_SkipErrorsRejectingEveryRow_ExitsEightWithOneLine(bool dryRun, string were, string nothing)
+    {
+        var path = Write("users.csv", "Obj-Class,Mode,Common-Name\r\nMailbox,Delete,ghost\r\nPerson,Create,who\r\n");
+        var before = await _store.SnapshotAsync();
+
+        var result = await _store.RunAsync(["bulk", "import", path, "--skip-errors", .. dryRun ? new[] { "--dry-run" } : []]);
+
+        CommandRunnerTests.AssertError(
+            result,
+            8,
+            $"{path}: all 2 rows {were} rejected, so {nothing} imported; each row's reason is in {path}.rejects.csv "
+                + "(the first, line 2: recipient 'ghost' does not exist; Mode Delete needs an existing recipient)");
+        Assert.Equal(before, await _store.SnapshotAsync());
+        Assert.Equal(
+            "Obj-Class,Mode,Common-Name,Error\r\n"
+                + "Mailbox,Delete,ghost,line 2: recipient 'ghost' does not exist; Mode Delete needs an existing recipient\r\n"
+                + "Person,Create,who,\"line 3: Obj-Class: unknown class 'Person'; use Mailbox, Remote or dl\"\r\n",
+            await File.ReadAllTextAsync(path + ".rejects.csv"));
+    }
+
+    [Fact]
+    public async Task BulkImport_SkipErrorsOnAFileWithNoRows_ImportsNothingAndSucceeds()
+    {
+        var path = Write("users.csv", "Obj-Class,Common-Name\r\n");
+
+        var result = await _store.RunOkAsync("bulk", "import", path, "--skip-errors");
+
+        Assert.Equal($"Imported 0 rows from {path}: 0 added, 0 modified, 0 deleted, 0 unchanged, 0 rejected\n", result.Out);
+    }
+
+    [Fact]
     public async Task BulkImport_BadRow_ExitsEightWithOneLineAndLeavesTheStoreUnchanged()
     {
         var path = Write("users.csv", Csv + "Mailbox,Create,multi,Multi,\"two\r\nlines\",,\r\nRemote,Create,nowhere,,,,\r\n");
