@@ -278,7 +278,7 @@ public sealed partial class BulkCsvReader
         {
             // The transcoder decodes ahead of the rows, so the line is not known.
             throw new InputFormatException(
-                Name, 0, null, $"the file starts with a UTF-16 byte order mark but holds bytes that are not UTF-16 (a lone surrogate); {EncodingFix}", e);
+                Name, 0, null, $"the file starts with a UTF-16 byte order mark but holds bytes that are not UTF-16 text (a lone surrogate, or an odd byte at the end); {EncodingFix}", e);
         }
 
         if (read == 0)

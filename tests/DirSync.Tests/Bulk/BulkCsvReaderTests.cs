@@ -373,7 +373,11 @@ public sealed class BulkCsvReaderTests
         },
         {
             [0xFF, 0xFE, .. Encoding.Unicode.GetBytes("Obj-Class,Common-Name\r\nMailbox,"), 0x00, 0xD8, .. Encoding.Unicode.GetBytes("\r\n")],
-            "t.csv: the file starts with a UTF-16 byte order mark but holds bytes that are not UTF-16 (a lone surrogate); save it as UTF-8, or export it from Exchange as Unicode (UTF-16 with a byte order mark)"
+            "t.csv: the file starts with a UTF-16 byte order mark but holds bytes that are not UTF-16 text (a lone surrogate, or an odd byte at the end); save it as UTF-8, or export it from Exchange as Unicode (UTF-16 with a byte order mark)"
+        },
+        {
+            [0xFE, 0xFF, .. Encoding.BigEndianUnicode.GetBytes("Obj-Class,Common-Name\r\nMailbox,a\r\n"), 0x00],
+            "t.csv: the file starts with a UTF-16 byte order mark but holds bytes that are not UTF-16 text (a lone surrogate, or an odd byte at the end); save it as UTF-8, or export it from Exchange as Unicode (UTF-16 with a byte order mark)"
         },
     };
 
