@@ -103,17 +103,24 @@ public static class BulkCsvSyntax
         Span<char> buffer = text.Length <= 256 ? stackalloc char[text.Length] : (rented = ArrayPool<char>.Shared.Rent(text.Length));
         try
         {
-            var list = new List<string>(4);
-            text.AsSpan(0, first).CopyTo(buffer);
-            int length = first, start = 0;
-            for (var i = first; i < text.Length; i++)
+            // Copies runs of ordinary characters whole, found by the same vectorized search, undoing escapes between them.
+            // Every unescaped '%' ends a value, so the '%' count bounds the values; an escaped one only leaves a slot unused.
+            var slots = new string[text.AsSpan().Count(ValueSeparator) + 1];
+            var count = 0;
+            var rest = text.AsSpan();
+            int length = 0, start = 0;
+            for (var at = first; ; at = rest.IndexOfAny(MultiValueSpecials))
             {
-                var c = text[i];
-                if (c == ValueEscape && i + 1 < text.Length && text[i + 1] is ValueSeparator or ValueEscape)
+                if (at < 0)
                 {
-                    buffer[length++] = text[++i];
+                    rest.CopyTo(buffer[length..]);
+                    length += rest.Length;
+                    break;
                 }
-                else if (c == ValueSeparator)
+
+                rest[..at].CopyTo(buffer[length..]);
+                length += at;
+                if (rest[at] == ValueSeparator)
                 {
                     if (length == start)
                     {
@@ -121,12 +128,19 @@ public static class BulkCsvSyntax
                         return false;
                     }
 
-                    list.Add(new string(buffer[start..length]));
+                    slots[count++] = new string(buffer[start..length]);
                     start = length;
+                    rest = rest[(at + 1)..];
+                }
+                else if (at + 1 < rest.Length && rest[at + 1] is ValueSeparator or ValueEscape)
+                {
+                    buffer[length++] = rest[at + 1];
+                    rest = rest[(at + 2)..];
                 }
                 else
                 {
-                    buffer[length++] = c;
+                    buffer[length++] = ValueEscape;
+                    rest = rest[(at + 1)..];
                 }
             }
 
@@ -136,8 +150,8 @@ public static class BulkCsvSyntax
                 return false;
             }
 
-            list.Add(new string(buffer[start..length]));
-            values = [.. list];
+            slots[count++] = new string(buffer[start..length]);
+            values = count == slots.Length ? slots : slots[..count];
             return true;
         }
         finally
