@@ -196,6 +196,14 @@ public sealed class ChangeApplier
 
     private async Task<AppliedChange> CreateAsync(ChangeRecord record, CancellationToken cancellationToken)
     {
+        if (_policy.KnownElsewhere is { } knownElsewhere && await knownElsewhere(_transaction, record, cancellationToken) is { } known)
+        {
+            Unchanged++;
+            Note($"'{record.Alias}' was not created: {known}");
+            Observe("unchanged", record.Alias, known);
+            return new AppliedChange(ApplyAction.Unchanged, record.Alias);
+        }
+
         var origin = new ObjectOrigin(_policy.SourceKey, record.Anchor, _policy.ImportedFrom(record));
         var changes = Changes(record, null);
         if (_policy.ObjectClass == ObjectClass.CustomRecipient && await AdoptableAsync(changes.TargetAddress!, cancellationToken) is { } adoptee)

@@ -33,8 +33,7 @@ public sealed class Importer
     }
 
     /// <summary>The key imported objects record as their origin: the source store and its export instance.</summary>
-    public static string SourceKey(Guid sourceIdentity, string sourceInstance) =>
-        $"{sourceIdentity:D}/{sourceInstance.ToUpperInvariant()}";
+    public static string SourceKey(Guid sourceIdentity, string sourceInstance) => OriginKeys.Instance(sourceIdentity, sourceInstance);
 
     /// <summary>Imports the named instance's file.</summary>
     /// <exception cref="NotFoundException">No such instance.</exception>
@@ -55,7 +54,8 @@ public sealed class Importer
         using var reader = OpenFile(path, instance.Name);
         var header = reader.Header;
         var rebinding = CheckSource(instance, header, path, options);
-        var session = await ApplySession.BeginAsync(_store, transaction, Policy(instance, header), SessionOptions(instance, header, path, options), _time, cancellationToken);
+        var keys = await OriginKeys.AllAsync(transaction, cancellationToken);
+        var session = await ApplySession.BeginAsync(_store, transaction, Policy(instance, header, keys), SessionOptions(instance, header, path, options), _time, cancellationToken);
 
         // A full change set names every object the source still has; those anchors are collected on a first
         // pass, so what it no longer has is deleted before its records are applied. When this instance holds
@@ -207,14 +207,20 @@ public sealed class Importer
         }
     }
 
-    private ApplyPolicy Policy(Instance instance, ChangeSetHeader header)
+    private static ApplyPolicy Policy(Instance instance, ChangeSetHeader header, IReadOnlyList<string> originKeys)
     {
         var settings = instance.Settings;
         var importedFrom = $"{header.Source.DisplayName} ({header.Instance})";
+        var sourceKey = SourceKey(header.Source.Identity, header.Instance);
+        var otherKeys = originKeys.Where(k => k != sourceKey).ToList();
         return new ApplyPolicy
         {
-            SourceKey = SourceKey(header.Source.Identity, header.Instance),
-            ImportedFrom = _ => importedFrom,
+            SourceKey = sourceKey,
+
+            // A relayed record names where it first came from; it keeps that origin here too.
+            ImportedFrom = record => record.Owner ?? importedFrom,
+            KnownElsewhere = (reader, record, cancellationToken) =>
+                record.Owner is null ? ValueTask.FromResult<string?>(null) : OriginKeys.KnownElsewhereAsync(reader, record, otherKeys, cancellationToken),
             Container = _ => settings.TargetContainer,
             Attributes = header.Attributes,
             AddressType = settings.AddressType,
