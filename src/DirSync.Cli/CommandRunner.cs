@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DirSync.Core;
+using DirSync.Sqlite;
 
 namespace DirSync.Cli;
 
@@ -45,23 +46,25 @@ internal static class CommandRunner
         try
         {
             await body(context, cancellationToken);
+            io.CommitOutput();
             return ExitCodes.Success;
-        }
-        catch (DirSyncException e)
-        {
-            io.Out.Flush();
-            io.Error.WriteLine(ErrorLine(e.Message));
-            return ExitCodes.For(e.Category);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            io.Out.Flush();
-            io.Error.WriteLine("dirsync: cancelled; nothing of the interrupted step was applied");
-            return 130;
+            io.DiscardOutput();
+            io.Error.WriteLine(StopSignals.Line(StopSignals.Signal));
+            return StopSignals.ExitCode(StopSignals.Signal);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            io.Out.Flush();
+            // A failed command prints nothing on standard output (a receive's report it printed on purpose excepted).
+            io.DiscardOutput();
+            if ((e as DirSyncException ?? StoreErrors.Translate(e, () => context.StorePath)) is { } error)
+            {
+                io.Error.WriteLine(ErrorLine(ErrorNotes.Describe(error, e)));
+                return ExitCodes.For(error.Category);
+            }
+
             var detail = io.Environment("DIRSYNC_DEBUG") is "1" ? e.ToString() : $"{e.GetType().Name}: {e.Message}";
             io.Error.WriteLine($"dirsync: internal error ({detail}); this is a bug — please report it with the command you ran");
             return ExitCodes.InternalError;

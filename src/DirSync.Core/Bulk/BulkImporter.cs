@@ -1,6 +1,7 @@
 using DirSync.Core.Admin;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
+using DirSync.Core.Transport;
 
 namespace DirSync.Core.Bulk;
 
@@ -63,8 +64,19 @@ public sealed class BulkImporter
         }
 
         using var rejects = new BulkRejectFile(options.RejectPath ?? path + ".rejects.csv", reader.Header);
-        await ApplyInBatchesAsync(run, rejects, cancellationToken);
-        rejects.Commit();
+        try
+        {
+            await ApplyInBatchesAsync(run, rejects, cancellationToken);
+            rejects.Commit();
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not InputFormatException && run.Batches > 0)
+        {
+            // Committed batches stay: the error line says which, so the administrator knows where to go on.
+            throw ErrorNotes.Add(e, run.Finished
+                ? $"all rows were applied ({Batches(run.Batches)} committed); only the reject file of {rejects.Count} rows could not be written"
+                : $"{Batches(run.Batches)} committed before line {run.BatchStart} stay applied (rows up to line {run.BatchStart - 1}); the rows from line {run.BatchStart} on are not");
+        }
+
         return run.Result(rejects.Count > 0 ? rejects.Path : null);
     }
 
@@ -113,9 +125,10 @@ public sealed class BulkImporter
 
                 if (transaction is null)
                 {
+                    batchStart = row.Line;
+                    run.BatchStart = batchStart;
                     transaction = await _store.BeginTransactionAsync(cancellationToken);
                     editor = await RecipientEditor.CreateAsync(transaction, cancellationToken);
-                    batchStart = row.Line;
                 }
 
                 var usn = await transaction.GetHighestUsnAsync(cancellationToken);
@@ -142,6 +155,7 @@ public sealed class BulkImporter
                 {
                     await transaction.CommitAsync(cancellationToken);
                     run.Commit();
+                    run.Batches++;
                     await transaction.DisposeAsync();
                     transaction = null;
                     inBatch = 0;
@@ -154,8 +168,10 @@ public sealed class BulkImporter
             {
                 await transaction.CommitAsync(cancellationToken);
                 run.Commit();
+                run.Batches++;
             }
 
+            run.Finished = true;
             run.Rejected = rejects.Count;
             run.ReportProgress(force: true);
         }
@@ -299,19 +315,10 @@ public sealed class BulkImporter
         }
     }
 
-    private static FileStream OpenInput(string path)
-    {
-        try
-        {
-            // The reader buffers in large blocks of its own.
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            var reason = e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message;
-            throw new DirSyncException($"cannot read '{path}': {reason}", ErrorCategory.FileSystem, e);
-        }
-    }
+    private static FileStream OpenInput(string path) =>
+        InputFile.OpenRead(path, $"the bulk CSV file '{path}'");
+
+    private static string Batches(long count) => count == 1 ? "1 batch" : $"{count} batches";
 
     private enum Outcome
     {
@@ -336,6 +343,15 @@ public sealed class BulkImporter
         public long Rows { get; set; }
 
         public long Rejected { get; set; }
+
+        /// <summary>How many batches were committed (with --skip-errors).</summary>
+        public long Batches { get; set; }
+
+        /// <summary>The line the batch being applied starts at.</summary>
+        public long BatchStart { get; set; }
+
+        /// <summary>True once every batch is committed.</summary>
+        public bool Finished { get; set; }
 
         public void Count(Outcome outcome) => _pending[(int)outcome]++;
 

@@ -2,6 +2,7 @@ using DirSync.Core.Admin;
 using DirSync.Core.Events;
 using DirSync.Core.Formats;
 using DirSync.Core.Storage;
+using DirSync.Core.Transport;
 
 namespace DirSync.Core.Sync;
 
@@ -53,6 +54,8 @@ public sealed class Importer
                 ErrorCategory.InvalidValue);
         }
 
+        // Opened before the write lock is taken: a file that cannot be read keeps no other process waiting.
+        using var reader = OpenFile(path, configured.Name);
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var instance = await transaction.FindInstanceAsync(instanceName, cancellationToken) ?? configured;
         if (!await transaction.ContainerExistsAsync(instance.Settings.TargetContainer, cancellationToken))
@@ -60,7 +63,6 @@ public sealed class Importer
             throw new NotFoundException("container", instance.Settings.TargetContainer.Value, $"instance '{instance.Name}' imports into it; create it with 'dirsync container add'");
         }
 
-        using var reader = OpenFile(path, instance.Name);
         var header = reader.Header;
         var rebinding = CheckSource(instance, header, path, options);
         var last = rebinding ? 0 : instance.State.LastImportedSequence;
@@ -235,23 +237,11 @@ public sealed class Importer
 
     private IChangeSetReader OpenFile(string path, string instanceName)
     {
-        Stream stream;
         FaultPoints.Hit("file.open");
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new DirSyncException(
-                $"the import file '{path}' of instance '{instanceName}' does not exist; copy the source's export file there (or point the instance elsewhere with 'dirsync instance set {instanceName} --import-file <path>')",
-                ErrorCategory.FileSystem);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DirSyncException($"cannot read the import file '{path}': {e.Message}", ErrorCategory.FileSystem, e);
-        }
-
+        var stream = InputFile.OpenRead(
+            path,
+            $"the import file '{path}' of instance '{instanceName}'",
+            $"copy the source's export file there (or point the instance elsewhere with 'dirsync instance set {instanceName} --import-file <path>')");
         try
         {
             return _codecs.OpenReader(stream, path);

@@ -63,6 +63,8 @@ internal static class CycleOutput
         // Messages that were refused or failed did not stop the rest, but the run did not fully succeed.
         if (report.Errors.Count > 0)
         {
+            // The report says what was taken in: it stays on standard output although the command fails.
+            context.Io.CommitOutput();
             var more = report.Errors.Count > 1 ? $" and {report.Errors.Count - 1} more" : "";
             throw new DirSyncException($"{step}: {report.Errors[0]}{more} (see 'dirsync events')", ErrorCategory.Sync);
         }
