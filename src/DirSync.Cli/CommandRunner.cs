@@ -12,33 +12,7 @@ internal static class CommandRunner
 
     /// <summary>The one line an error prints: <c>dirsync: </c> and the message, with control characters shown escaped.</summary>
     /// <remarks>Messages quote what the user typed, and a quoted line break must not split the error over lines.</remarks>
-    public static string ErrorLine(string message)
-    {
-        var builder = new System.Text.StringBuilder("dirsync: ", message.Length + 9);
-        foreach (var c in message)
-        {
-            switch (c)
-            {
-                case '\n':
-                    builder.Append("\\n");
-                    break;
-                case '\r':
-                    builder.Append("\\r");
-                    break;
-                case '\t':
-                    builder.Append("\\t");
-                    break;
-                case var other when char.IsControl(other):
-                    builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)other:x4}");
-                    break;
-                default:
-                    builder.Append(c);
-                    break;
-            }
-        }
-
-        return builder.ToString();
-    }
+    public static string ErrorLine(string message) => "dirsync: " + Output.TerminalText.Escape(Output.TerminalText.CutValues(message));
 
     private static async Task<int> RunAsync(CliIo io, ParseResult parseResult, Func<CommandContext, CancellationToken, Task> body, CancellationToken cancellationToken)
     {

@@ -158,6 +158,9 @@ public sealed class Importer
                 var state = instance.State;
                 var taken = await applier.TakeOverAsync(SourceKey(state.SourceIdentity!.Value, state.SourceInstance ?? ""), importedFrom, cancellationToken);
                 applier.Note($"instance '{instance.Name}' now imports from {importedFrom} instead of {state.SourceName} ({state.SourceInstance}); {taken} recipients imported from the old source were taken over");
+
+                // What the old source owned is the new one's now: the guard weighs the deletes against that.
+                owned = await transaction.CountAsync(new RecipientFilter(OriginSource: policy.SourceKey), cancellationToken);
             }
 
             var reconciled = anchors is not null;
@@ -170,12 +173,6 @@ public sealed class Importer
                 // A million anchors are 40 MB the apply pass does not need.
                 anchors = null;
                 readingAnchors = null;
-            }
-
-            if (rebinding || reconciled)
-            {
-                // Taken over or reconciled: the guard weighs the deletes against what the source owns now.
-                owned = await transaction.CountAsync(new RecipientFilter(OriginSource: policy.SourceKey), cancellationToken);
             }
 
             while (source.Read(out var record))

@@ -23,5 +23,8 @@ internal sealed record CrashScenario
     /// </remarks>
     public string[][] Then { get; init; } = [];
 
+    /// <summary>The exit code with which the command, run again once its work is done, says so (<c>init</c>: 5, the store exists); null when it simply succeeds again.</summary>
+    public int? DoneExitCode { get; init; }
+
     public override string ToString() => Name;
 }

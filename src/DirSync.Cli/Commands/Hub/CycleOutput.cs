@@ -56,7 +56,8 @@ internal static class CycleOutput
             context.Out.WriteLine($"{step}: {report.Messages} message{(report.Messages == 1 ? "" : "s")}, {report.Updates} update{(report.Updates == 1 ? "" : "s")}{(report.Rejected > 0 ? $", {report.Rejected} refused" : "")}");
             foreach (var line in report.Lines)
             {
-                context.Out.WriteLine($"  {line}");
+                // Lines name senders' files and quote their content: a terminal must not obey what they hold.
+                context.Out.WriteLine($"  {Output.TerminalText.Escape(Output.TerminalText.CutValues(line))}");
             }
         }
 
