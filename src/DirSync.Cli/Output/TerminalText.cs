@@ -73,6 +73,6 @@ internal static partial class TerminalText
     [System.Text.RegularExpressions.GeneratedRegex("'([^'\\n]{201,})'")]
     private static partial System.Text.RegularExpressions.Regex LongQuoted();
 
-    [System.Text.RegularExpressions.GeneratedRegex("[^\\s']{201,}")]
+    [System.Text.RegularExpressions.GeneratedRegex("[^\\s'…]{201,}")]
     private static partial System.Text.RegularExpressions.Regex LongRun();
 }

@@ -7,6 +7,7 @@ public sealed class StoreWriter : IAsyncDisposable
 {
     private readonly string _pause;
     private readonly CliProcess _process;
+    private bool _disposed;
 
     private StoreWriter(string pause, CliProcess process)
     {
@@ -38,5 +39,12 @@ public sealed class StoreWriter : IAsyncDisposable
     public void Release() => File.Delete(_pause);
 
     /// <summary>Kills the import if it still runs: its transaction is never committed, so the store is as before it.</summary>
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            await _process.DisposeAsync();
+        }
+    }
 }
