@@ -270,13 +270,20 @@ public sealed class DirSyncServer
     /// the server skip its sender's later updates for good. A message's numbers are therefore bound: they run
     /// from its first number one by one through its records to its last (the ReqSync it declares), and the first
     /// may lie beyond the last number taken in only by as much as a server restored from a copy has lost (what the
-    /// requestor received beyond the end of the log) or up to the floor a resync snapshot set.
+    /// requestor received beyond the end of the log) or up to the floor a resync snapshot set. The first message
+    /// after a requestor is registered sets where its numbers stand.
     /// </remarks>
     private static string? OutOfSequence(HubMessage message, long records, RegisteredRequestor registered, HubServerState server)
     {
         if (message.FirstTransaction < 1 || message.ReqSync != message.FirstTransaction - 1 + records)
         {
             return $"the message from {message.From} declares transactions {message.FirstTransaction} to {message.ReqSync} but holds {records} record{(records == 1 ? "" : "s")}: its numbers are not its own; nothing of it was taken in";
+        }
+
+        if (registered.LastMessageId is null)
+        {
+            // Nothing taken in from it since it was registered (afresh, after a removal): its first message says where its numbers stand.
+            return null;
         }
 
         var lost = Math.Max(0, message.SrvSync - server.Sync);

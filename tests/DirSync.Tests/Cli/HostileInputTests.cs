@@ -147,6 +147,10 @@ public sealed class HostileInputTests : IDisposable
         await Site.OkAsync("hub.db", "server", "add-requestor", "NET/PO1", "--inbox", "po1-in", "--password", "pw");
         await Site.OkAsync("po1.db", "init", "--org", "Testorg", "--site", "Site1", "--server", "Server1");
         await Site.OkAsync("po1.db", "requestor", "enable", "--name", "NET/PO1", "--inbox", "po1-in", "--server-inbox", "hub-in", "--password", "pw");
+
+        // First contact sets where a requestor's numbers stand; the forgery comes after it.
+        await Site.OkAsync("po1.db", "requestor", "send");
+        await Site.OkAsync("hub.db", "server", "receive");
         await Site.OkAsync("po1.db", "mailbox", "add", "u1");
         await Site.OkAsync("po1.db", "requestor", "send");
 
@@ -183,6 +187,10 @@ public sealed class HostileInputTests : IDisposable
         await Site.OkAsync("hub.db", "server", "add-requestor", "NET/PO1", "--inbox", "po1-in", "--password", "pw");
         await Site.OkAsync("po1.db", "init", "--org", "Testorg", "--site", "Site1", "--server", "Server1");
         await Site.OkAsync("po1.db", "requestor", "enable", "--name", "NET/PO1", "--inbox", "po1-in", "--server-inbox", "hub-in", "--password", "pw");
+
+        // First contact sets where a requestor's numbers stand; the forgery comes after it.
+        await Site.OkAsync("po1.db", "requestor", "send");
+        await Site.OkAsync("hub.db", "server", "receive");
         await Site.OkAsync("po1.db", "mailbox", "add", "u1");
         await Site.OkAsync("po1.db", "requestor", "send");
         var forged = await ForgeAsync(Assert.Single(Directory.GetFiles(_folder.File("hub-in"), "*.dsm")), first: 1, last: long.MaxValue);
