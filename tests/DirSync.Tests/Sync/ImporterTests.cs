@@ -387,13 +387,19 @@ public sealed class ImporterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Import_EmptyFullChangeSet_DeletesEverythingThatSourceSent()
+    public async Task Import_EmptyFullChangeSet_IsStoppedByTheGuardThenDeletesEverythingThatSourceSentWhenAllowed()
     {
         await SyncThreeMailboxesAsync();
         await _servers.AddMailboxAsync(Server2, "Mailbox21", "Mailbox 21");
         WriteSync1(HeaderFromServer1(ChangeSetMode.Full, 2));
 
-        var result = await ImportAsync();
+        // An empty full list from a source that owned recipients here (3 before the run) looks like a broken source.
+        var blocked = await Assert.ThrowsAsync<DirSyncException>(() => ImportAsync());
+        Assert.Equal(
+            (ErrorCategory.Guard, "the full change set from Testorg/Site1/Server1 holds no entries, but 3 recipients here came from it: that looks like a broken source, not a request to delete them all; nothing was applied. If Testorg/Site1/Server1 really has none left, run again with --allow-deletes 3"),
+            (blocked.Category, blocked.Message));
+
+        var result = await ImportAsync(new ImportOptions { AllowDeletes = 3 });
 
         Assert.Equal((ChangeSetMode.Full, 2L, 0L, 0L, 3L, 0L, false, false), Counts(result));
         Assert.Equal(["Mailbox21 | Mailbox 21 | mailbox | - | local"], await RecipientsAsync());
