@@ -232,9 +232,9 @@ public sealed class Requestor
     /// <param name="cancellationToken">Cancels the work.</param>
     public async Task<CycleReport> ApplyResyncAsync(string path, long? allowDeletes = null, CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(path))
+        using (InputFile.OpenRead(path, $"the resync file '{path}'", "make it on the server with 'dirsync server resync --out <file>'"))
         {
-            throw new DirSyncException($"the resync file '{path}' does not exist; make it on the server with 'dirsync server resync --out <file>'", ErrorCategory.FileSystem);
+            // Only checked here: a pipe or device is refused before anything waits on it.
         }
 
         var (message, header, checkedTrailer) = MessageFile.Inspect(path, path);

@@ -95,6 +95,11 @@ public sealed class ChangeApplier
                 ? await CreateAsync(record, cancellationToken)
                 : await UpdateAsync(existing, record, cancellationToken);
         }
+        catch (DirSyncException e) when (e.Category == ErrorCategory.InvalidValue)
+        {
+            // A value the file carries, not one the user typed: the file is what is wrong (exit 8, as every refused file).
+            throw new InputFormatException(_name, record.LineNumber, null, $"'{record.Alias}': {e.Message}", e);
+        }
         catch (DirSyncException e) when (e is not InputFormatException)
         {
             var where = record.LineNumber > 0 ? $"{_name}:{record.LineNumber}" : _name;

@@ -2,6 +2,7 @@ using DirSync.Core.Admin;
 using DirSync.Core.Events;
 using DirSync.Core.Formats;
 using DirSync.Core.Storage;
+using DirSync.Core.Transport;
 
 namespace DirSync.Core.Sync;
 
@@ -42,7 +43,10 @@ public sealed class Importer
     public async Task<ImportResult> ImportAsync(string instanceName, ImportOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ImportOptions();
-        var path = await ImportFileAsync(instanceName, cancellationToken);
+        var (path, configuredName) = await ImportFileAsync(instanceName, cancellationToken);
+
+        // Opened before the write lock is taken: a file that cannot be read keeps no other process waiting.
+        using var reader = OpenFile(path, configuredName);
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var instance = await transaction.FindInstanceAsync(instanceName, cancellationToken)
             ?? throw new NotFoundException("instance", instanceName, "see 'dirsync instance list'");
@@ -51,7 +55,6 @@ public sealed class Importer
             throw new NotFoundException("container", instance.Settings.TargetContainer.Value, $"instance '{instance.Name}' imports into it; create it with 'dirsync container add'");
         }
 
-        using var reader = OpenFile(path, instance.Name);
         var header = reader.Header;
         var rebinding = CheckSource(instance, header, path, options);
         var keys = await OriginKeys.AllAsync(transaction, cancellationToken);
@@ -155,7 +158,7 @@ public sealed class Importer
     }
 
     /// <summary>The import file of an instance that imports.</summary>
-    private async Task<string> ImportFileAsync(string instanceName, CancellationToken cancellationToken)
+    private async Task<(string Path, string Name)> ImportFileAsync(string instanceName, CancellationToken cancellationToken)
     {
         var configured = await _store.FindInstanceAsync(instanceName, cancellationToken)
             ?? throw new NotFoundException("instance", instanceName, "see 'dirsync instance list'");
@@ -166,7 +169,7 @@ public sealed class Importer
                 ErrorCategory.InvalidValue);
         }
 
-        return path;
+        return (path, configured.Name);
     }
 
     /// <summary>True when a change set numbered at or below the last one applied was applied already; throws when it is not a replay but a source whose numbers went back.</summary>
@@ -244,23 +247,11 @@ public sealed class Importer
 
     private IChangeSetReader OpenFile(string path, string instanceName)
     {
-        Stream stream;
         FaultPoints.Hit("file.open");
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new DirSyncException(
-                $"the import file '{path}' of instance '{instanceName}' does not exist; copy the source's export file there (or point the instance elsewhere with 'dirsync instance set {instanceName} --import-file <path>')",
-                ErrorCategory.FileSystem);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DirSyncException($"cannot read the import file '{path}': {e.Message}", ErrorCategory.FileSystem, e);
-        }
-
+        var stream = InputFile.OpenRead(
+            path,
+            $"the import file '{path}' of instance '{instanceName}'",
+            $"copy the source's export file there (or point the instance elsewhere with 'dirsync instance set {instanceName} --import-file <path>')");
         try
         {
             return _codecs.OpenReader(stream, path);

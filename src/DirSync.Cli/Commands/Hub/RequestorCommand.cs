@@ -27,12 +27,15 @@ internal static class RequestorCommand
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var r = context.ParseResult;
+
+            // Read before the store is opened: nothing about the password file may keep the store waiting.
+            var pw = password.Read(context);
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var state = await new Requestor(store).EnableAsync(
                 r.GetRequiredValue(name),
                 Path.GetFullPath(r.GetRequiredValue(inbox), context.Io.CurrentDirectory),
                 Path.GetFullPath(r.GetRequiredValue(serverInbox), context.Io.CurrentDirectory),
-                password.Read(context),
+                pw,
                 r.GetValue(addressType),
                 r.GetResult(applyOnReceive) is null ? null : r.GetValue(applyOnReceive) ?? true,
                 r.GetValue(deleteLimit),
