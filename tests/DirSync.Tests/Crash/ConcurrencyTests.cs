@@ -106,6 +106,43 @@ public sealed class ConcurrencyTests : IDisposable
     }
 
     [Fact]
+    public async Task ServerReceive_StoreBusyWhenItTakesAMessageIn_LeavesTheMessageClaimedForTheNextRun()
+    {
+        var site = new CrashSite(_folder.Path);
+        site.CreateFolders("hub-in", "po1-in");
+        await site.InitAsync("hub.db", "Hub", "HubServer");
+        await site.RunAsync("hub.db", "server", "enable", "--inbox", "hub-in", "--name", "NET/HUB");
+        await site.RunAsync("hub.db", "server", "add-requestor", "NET/PO1", "--inbox", "po1-in", "--password", "pw");
+        await site.InitAsync("site1.db", "Site1", "Server1");
+        await site.RunAsync("site1.db", "requestor", "enable", "--name", "NET/PO1", "--inbox", "po1-in", "--server-inbox", "hub-in", "--password", "pw");
+        await site.RunAsync("site1.db", "mailbox", "add", "alice");
+        await site.RunAsync("site1.db", "requestor", "send");
+        var message = Path.GetFileName(Directory.GetFiles(_folder.File("hub-in"), "*.dsm").Single());
+        await File.WriteAllTextAsync(_folder.File("people.csv"), "Obj-Class,Common-Name\nMailbox,held1\nMailbox,held2\n");
+        var pause = _folder.File("pause");
+
+        // A bulk import holds the hub's store inside its transaction while the server receives.
+        var writer = CliRunner.RunProcessAsync(
+            _folder.Path,
+            new Dictionary<string, string> { ["DIRSYNC_FAULT_PAUSE_AT"] = "1", ["DIRSYNC_FAULT_PAUSE_FILE"] = pause },
+            "--store", "hub.db", "bulk", "import", "people.csv");
+        await WaitForAsync(() => File.Exists(pause) && File.ReadAllText(pause).Length > 0, writer, "the bulk import's first row");
+        var busy = await CliRunner.RunProcessAsync(_folder.Path, new Dictionary<string, string> { ["DIRSYNC_LOCK_TIMEOUT"] = "0.5" }, "--store", "hub.db", "server", "receive");
+        var claimed = File.Exists(Path.Combine(_folder.File("hub-in"), "processing", message));
+        var rejected = Directory.Exists(Path.Combine(_folder.File("hub-in"), "rejected"));
+        File.Delete(pause);
+        Assert.True((await writer).ExitCode == 0);
+        var again = await CliRunner.RunProcessAsync(_folder.Path, CliRunner.NoEnvironment, "--store", "hub.db", "server", "receive", "--json");
+
+        Assert.True(busy.ExitCode == 7, busy.ToString());
+        Assert.Equal($"dirsync: the store '{_folder.File("hub.db")}' is being written by another process and stayed busy for 0.5 s; try again when it has finished\n", busy.Error);
+        Assert.True(claimed, "the message was not left claimed in processing/");
+        Assert.False(rejected, "the message was set aside as if it were at fault");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal((1, 1), (CliJson.Parse(again.Out).GetProperty("messages").GetInt32(), CliJson.Parse(again.Out).GetProperty("updates").GetInt32()));
+    }
+
+    [Fact]
     public async Task Daemon_WithAdministratorsAddingAndKickingAlongside_SendsEveryChangeOnce()
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Windows has no SIGTERM to send a console process");
