@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Data.Common;
 using DirSync.Core;
 
 namespace DirSync.Cli;
@@ -39,6 +40,18 @@ internal static class CommandRunner
         return builder.ToString();
     }
 
+    private static string? TryDescribeStore(CommandContext context, DbException error)
+    {
+        try
+        {
+            return context.Store.Describe(error);
+        }
+        catch (DirSyncException)
+        {
+            return null;
+        }
+    }
+
     private static async Task<int> RunAsync(CliIo io, ParseResult parseResult, Func<CommandContext, CancellationToken, Task> body, CancellationToken cancellationToken)
     {
         var context = new CommandContext(io, parseResult);
@@ -52,6 +65,13 @@ internal static class CommandRunner
             io.Out.Flush();
             io.Error.WriteLine(ErrorLine(e.Message));
             return ExitCodes.For(e.Category);
+        }
+        catch (DbException e) when (TryDescribeStore(context, e) is { } line)
+        {
+            // A database error no layer above the store could handle: a dropped connection, a failing disk.
+            io.Out.Flush();
+            io.Error.WriteLine(ErrorLine(line));
+            return ExitCodes.Store;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -57,6 +57,7 @@ internal static class DirSyncCommand
         var root = new RootCommand("DirSync keeps the address books of mail systems and directories in sync.")
         {
             GlobalOptions.Store,
+            GlobalOptions.StorePasswordFile,
             InitCommand.Create(io),
             InfoCommand.Create(io),
             RecipientVerbCommands.Create(io, ObjectClass.Mailbox),
@@ -75,6 +76,7 @@ internal static class DirSyncCommand
             ScheduleCommand.Create(io), KickCommand.Create(io), DaemonCommand.Create(io),
             AttributesCommand.Create(io),
             Commands.Gal.GalCommand.Create(io),
+            Commands.Store.StoreCommand.Create(io),
         };
         return root;
     }

@@ -13,7 +13,7 @@ namespace DirSync.Postgres;
 /// writes). A streamed read runs on a connection of its own in one read-only snapshot outside a transaction, and
 /// through a cursor fetched in batches inside one: either way the caller may use the store while it iterates.
 /// </remarks>
-public abstract class PostgresDirectoryReader : IDirectoryReader
+public abstract class PostgresDirectoryReader : IDirectoryReader, IStoreTables
 {
     // A list's members come in the row itself (only for lists: CASE evaluates the subqueries for those alone),
     // so a streamed read needs no second query per row.
@@ -201,6 +201,35 @@ public abstract class PostgresDirectoryReader : IDirectoryReader
             prefixKey,
             prefixKey + "\U0010FFFF",
             (long)limit);
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<object?[]> ReadTableAsync(StoreTable table, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return StreamAsync(
+            $"SELECT {table.ColumnList} FROM {table.Name} ORDER BY {table.OrderBy}",
+            [],
+            r =>
+            {
+                var row = new object?[table.Columns.Count];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = r.IsDBNull(i) ? null : table.Columns[i].Type switch
+                    {
+                        StoreColumnType.Int32 => r.GetInt32(i),
+                        StoreColumnType.Int64 => r.GetInt64(i),
+                        StoreColumnType.Text => r.GetString(i),
+                        StoreColumnType.Blob => r.GetFieldValue<byte[]>(i),
+                        StoreColumnType.Guid => r.GetGuid(i),
+                        StoreColumnType.Boolean => r.GetBoolean(i),
+                        _ => throw new InvalidOperationException($"Unknown column type {table.Columns[i].Type}."),
+                    };
+                }
+
+                return row;
+            },
+            cancellationToken);
+    }
 
     /// <summary>Runs a query and reads all its rows (for results the contract keeps small).</summary>
     private protected async Task<List<T>> ListAsync<T>(string sql, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken, params object?[] parameters)

@@ -86,12 +86,73 @@ public sealed class PostgresDirectoryStore : PostgresDirectoryReader, IDirectory
         catch (NpgsqlException e)
         {
             await context.DisposeAsync();
-            throw new StoreException(address.Display, $"cannot create a store in '{address.Display}': {Reason(e)}", innerException: e);
+            throw new StoreException(address.Display, $"cannot create a store in '{address.Display}': {PostgresStoreErrors.Reason(e)}", innerException: e);
         }
         catch
         {
             await context.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>Fills an empty database with a copy of <paramref name="source"/>, row for row, checked by <paramref name="verify"/> before it commits.</summary>
+    /// <remarks>All in one transaction: an interrupted or failed copy leaves the database as empty as it was.</remarks>
+    /// <exception cref="StoreException">The database cannot be reached, or is not empty.</exception>
+    public static async Task CreateCopyAsync(
+        PostgresStoreAddress address,
+        IStoreTables source,
+        Func<IStoreTables, CancellationToken, Task> verify,
+        PostgresStoreOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(verify);
+        options ??= PostgresStoreOptions.Default;
+        var context = await ConnectAsync(address, options, cancellationToken);
+        try
+        {
+            await context.ExecuteAsync("BEGIN", cancellationToken);
+            context.InTransaction = true;
+            await LockAsync(context, cancellationToken);
+            var (hasStore, tables) = await DescribeAsync(context, cancellationToken);
+            if (hasStore || tables > 0)
+            {
+                throw new StoreException(
+                    address.Display,
+                    hasStore
+                        ? $"'{address.Display}' already holds a DirSync store; a copy goes only to an empty database"
+                        : $"the database of '{address.Display}' holds {tables} other table{(tables == 1 ? "" : "s")}; a copy goes only to an empty database",
+                    ErrorCategory.Conflict);
+            }
+
+            await context.ExecuteAsync(PostgresSchema.Create, cancellationToken);
+            foreach (var table in StoreTable.All)
+            {
+                await CopyTableAsync(context, table, source, cancellationToken);
+            }
+
+            await context.LoadContainersAsync(cancellationToken);
+            await using (var info = context.Command("SELECT identity, organization, site, server, created FROM store_info WHERE id = 1"))
+            await using (var reader = await info.ExecuteReaderAsync(cancellationToken))
+            {
+                await reader.ReadAsync(cancellationToken);
+                context.Info = new StoreInfo(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
+            }
+
+            await verify(new PostgresDirectoryStore(context), cancellationToken);
+            FaultPoints.Hit("store.commit.before");
+            await context.ExecuteAsync("COMMIT", cancellationToken);
+            context.InTransaction = false;
+        }
+        catch (NpgsqlException e)
+        {
+            throw new StoreException(address.Display, $"cannot copy the store to '{address.Display}': {PostgresStoreErrors.Reason(e)}; nothing was kept", innerException: e);
+        }
+        finally
+        {
+            // Closing the connection ends an unfinished transaction: the server rolls it back.
+            await context.DisposeAsync();
         }
     }
 
@@ -149,7 +210,7 @@ public sealed class PostgresDirectoryStore : PostgresDirectoryReader, IDirectory
         catch (NpgsqlException e)
         {
             await context.DisposeAsync();
-            throw new StoreException(address.Display, $"cannot open store '{address.Display}': {Reason(e)}", innerException: e);
+            throw new StoreException(address.Display, $"cannot open store '{address.Display}': {PostgresStoreErrors.Reason(e)}", innerException: e);
         }
         catch
         {
@@ -214,6 +275,59 @@ public sealed class PostgresDirectoryStore : PostgresDirectoryReader, IDirectory
         return settings;
     }
 
+    /// <summary>Writes one table of a copy with binary COPY.</summary>
+    private static async Task CopyTableAsync(PostgresContext context, StoreTable table, IStoreTables source, CancellationToken cancellationToken)
+    {
+        // store_info also says whose it is and of which schema, which SQLite keeps in its file header.
+        var marks = table.Name == "store_info";
+        var columns = table.ColumnList + (marks ? ", application, schema_version" : "");
+        await using var copy = await context.Connection.BeginBinaryImportAsync($"COPY {table.Name} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        await foreach (var row in source.ReadTableAsync(table, cancellationToken))
+        {
+            await copy.StartRowAsync(cancellationToken);
+            for (var i = 0; i < row.Length; i++)
+            {
+                if (row[i] is null)
+                {
+                    await copy.WriteNullAsync(cancellationToken);
+                    continue;
+                }
+
+                switch (table.Columns[i].Type)
+                {
+                    case StoreColumnType.Int32:
+                        await copy.WriteAsync((int)row[i]!, NpgsqlTypes.NpgsqlDbType.Integer, cancellationToken);
+                        break;
+                    case StoreColumnType.Int64:
+                        await copy.WriteAsync((long)row[i]!, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
+                        break;
+                    case StoreColumnType.Text:
+                        await copy.WriteAsync((string)row[i]!, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                        break;
+                    case StoreColumnType.Blob:
+                        await copy.WriteAsync((byte[])row[i]!, NpgsqlTypes.NpgsqlDbType.Bytea, cancellationToken);
+                        break;
+                    case StoreColumnType.Guid:
+                        await copy.WriteAsync((Guid)row[i]!, NpgsqlTypes.NpgsqlDbType.Uuid, cancellationToken);
+                        break;
+                    case StoreColumnType.Boolean:
+                        await copy.WriteAsync((bool)row[i]!, NpgsqlTypes.NpgsqlDbType.Boolean, cancellationToken);
+                        break;
+                    default:
+                        throw new InvalidOperationException($"Unknown column type {table.Columns[i].Type}.");
+                }
+            }
+
+            if (marks)
+            {
+                await copy.WriteAsync(PostgresSchema.Application, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(PostgresSchema.CurrentVersion, NpgsqlTypes.NpgsqlDbType.Integer, cancellationToken);
+            }
+        }
+
+        await copy.CompleteAsync(cancellationToken);
+    }
+
     /// <summary>Takes the writer lock of the transaction just begun, waiting at most the lock timeout.</summary>
     private static async Task LockAsync(PostgresContext context, CancellationToken cancellationToken)
     {
@@ -267,7 +381,7 @@ public sealed class PostgresDirectoryStore : PostgresDirectoryReader, IDirectory
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
             await dataSource.DisposeAsync();
-            throw new StoreException(address.Display, $"cannot open store '{address.Display}': {Reason(e)}", innerException: e);
+            throw new StoreException(address.Display, $"cannot open store '{address.Display}': {PostgresStoreErrors.Reason(e)}", innerException: e);
         }
     }
 
@@ -338,28 +452,5 @@ public sealed class PostgresDirectoryStore : PostgresDirectoryReader, IDirectory
         {
             context.InTransaction = false;
         }
-    }
-
-    /// <summary>What went wrong, in one line: the server's own words, or the innermost cause of a failed connection.</summary>
-    internal static string Reason(Exception e)
-    {
-        if (e is PostgresException server)
-        {
-            return server.MessageText;
-        }
-
-        var inner = e;
-        while (inner.InnerException is not null && inner is not PostgresException)
-        {
-            inner = inner.InnerException;
-        }
-
-        var text = inner is PostgresException p ? p.MessageText : inner.Message;
-        if (e.Message.Contains("No password has been provided", StringComparison.Ordinal))
-        {
-            text = "the server wants a password and none was given; put it in ~/.pgpass (or the file PGPASSFILE names) or name a file holding it with --store-password-file";
-        }
-
-        return text.TrimEnd('.');
     }
 }

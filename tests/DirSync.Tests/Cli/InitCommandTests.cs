@@ -20,7 +20,7 @@ public sealed class InitCommandTests : IDisposable
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("", result.Error);
-        await using var store = await SqliteDirectoryStore.OpenAsync(StorePath);
+        await using var store = await TestStores.OpenAsync(StorePath);
         Assert.Equal(
             $"Created store {StorePath}\n  Testorg/Site1/Server1, identity {store.Info.Identity}\n  container Recipients; address templates SMTP, EDK\n",
             result.Out);
@@ -35,7 +35,7 @@ public sealed class InitCommandTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         var json = CliJson.Parse(result.Out);
         Assert.Equal(["store", "identity", "organization", "site", "server", "created", "highestUsn"], json.EnumerateObject().Select(p => p.Name));
-        await using var store = await SqliteDirectoryStore.OpenAsync(StorePath);
+        await using var store = await TestStores.OpenAsync(StorePath);
         Assert.Equal(StorePath, json.GetProperty("store").GetString());
         Assert.Equal(store.Info.Identity, json.GetProperty("identity").GetGuid());
         Assert.Equal("Testorg", json.GetProperty("organization").GetString());
@@ -119,7 +119,7 @@ public sealed class InitCommandTests : IDisposable
         await CliRunner.RunAsync(StorePath, "init", "--org", "Testorg", "--site", "Site1", "--server", "Server1");
         await CliRunner.RunAsync(StorePath, "mailbox", "add", "Mailbox11");
         await CliRunner.RunAsync(StorePath, "mailbox", "add", "Mailbox12");
-        await using var store = await SqliteDirectoryStore.OpenAsync(StorePath);
+        await using var store = await TestStores.OpenAsync(StorePath);
 
         var text = await CliRunner.RunAsync(StorePath, "info");
         var json = await CliRunner.RunAsync(StorePath, "info", "--json");
