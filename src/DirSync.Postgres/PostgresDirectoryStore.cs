@@ -130,6 +130,7 @@ public sealed class PostgresDirectoryStore : PostgresDirectoryReader, IDirectory
             foreach (var table in StoreTable.All)
             {
                 await CopyTableAsync(context, table, source, cancellationToken);
+                FaultPoints.Hit("store.copy");
             }
 
             await context.LoadContainersAsync(cancellationToken);

@@ -164,6 +164,8 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
 
                         insert.Execute();
                     }
+
+                    FaultPoints.Hit("store.copy");
                 }
 
                 context.Execute("COMMIT");

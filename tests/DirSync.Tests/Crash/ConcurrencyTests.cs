@@ -62,7 +62,7 @@ public sealed class ConcurrencyTests : IDisposable
         var retried = await RunAsync(quick, "mailbox", "add", "admin1");
 
         Assert.Equal(
-            (7, "", $"dirsync: the store '{StorePath}' is being written by another process and stayed busy for 0.5 s; try again when it has finished\n"),
+            (7, "", $"dirsync: the store '{TestStores.Shown(StorePath)}' is being written by another process and stayed busy for 0.5 s; try again when it has finished\n"),
             (refused.ExitCode, refused.Out, refused.Error));
         Assert.True(waited >= TimeSpan.FromSeconds(0.5), $"gave up after {waited.TotalSeconds:0.00} s, before its 0.5 s wait");
         Assert.Equal((0, "", "[]\n"), (read.ExitCode, read.Error, read.Out));

@@ -107,7 +107,8 @@ internal sealed class FileSystemConditions : IDisposable
             command.AddRange(["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs \"$1\" && shift && exec \"$@\"", "sh", _namespaceTmpfs]);
         }
 
-        command.AddRange(["dotnet", CliRunner.CommandPath, .. args]);
+        var (mapped, environment) = await TestStores.MapAsync(workingDirectory, args, null);
+        command.AddRange(["dotnet", CliRunner.CommandPath, .. mapped]);
         start.FileName = command[0];
         foreach (var arg in command.Skip(1))
         {
@@ -115,6 +116,11 @@ internal sealed class FileSystemConditions : IDisposable
         }
 
         start.Environment.Remove("DIRSYNC_STORE");
+        foreach (var (name, value) in environment ?? CliRunner.NoEnvironment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
