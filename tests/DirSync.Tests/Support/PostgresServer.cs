@@ -212,6 +212,7 @@ public sealed class PostgresServer
     private static async Task<PostgresServer> StartAsync(string bin)
     {
         var root = Environment.UserName == "root" ? "/tmp" : Path.GetTempPath();
+        await RemoveOrphansAsync(bin, root);
         var folder = Path.Combine(root, $"dirsync-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         Directory.CreateDirectory(folder);
         string? runAs = null;
@@ -247,6 +248,42 @@ public sealed class PostgresServer
         await server.RunToolAsync("pg_ctl", "start", "-D", server.Data, "-w", "-t", "60", "-l", Path.Combine(folder, "server.log"), "-o", settings);
         await server.AdminAsync($"CREATE ROLE {PasswordRole} LOGIN PASSWORD '{PasswordRolePassword}'");
         return server;
+    }
+
+    /// <summary>Stops and removes the servers of earlier test runs whose process died before it could (a killed test run).</summary>
+    private static async Task RemoveOrphansAsync(string bin, string root)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(root, "dirsync-pg-*"))
+        {
+            var parts = Path.GetFileName(folder).Split('-');
+            if (parts.Length < 4 || !int.TryParse(parts[2], CultureInfo.InvariantCulture, out var pid) || Directory.Exists($"/proc/{pid}"))
+            {
+                continue;
+            }
+
+            var data = Path.Combine(folder, "data");
+            if (File.Exists(Path.Combine(data, "postmaster.pid")))
+            {
+                var runAs = Environment.UserName == "root" ? "postgres" : null;
+                try
+                {
+                    await RunAsync(Path.Combine(bin, "pg_ctl"), runAs, "stop", "-D", data, "-m", "immediate", "-w");
+                }
+                catch (InvalidOperationException)
+                {
+                    // Not running after all: the folder goes anyway.
+                }
+            }
+
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Another run's cleanup got there first.
+            }
+        }
     }
 
     private Task RunToolAsync(string tool, params string[] args) =>
