@@ -46,12 +46,12 @@ public sealed class StoreCopyCommandTests : IAsyncLifetime
         var database = _server.Uri(await _server.CreateDatabaseAsync());
 
         var there = await RunAsync("--store", "hub.db", "store", "copy", "--to", database, "--json");
-        var back = await RunAsync("--store", database, "store", "copy", "--to", "back.db", "--json");
+        var back = await RunAsync("--store", database, "store", "copy", "--to", "back.sqlite", "--json");
         var original = await RunAsync("--store", "hub.db", "recipients", "list", "--json");
         var copied = await RunAsync("--store", database, "recipients", "list", "--json");
-        var returned = await RunAsync("--store", "back.db", "recipients", "list", "--json");
+        var returned = await RunAsync("--store", "back.sqlite", "recipients", "list", "--json");
         var originalInfo = await RunAsync("--store", "hub.db", "info", "--json");
-        var returnedInfo = await RunAsync("--store", "back.db", "info", "--json");
+        var returnedInfo = await RunAsync("--store", "back.sqlite", "info", "--json");
         var next = await RunAsync("--store", database, "mailbox", "add", "late");
 
         Assert.True(there.ExitCode == 0 && there.Error.Length == 0, there.ToString());

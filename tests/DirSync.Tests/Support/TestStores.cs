@@ -22,6 +22,9 @@ public static class TestStores
     /// <summary>The variable that picks the backend: <c>sqlite</c> (the default) or <c>postgresql</c>.</summary>
     public const string Variable = "DIRSYNC_TEST_STORE";
 
+    /// <summary>The ending of a store file a test means as a SQLite file on either run (a copy's target, say): it is never mapped.</summary>
+    public const string SqliteOnly = ".sqlite";
+
     private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Databases = new(StringComparer.Ordinal);
 
     /// <summary>True when the stores of this run are PostgreSQL databases.</summary>
@@ -33,7 +36,7 @@ public static class TestStores
     /// <summary>What dirsync is given for <paramref name="store"/>: the same text on SQLite, the URI of its database on PostgreSQL.</summary>
     public static async Task<string> LocateAsync(string workingDirectory, string store)
     {
-        if (!OnPostgres || PostgresStoreAddress.IsUri(store))
+        if (!OnPostgres || PostgresStoreAddress.IsUri(store) || store.EndsWith(SqliteOnly, StringComparison.Ordinal))
         {
             return store;
         }
