@@ -71,6 +71,7 @@ internal static class DirSyncCommand
         var root = new RootCommand("DirSync keeps the address books of mail systems and directories in sync.")
         {
             GlobalOptions.Store,
+            GlobalOptions.StorePasswordFile,
             InitCommand.Create(io),
             InfoCommand.Create(io),
             RecipientVerbCommands.Create(io, ObjectClass.Mailbox),

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DirSync.Core.Sync;
-using DirSync.Sqlite;
+using DirSync.Tests.Support;
 
 namespace DirSync.Tests.Cli;
 
@@ -249,12 +249,12 @@ public sealed class InstanceCommandTests
     private static async Task<(InstanceState State, Guid Identity)> StateAsync(string store, string instance, string identityOf)
     {
         InstanceState state;
-        await using (var opened = await SqliteDirectoryStore.OpenAsync(store))
+        await using (var opened = await TestStores.OpenAsync(store))
         {
             state = (await opened.FindInstanceAsync(instance))!.State;
         }
 
-        await using var other = await SqliteDirectoryStore.OpenAsync(identityOf);
+        await using var other = await TestStores.OpenAsync(identityOf);
         return (state, other.Info.Identity);
     }
 }
