@@ -141,6 +141,12 @@ public sealed class InstanceAdmin
             settings = settings with { Format = InstanceJson.ParseFormat(format) };
         }
 
+        if (existing is null && changes.Ldap is { Length: > 0 } && changes.AddressType is null)
+        {
+            // A directory's people are reached by their mail address.
+            settings = settings with { AddressType = "SMTP" };
+        }
+
         settings = ApplyDirectory(name, settings, changes, currentDirectory);
         if (settings.Directory is null && settings.Direction.HasFlag(InstanceDirection.Export) && settings.ExportFile is null)
         {
@@ -167,6 +173,8 @@ public sealed class InstanceAdmin
         {
             throw new NotFoundException("instance", name, "see 'dirsync instance list'");
         }
+
+        await DirectoryOwnership.ForgetAsync(transaction, name, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
     }
