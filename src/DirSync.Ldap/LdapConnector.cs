@@ -18,7 +18,8 @@ public sealed class LdapConnector : IDirectoryConnector
         }
 
         CheckDn(endpoint.BaseDn, "--base-dn", allowEmpty: false);
-        if (endpoint.BindDn is not null)
+        // Active Directory also binds by user principal name (user@domain) or down-level name (DOMAIN\user).
+        if (endpoint.BindDn is not null && !IsAccountName(endpoint.BindDn))
         {
             CheckDn(endpoint.BindDn, "--bind-dn", allowEmpty: false);
         }
@@ -63,6 +64,9 @@ public sealed class LdapConnector : IDirectoryConnector
 
     private static DirectoryEndpoint Endpoint(Instance instance) =>
         instance.Settings.Directory ?? throw new InvalidValueException($"instance '{instance.Name}' has no directory; give it one with 'dirsync instance set {instance.Name} --ldap URL --base-dn DN'");
+
+    private static bool IsAccountName(string text) =>
+        !text.Contains('=', StringComparison.Ordinal) && (text.Contains('@', StringComparison.Ordinal) || text.Contains('\\', StringComparison.Ordinal)) && text.Trim().Length == text.Length;
 
     private static void CheckDn(string text, string option, bool allowEmpty)
     {
