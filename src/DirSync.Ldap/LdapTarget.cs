@@ -179,6 +179,12 @@ internal sealed class LdapTarget : IDirectoryTarget
         list.AddRange(attributes.Select(a => (a.Key, (IReadOnlyList<byte[]>)a.Value.Select(Encoding.UTF8.GetBytes).ToList())));
         var postRead = _session.SupportedControls.Contains(LdapOids.PostRead);
         var result = await _session.Connection.AddAsync(dn, list, postRead ? [Controls.PostRead(_mapper.AnchorAttribute)] : null, cancellationToken);
+        if (result.Code == LdapResultCode.EntryAlreadyExists && change.MaybeCreated && await IsOwnWriteAsync(dn, attributes, cancellationToken) is { } earlier)
+        {
+            // Written by an earlier run whose connection was lost before the answer came.
+            return new TargetOutcome(change, TargetAction.Added, new OwnedEntry(change.Object, dn, earlier));
+        }
+
         if (!result.IsSuccess)
         {
             var reason = result.Code == LdapResultCode.EntryAlreadyExists
@@ -271,6 +277,18 @@ internal sealed class LdapTarget : IDirectoryTarget
         }
 
         return new TargetOutcome(change, TargetAction.Modified, owned with { Dn = dn });
+    }
+
+    /// <summary>The anchor of the entry at <paramref name="dn"/> when it holds exactly the managed attributes DirSync would write.</summary>
+    private async Task<Guid?> IsOwnWriteAsync(string dn, Dictionary<string, List<string>> attributes, CancellationToken cancellationToken)
+    {
+        var existing = await _session.ReadOneAsync(dn, [_mapper.AnchorAttribute, "objectClass", .. _mapper.ManagedAttributes], cancellationToken);
+        if (existing is null || !existing.GetStrings("objectClass").Contains(_mapper.ExportClass, StringComparer.OrdinalIgnoreCase) || Modifications(attributes, existing).Count > 0)
+        {
+            return null;
+        }
+
+        return EntryMapper.AnchorOf(existing, _session.Kind);
     }
 
     private async Task<LdapResult> RenameAsync(string dn, DistinguishedName wanted, CancellationToken cancellationToken)

@@ -65,6 +65,9 @@ public sealed class DirectoryExporter
         }
 
         var retries = mode == ChangeSetMode.Incremental ? await DirectoryOwnership.ListRetriesAsync(transaction, instance.Name, cancellationToken) : [];
+        var pending = await DirectoryOwnership.ListPendingAsync(transaction, instance.Name, cancellationToken);
+        var unanswered = new HashSet<Guid>();
+        var createsSent = new HashSet<Guid>();
         var origin = $"{target.Identity:D}/";
         var records = Exporter.SelectAsync(transaction, settings, mode == ChangeSetMode.Full ? null : usnFrom, o => !o.Source.StartsWith(origin, StringComparison.OrdinalIgnoreCase), cancellationToken);
         var roots = new ExportScope(settings).Roots;
@@ -79,6 +82,7 @@ public sealed class DirectoryExporter
             await foreach (var outcome in target.WriteAsync(Changes(), cancellationToken))
             {
                 var change = outcome.Change;
+                unanswered.Remove(change.Object);
                 switch (outcome.Action)
                 {
                     case TargetAction.Added:
@@ -121,6 +125,11 @@ public sealed class DirectoryExporter
             await DirectoryOwnership.SaveAsync(transaction, instance.Name, objectGuid, entry, cancellationToken);
         }
 
+        // Creates sent but never answered may exist there now: the next run takes them as its own if they are exactly its.
+        var stillPending = pending.Where(g => lost is not null && !ownership.Any(o => o.Object == g))
+            .Concat(lost is null ? [] : unanswered.Where(g => createsSent.Contains(g)))
+            .ToHashSet();
+        await DirectoryOwnership.SavePendingAsync(transaction, instance.Name, stillPending, cancellationToken);
         if (lost is null)
         {
             await DirectoryOwnership.SaveRetriesAsync(transaction, instance.Name, retryNext, cancellationToken);
@@ -166,7 +175,7 @@ public sealed class DirectoryExporter
                 selected.Add(record.Anchor);
                 if (await ChangeForAsync(record) is { } change)
                 {
-                    yield return change;
+                    yield return Sent(change);
                 }
             }
 
@@ -180,7 +189,7 @@ public sealed class DirectoryExporter
                     : new ChangeRecord(ChangeKind.Delete, objectGuid, value?.Alias ?? objectGuid.ToString(), value?.Container ?? DirectoryPath.Recipients);
                 if (await ChangeForAsync(record) is { } change)
                 {
-                    yield return change;
+                    yield return Sent(change);
                 }
             }
 
@@ -189,9 +198,20 @@ public sealed class DirectoryExporter
                 // A full run: what DirSync owns there for objects no longer exported goes.
                 foreach (var entry in owned.Values.Where(e => !selected.Contains(e.Object)))
                 {
-                    yield return new TargetChange(TargetChangeKind.Delete, entry.Object, null, [], entry);
+                    yield return Sent(new TargetChange(TargetChangeKind.Delete, entry.Object, null, [], entry));
                 }
             }
+        }
+
+        TargetChange Sent(TargetChange change)
+        {
+            unanswered.Add(change.Object);
+            if (change.Kind == TargetChangeKind.Create || change.Kind == TargetChangeKind.Update && owned is not null)
+            {
+                createsSent.Add(change.Object);
+            }
+
+            return change;
         }
 
         async Task<TargetChange?> ChangeForAsync(ChangeRecord record)
@@ -205,7 +225,10 @@ public sealed class DirectoryExporter
             }
 
             var path = PathBelow(roots, settings.IncludeSubcontainers, record.Container);
-            return new TargetChange(entry is null ? TargetChangeKind.Create : TargetChangeKind.Update, record.Anchor, record, path, entry);
+            return new TargetChange(entry is null ? TargetChangeKind.Create : TargetChangeKind.Update, record.Anchor, record, path, entry)
+            {
+                MaybeCreated = entry is null && pending.Contains(record.Anchor),
+            };
         }
     }
 

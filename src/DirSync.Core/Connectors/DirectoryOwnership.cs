@@ -13,6 +13,7 @@ public static class DirectoryOwnership
 {
     private const string OwnedPrefix = "ldap-owned/";
     private const string RetryPrefix = "ldap-retry/";
+    private const string PendingPrefix = "ldap-pending/";
 
     /// <summary>Every entry the export instance owns.</summary>
     public static async Task<Dictionary<Guid, OwnedEntry>> ListAsync(IDirectoryReader reader, string instance, CancellationToken cancellationToken = default)
@@ -56,6 +57,25 @@ public static class DirectoryOwnership
         }
 
         await transaction.SetSettingAsync(RetryPrefix + instance.ToUpperInvariant(), null, cancellationToken);
+        await transaction.SetSettingAsync(PendingPrefix + instance.ToUpperInvariant(), null, cancellationToken);
+    }
+
+    /// <summary>The objects whose create was sent but never answered (the connection was lost): the directory may hold them already.</summary>
+    public static async Task<IReadOnlySet<Guid>> ListPendingAsync(IDirectoryReader reader, string instance, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var value = await reader.GetSettingAsync(PendingPrefix + instance.ToUpperInvariant(), cancellationToken);
+        return value is null ? new HashSet<Guid>() : value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => Guid.ParseExact(v, "N")).ToHashSet();
+    }
+
+    /// <summary>Replaces the list of creates whose answer was lost.</summary>
+    public static ValueTask SavePendingAsync(IDirectoryTransaction transaction, string instance, IReadOnlyCollection<Guid> objects, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return transaction.SetSettingAsync(
+            PendingPrefix + instance.ToUpperInvariant(),
+            objects.Count == 0 ? null : string.Join(' ', objects.Select(g => g.ToString("N"))),
+            cancellationToken);
     }
 
     /// <summary>The anchors of every entry DirSync wrote into the directory <paramref name="directory"/>, by any export instance.</summary>

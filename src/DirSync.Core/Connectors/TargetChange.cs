@@ -8,4 +8,11 @@ namespace DirSync.Core.Connectors;
 /// <param name="Record">The object as the export selection made it (null for a delete).</param>
 /// <param name="Path">The sub-containers between the exported container and the object, top first: organizational units below the base DN.</param>
 /// <param name="Owned">The entry DirSync made for it (null for a create).</param>
-public sealed record TargetChange(TargetChangeKind Kind, Guid Object, ChangeRecord? Record, IReadOnlyList<string> Path, OwnedEntry? Owned);
+public sealed record TargetChange(TargetChangeKind Kind, Guid Object, ChangeRecord? Record, IReadOnlyList<string> Path, OwnedEntry? Owned)
+{
+    /// <summary>
+    /// For a create: an earlier run sent it but lost the connection before the answer, so the directory may hold
+    /// the entry already; one that is exactly what DirSync would write is taken as its own.
+    /// </summary>
+    public bool MaybeCreated { get; init; }
+}
