@@ -81,6 +81,12 @@ public sealed class DirectoryImporter
                 continue;
             }
 
+            if (record.Kind == ChangeKind.Delete && await transaction.FindByOriginAsync(sourceKey, record.Anchor, cancellationToken) is null)
+            {
+                // A directory reports deletes of entries that were never in scope (AD: every changed object that left it); not ours, not counted.
+                continue;
+            }
+
             if (record.Kind != ChangeKind.Delete)
             {
                 seen.Add(record.Anchor);
