@@ -8,84 +8,32 @@ namespace DirSync.Ldap;
 /// <summary>The mapping between directory entries and DirSync's records, through the attribute catalog (docs/ldap.md has the table).</summary>
 internal sealed class EntryMapper
 {
-    /// <summary>The catalog's descriptive attributes as stock OpenLDAP (core, cosine, inetorgperson) names them; the others have no place there.</summary>
-    private static readonly Dictionary<string, string> InetOrgPersonNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["givenName"] = "givenName",
-        ["sn"] = "sn",
-        ["initials"] = "initials",
-        ["title"] = "title",
-        ["company"] = "o",
-        ["department"] = "ou",
-        ["physicalDeliveryOfficeName"] = "physicalDeliveryOfficeName",
-        ["telephoneNumber"] = "telephoneNumber",
-        ["homePhone"] = "homePhone",
-        ["mobile"] = "mobile",
-        ["facsimileTelephoneNumber"] = "facsimileTelephoneNumber",
-        ["pager"] = "pager",
-        ["streetAddress"] = "street",
-        ["l"] = "l",
-        ["st"] = "st",
-        ["postalCode"] = "postalCode",
-        ["info"] = "description",
-    };
-
     private readonly ServerKind _kind;
+    private readonly LdapEntryMapping _mapping;
     private readonly IReadOnlyList<(AttributeDefinition Attribute, string Name)> _attributes;
 
     public EntryMapper(ServerKind kind, IReadOnlySet<string>? schemaAttributes = null)
     {
         _kind = kind;
-        _attributes = AttributeCatalog.All
-            .Where(a => a.Kind == AttributeKind.Descriptive)
-            .Select(a => (Attribute: a, Name: DirectoryName(kind, a)))
-            .Where(p => p.Name is not null && (schemaAttributes is null || schemaAttributes.Contains(p.Name)))
-            .Select(p => (p.Attribute, p.Name!))
-            .ToList();
-        HasTargetAddress = kind == ServerKind.ActiveDirectory && schemaAttributes?.Contains("targetAddress") == true;
-        HasMailNickname = kind == ServerKind.ActiveDirectory && schemaAttributes?.Contains("mailNickname") == true;
+        _mapping = new LdapEntryMapping(kind == ServerKind.ActiveDirectory, schemaAttributes);
+        _attributes = _mapping.Attributes;
     }
-
-    /// <summary>Whether exports write <c>targetAddress</c> (an AD with Exchange's schema).</summary>
-    public bool HasTargetAddress { get; }
-
-    /// <summary>Whether exports write <c>mailNickname</c> (an AD with Exchange's schema).</summary>
-    public bool HasMailNickname { get; }
 
     /// <summary>The attribute that anchors entries.</summary>
     public string AnchorAttribute => _kind == ServerKind.ActiveDirectory ? "objectGUID" : "entryUUID";
 
     /// <summary>The object class of the entries an export makes.</summary>
-    public string ExportClass => _kind == ServerKind.ActiveDirectory ? "contact" : "inetOrgPerson";
+    public string ExportClass => _mapping.ObjectClass;
+
+    /// <summary>The object classes an export's adds write.</summary>
+    public IReadOnlyList<string> ExportClasses => _mapping.ObjectClasses;
 
     /// <summary>The attributes an import asks for.</summary>
     public IReadOnlyList<string> ImportAttributes =>
         [AnchorAttribute, "cn", "displayName", "mail", "uid", "mailNickname", "sAMAccountName", "proxyAddresses", .. _attributes.Select(a => a.Name).Distinct(StringComparer.OrdinalIgnoreCase)];
 
     /// <summary>The attributes an export writes and a full run restores (everything but the object class and the naming attribute).</summary>
-    public IReadOnlyList<string> ManagedAttributes
-    {
-        get
-        {
-            var names = new List<string> { "displayName", "givenName", "sn", "mail" };
-            if (_kind == ServerKind.ActiveDirectory)
-            {
-                names.Add("proxyAddresses");
-                if (HasTargetAddress)
-                {
-                    names.Add("targetAddress");
-                }
-
-                if (HasMailNickname)
-                {
-                    names.Add("mailNickname");
-                }
-            }
-
-            names.AddRange(_attributes.Select(a => a.Name));
-            return names.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        }
-    }
+    public IReadOnlyList<string> ManagedAttributes => _mapping.ManagedAttributes;
 
     /// <summary>The default import filter of the kind of server: people with a mail address.</summary>
     public static string DefaultFilter(ServerKind kind) => kind == ServerKind.ActiveDirectory
@@ -153,79 +101,7 @@ internal sealed class EntryMapper
     }
 
     /// <summary>The attributes of the entry an export makes for a record (the naming attribute included, the object classes not).</summary>
-    public Dictionary<string, List<string>> ToAttributes(ChangeRecord record, string addressType)
-    {
-        var result = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
-        void Put(string name, string? value)
-        {
-            if (!string.IsNullOrWhiteSpace(value))
-            {
-                if (!result.TryGetValue(name, out var list))
-                {
-                    result[name] = list = [];
-                }
-
-                if (!list.Contains(value, StringComparer.Ordinal))
-                {
-                    list.Add(value);
-                }
-            }
-        }
-
-        var mail = record.TargetAddress is { } target && string.Equals(target.Type, addressType, StringComparison.OrdinalIgnoreCase)
-            ? target
-            : record.ProxyAddresses.FirstOrDefault(p => p.IsPrimary && string.Equals(p.Type, addressType, StringComparison.OrdinalIgnoreCase));
-        var displayName = record.DisplayName ?? record.Alias;
-        Put("cn", record.Alias);
-        Put("displayName", displayName);
-        foreach (var (attribute, name) in _attributes)
-        {
-            foreach (var value in record.Attributes.Get(attribute))
-            {
-                Put(name, value);
-            }
-        }
-
-        if (!result.ContainsKey("sn"))
-        {
-            // inetOrgPerson must have a surname: the last word of the display name stands in.
-            var words = displayName.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            Put("sn", words.Length > 0 ? words[^1] : record.Alias);
-        }
-
-        if (mail is not null)
-        {
-            Put("mail", mail.Address);
-        }
-
-        if (_kind == ServerKind.ActiveDirectory)
-        {
-            if (mail is not null)
-            {
-                Put("proxyAddresses", "SMTP:" + mail.Address);
-            }
-
-            foreach (var proxy in record.ProxyAddresses.Where(p => !(p.Type == "SMTP" && string.Equals(p.Address, mail?.Address, StringComparison.OrdinalIgnoreCase))))
-            {
-                Put("proxyAddresses", (proxy.Type == "SMTP" ? "smtp" : proxy.Type) + ":" + proxy.Address);
-            }
-
-            if (HasTargetAddress && mail is not null)
-            {
-                Put("targetAddress", "SMTP:" + mail.Address);
-            }
-
-            if (HasMailNickname)
-            {
-                Put("mailNickname", record.Alias);
-            }
-        }
-
-        return result;
-    }
-
-    private static string? DirectoryName(ServerKind kind, AttributeDefinition attribute) =>
-        kind == ServerKind.ActiveDirectory ? attribute.LdapName : InetOrgPersonNames.GetValueOrDefault(attribute.LdapName);
+    public Dictionary<string, List<string>> ToAttributes(ChangeRecord record, string addressType) => _mapping.ToAttributes(record, addressType);
 
     private string? Alias(LdapEntry entry, string? mail)
     {

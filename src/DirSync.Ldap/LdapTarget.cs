@@ -39,8 +39,7 @@ internal sealed class LdapTarget : IDirectoryTarget
 
     public string Name => _session.Name;
 
-    private IReadOnlyList<string> ObjectClasses =>
-        ["top", "person", "organizationalPerson", _mapper.ExportClass];
+    private IReadOnlyList<string> ObjectClasses => _mapper.ExportClasses;
 
     public async Task LoadCurrentAsync(IReadOnlyCollection<OwnedEntry> owned, CancellationToken cancellationToken = default)
     {

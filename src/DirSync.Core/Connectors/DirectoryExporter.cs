@@ -233,7 +233,7 @@ public sealed class DirectoryExporter
     }
 
     /// <summary>The containers between the exported root that holds <paramref name="container"/> and the container itself, top first.</summary>
-    private static IReadOnlyList<string> PathBelow(IReadOnlyList<DirectoryPath> roots, bool subcontainers, DirectoryPath container)
+    internal static IReadOnlyList<string> PathBelow(IReadOnlyList<DirectoryPath> roots, bool subcontainers, DirectoryPath container)
     {
         if (!subcontainers)
         {

@@ -58,6 +58,10 @@ public static class DirectoryOwnership
 
         await transaction.SetSettingAsync(RetryPrefix + instance.ToUpperInvariant(), null, cancellationToken);
         await transaction.SetSettingAsync(PendingPrefix + instance.ToUpperInvariant(), null, cancellationToken);
+        foreach (var (key, _) in await transaction.ListSettingsAsync("ldif-dn/" + instance.ToUpperInvariant() + "/", cancellationToken))
+        {
+            await transaction.SetSettingAsync(key, null, cancellationToken);
+        }
     }
 
     /// <summary>The objects whose create was sent but never answered (the connection was lost): the directory may hold them already.</summary>

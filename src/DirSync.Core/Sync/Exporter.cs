@@ -1,3 +1,4 @@
+using DirSync.Core.Formats.Ldif;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
 using DirSync.Core.Transport;
@@ -56,7 +57,10 @@ public sealed class Exporter
 
         using var file = dryRun ? null : AtomicFile.Create(settings.ExportFile);
         var counts = new Counts();
-        using (var writer = _codecs.CreateWriter(settings.Format, file?.Stream ?? Stream.Null, header))
+        var tools = settings.Format == ChangeSetFormat.Ldif && (settings.LdifBaseDn is not null || settings.LdifInetOrgPerson)
+            ? await LdapToolsDns.LoadAsync(transaction, instance, _store.Info, mode == ChangeSetMode.Full, cancellationToken)
+            : null;
+        using (var writer = tools is null ? _codecs.CreateWriter(settings.Format, file?.Stream ?? Stream.Null, header) : new LdifChangeSetWriter(file?.Stream ?? Stream.Null, header, tools.Layout))
         {
             var scope = new ExportScope(settings);
             var records = mode == ChangeSetMode.Full
@@ -72,6 +76,11 @@ public sealed class Exporter
 
         if (file is not null)
         {
+            if (tools is not null)
+            {
+                await tools.SaveAsync(transaction, cancellationToken);
+            }
+
             file.Commit();
             await transaction.SaveInstanceAsync(
                 instance with
