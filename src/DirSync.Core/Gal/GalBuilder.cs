@@ -90,8 +90,33 @@ public sealed class GalBuilder
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(localPostoffice);
         var compareInfo = (culture ?? CultureInfo.InvariantCulture).CompareInfo;
+
+        // Read without holding the write lock, so writers go on meanwhile; if one committed before the lock was
+        // taken, the list is read again under the lock: the GAL committed is always that of the store it replaces.
+        var usn = await store.GetHighestUsnAsync(cancellationToken);
+        var (buffer, order, suffixed) = await BuildAsync(store, localPostoffice, compareInfo, cancellationToken);
+        FaultPoints.Hit("gal.listed");
+        await using var transaction = await store.BeginTransactionAsync(cancellationToken);
+        if (await transaction.GetHighestUsnAsync(cancellationToken) != usn)
+        {
+            // The first reading goes before the second is made: two of them at a million would double the peak.
+            buffer = null!;
+            (buffer, order, suffixed) = await BuildAsync(transaction, localPostoffice, compareInfo, cancellationToken);
+        }
+
+        await transaction.ReplaceGalAsync(EntriesAsync(buffer, order, cancellationToken), cancellationToken);
+        await transaction.AppendEventAsync(
+            new EventRecord(0, _time.GetUtcNow(), RebuiltEventCode, EventSeverity.Information, $"GAL rebuilt: {order.Length} entries, {suffixed.Count} renamed"),
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new GalRebuildResult(order.Length, suffixed.Count);
+    }
+
+    private static async Task<(GalEntryBuffer Buffer, int[] Order, List<int> Suffixed)> BuildAsync(
+        IDirectoryReader reader, string localPostoffice, CompareInfo compareInfo, CancellationToken cancellationToken)
+    {
         var buffer = new GalEntryBuffer(compareInfo, Options);
-        await foreach (var value in store.ListAsync(RecipientFilter.All, cancellationToken))
+        await foreach (var value in reader.ListAsync(RecipientFilter.All, cancellationToken))
         {
             buffer.Add(value.Guid, value.Class, value.DisplayName, value.Alias, AddressOf(value), value.Origin?.ImportedFrom ?? localPostoffice);
         }
@@ -99,15 +124,7 @@ public sealed class GalBuilder
         var order = buffer.Sort();
         cancellationToken.ThrowIfCancellationRequested();
         var suffixed = FindSuffixes(buffer, order);
-        order = Merge(buffer, order, suffixed);
-
-        await using var transaction = await store.BeginTransactionAsync(cancellationToken);
-        await transaction.ReplaceGalAsync(EntriesAsync(buffer, order, cancellationToken), cancellationToken);
-        await transaction.AppendEventAsync(
-            new EventRecord(0, _time.GetUtcNow(), RebuiltEventCode, EventSeverity.Information, $"GAL rebuilt: {order.Length} entries, {suffixed.Count} renamed"),
-            cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new GalRebuildResult(order.Length, suffixed.Count);
+        return (buffer, Merge(buffer, order, suffixed), suffixed);
     }
 
     /// <summary>The address mail to a recipient uses: a custom recipient's target, else the primary SMTP address, else the first primary one.</summary>

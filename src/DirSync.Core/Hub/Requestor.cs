@@ -97,6 +97,12 @@ public sealed class Requestor
     }
 
     /// <summary>T1 (REQMAIN -T): queues local changes and sends every transaction not yet acknowledged, with a status report.</summary>
+    /// <remarks>
+    /// A transaction number, once sent, always means the same change: the message is written and flushed under a
+    /// temporary name, the numbers it carries are committed, and only then is it put in the server's inbox. A send
+    /// that dies before the commit sent nothing; one that dies after it is repeated by the next send under the same
+    /// numbers (the server skips what it already took in), with changes made in between queued above them.
+    /// </remarks>
     /// <param name="full">Queue the whole local list (an Export): the server replaces this postoffice's entries with it.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     public async Task<CycleReport> SendAsync(bool full, CancellationToken cancellationToken = default)
@@ -124,14 +130,17 @@ public sealed class Requestor
         var message = new HubMessage(
             MessageKind.RequestorUpdate, Guid.NewGuid(), state.Name, state.ServerName ?? "*", state.NextTransaction, state.ReqSync, state.SrvSync, 0,
             state.ImpSync, state.ReqSync + 1, state.ImportRequested, full || exportThrough > state.ReqSync, false, null);
-        var count = await MessageFile.DeliverAsync(
-            server, _store.Info, message, message.Export ? ChangeSetMode.Full : ChangeSetMode.Incremental,
+        using var file = server.CreateMessage(now);
+        var count = await MessageFile.WriteAsync(
+            file.Stream, _store.Info, message, message.Export ? ChangeSetMode.Full : ChangeSetMode.Incremental,
             OutboxAsync(transaction, state.ReqSync, cancellationToken), state.Key, now, cancellationToken);
+        file.Flush();
         await HubSettings.SaveAsync(transaction, state, cancellationToken);
         var summary = message.Summary(count);
         await EventLog.WriteAsync(transaction, _time, EventCodes.MessageSent, EventSeverity.Information, $"sent to the server: {summary}{(message.ImportRequest ? " (asking for every address list)" : "")}", cancellationToken);
         await EventLog.WriteAsync(transaction, _time, EventCodes.Sent, EventSeverity.Information, $"ReqTx sent {count} updates", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        file.Commit();
         return new CycleReport { Messages = 1, Updates = count, Lines = [summary] };
     }
 

@@ -11,6 +11,7 @@ public sealed class AtomicFile : IDisposable
     private readonly FileStream _stream;
     private readonly GuardedStream _guarded;
     private bool _committed;
+    private bool _flushed;
 
     private AtomicFile(string path, string temporaryPath, FileStream stream)
     {
@@ -80,15 +81,35 @@ public sealed class AtomicFile : IDisposable
         }
     }
 
-    /// <summary>Flushes the content to disk and renames the file into place, replacing an older one.</summary>
-    public void Commit()
+    /// <summary>Flushes the content to disk under its temporary name: what can fail for want of space fails here, before <see cref="Commit"/>.</summary>
+    /// <remarks>Lets a writer make its state durable between the two steps, so the file appears only once the state that speaks for it is saved.</remarks>
+    public void Flush()
     {
         ObjectDisposedException.ThrowIf(_committed, this);
+        if (_flushed)
+        {
+            return;
+        }
+
         try
         {
             FaultPoints.Hit("file.flush.before");
             _stream.Flush(flushToDisk: true);
             _stream.Dispose();
+            _flushed = true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failed(e);
+        }
+    }
+
+    /// <summary>Flushes the content to disk (unless <see cref="Flush"/> did) and renames the file into place, replacing an older one.</summary>
+    public void Commit()
+    {
+        Flush();
+        try
+        {
             FaultPoints.Hit("file.rename.before");
             File.Move(TemporaryPath, Path, overwrite: true);
             _committed = true;

@@ -79,6 +79,33 @@ public sealed class ConcurrencyTests : IDisposable
     }
 
     [Fact]
+    public async Task GalRebuild_RecipientsAddedAfterItReadThemBeforeItCommits_PublishesTheGalOfTheStoreItCommitsTo()
+    {
+        var site = new CrashSite(_folder.Path);
+        await site.InitAsync("site1.db", "Site1", "Server1");
+        await site.AddMailboxesAsync("site1.db", "early", 1, 20);
+        var pause = _folder.File("pause");
+
+        // Held after it has read every recipient, before it takes the store's write lock.
+        var rebuild = CliRunner.RunProcessAsync(
+            _folder.Path,
+            new Dictionary<string, string> { ["DIRSYNC_FAULT_PAUSE_AT"] = "1", ["DIRSYNC_FAULT_PAUSE_FILE"] = pause },
+            "--store", "site1.db", "gal", "rebuild", "--json");
+        await WaitForAsync(() => File.Exists(pause) && File.ReadAllText(pause).Length > 0, rebuild, "the rebuild's reading");
+        Assert.Equal("gal.listed", File.ReadAllText(pause).Trim());
+        await site.AddMailboxesAsync("site1.db", "late", 1, 5);
+        await site.RunAsync("site1.db", "mailbox", "remove", "early001");
+        File.Delete(pause);
+        var rebuilt = await rebuild;
+
+        Assert.True(rebuilt.ExitCode == 0 && rebuilt.Error.Length == 0, rebuilt.ToString());
+        Assert.Equal(24, CliJson.Parse(rebuilt.Out).GetProperty("entries").GetInt64());
+        var gal = CliJson.Parse((await RunAsync(null, "gal", "list", "--json")).Out);
+        var aliases = gal.EnumerateArray().Select(e => e.GetProperty("alias").GetString()!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal([.. Enumerable.Range(2, 19).Select(n => $"early{n:000}"), .. Enumerable.Range(1, 5).Select(n => $"late{n:000}")], aliases);
+    }
+
+    [Fact]
     public async Task Daemon_WithAdministratorsAddingAndKickingAlongside_SendsEveryChangeOnce()
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Windows has no SIGTERM to send a console process");

@@ -127,12 +127,32 @@ internal sealed class CrashHarness : IDisposable
         _known = CrashSnapshot.Guids(await CrashSnapshot.TakeAsync(Work, known: null));
         Copy(Work, Template);
 
-        // The reference: the command once, uninterrupted, then what follows it.
+        var initial = await CrashSnapshot.TakeAsync(Work, _known);
+
+        // The reference: the command once, uninterrupted, then what follows it. With changes made between a run
+        // and its rerun, the reference is the command, those changes, the command again, then what follows.
         Restore();
         await RunOkAsync("the reference run", _scenario.Command);
         var done = await CrashSnapshot.TakeAsync(Work, _known);
+        await RunAllAsync("the reference run", _scenario.Between);
+        if (_scenario.Between.Length > 0)
+        {
+            await RunOkAsync("the reference's second run", _scenario.Command);
+        }
+
         await RunThenAsync("the reference run");
         var reference = await CrashSnapshot.TakeAsync(Work, _known);
+
+        // With changes between, a run killed before its first durable step leaves nothing: the changes, one run, what follows.
+        string? untouched = null;
+        if (_scenario.Between.Length > 0)
+        {
+            Restore();
+            await RunAllAsync("a run that never started", _scenario.Between);
+            await RunOkAsync("a run that never started", _scenario.Command);
+            await RunThenAsync("a run that never started");
+            untouched = await CrashSnapshot.TakeAsync(Work, _known);
+        }
 
         // The fault points the command passes, counted by a traced run that must not change the outcome.
         Restore();
@@ -144,12 +164,17 @@ internal sealed class CrashHarness : IDisposable
         var points = File.Exists(trace) ? File.ReadAllLines(trace) : [];
         Assert.True(points.Length > 0, $"{_scenario}: the command passed no fault point");
 
-        // A crash after the last durable step leaves the command done, and its rerun is a second run.
-        Restore();
-        await RunOkAsync("the first of two uninterrupted runs", _scenario.Command);
-        await RunOkAsync("the second of two uninterrupted runs", _scenario.Command);
-        await RunThenAsync("two uninterrupted runs");
-        var twice = await CrashSnapshot.TakeAsync(Work, _known);
+        // A crash after the last durable step leaves the command done, and its rerun is a second run (with changes
+        // between them, that is the reference itself).
+        var twice = reference;
+        if (_scenario.Between.Length == 0)
+        {
+            Restore();
+            await RunOkAsync("the first of two uninterrupted runs", _scenario.Command);
+            await RunOkAsync("the second of two uninterrupted runs", _scenario.Command);
+            await RunThenAsync("two uninterrupted runs");
+            twice = await CrashSnapshot.TakeAsync(Work, _known);
+        }
 
         var seed = Setting(SeedVariable, DefaultSeed);
         var kills = Setting(KillsVariable, DefaultKills);
@@ -159,7 +184,7 @@ internal sealed class CrashHarness : IDisposable
         var failures = new List<string>();
         foreach (var k in chosen)
         {
-            if (await TrialAsync(k, points, done, reference, twice) is { } failure)
+            if (await TrialAsync(k, points, initial, done, reference, twice, untouched) is { } failure)
             {
                 failures.Add($"--- kill point {k} of {points.Length} ({points[k - 1]}): {failure}");
             }
@@ -178,6 +203,11 @@ internal sealed class CrashHarness : IDisposable
             return [.. at.Split(',').Select(k => int.Parse(k, CultureInfo.InvariantCulture)).Where(k => k >= 1 && k <= points.Length)];
         }
 
+        if (_scenario.EveryPoint)
+        {
+            return [.. Enumerable.Range(1, points.Length)];
+        }
+
         var chosen = new SortedSet<int> { 1, points.Length };
         for (var k = 1; k <= points.Length; k++)
         {
@@ -194,7 +224,7 @@ internal sealed class CrashHarness : IDisposable
     }
 
     /// <summary>Kills the command at point <paramref name="k"/>, reruns it, and says what went wrong, or null.</summary>
-    private async Task<string?> TrialAsync(int k, string[] points, string done, string reference, string twice)
+    private async Task<string?> TrialAsync(int k, string[] points, string initial, string done, string reference, string twice, string? untouched)
     {
         Restore();
         var crashed = await RunProcessAsync(new() { ["DIRSYNC_FAULT_AT"] = k.ToString(CultureInfo.InvariantCulture) }, _scenario.Command);
@@ -209,7 +239,15 @@ internal sealed class CrashHarness : IDisposable
         Copy(Work, Crashed);
         var afterCrash = await CrashSnapshot.TakeAsync(Crashed, _known, shownAs: Work);
         Directory.Delete(Crashed, recursive: true);
-        var expected = afterCrash == done ? twice : reference;
+        var expected = afterCrash == done ? twice : untouched is not null && afterCrash == initial ? untouched : reference;
+        foreach (var between in _scenario.Between)
+        {
+            var result = await CliRunner.RunAsync(Work, null, between);
+            if (result.ExitCode != 0)
+            {
+                return $"after the crash, 'dirsync {string.Join(' ', between)}' failed: {result}";
+            }
+        }
 
         var rerun = await RunProcessAsync([], _scenario.Command);
         if (rerun.ExitCode != 0)
@@ -235,7 +273,8 @@ internal sealed class CrashHarness : IDisposable
         var final = await CrashSnapshot.TakeAsync(Work, _known);
         if (final != expected)
         {
-            var which = ReferenceEquals(expected, reference) ? "the uninterrupted run" : "two uninterrupted runs (the crashed run had finished its work)";
+            var which = ReferenceEquals(expected, untouched) ? "a run that never started (the crash left nothing)"
+                : ReferenceEquals(expected, reference) ? "the uninterrupted run" : "two uninterrupted runs (the crashed run had finished its work)";
             return $"the outcome differs from {which}: a change lost, doubled or left half-done; {Difference(expected, final)}";
         }
 
@@ -258,12 +297,14 @@ internal sealed class CrashHarness : IDisposable
         Assert.True(result.ExitCode == 0, $"{_scenario}: {what} failed: {result}");
     }
 
-    private async Task RunThenAsync(string what)
+    private Task RunThenAsync(string what) => RunAllAsync(what, _scenario.Then);
+
+    private async Task RunAllAsync(string what, string[][] commands)
     {
-        foreach (var then in _scenario.Then)
+        foreach (var command in commands)
         {
-            var result = await CliRunner.RunAsync(Work, null, then);
-            Assert.True(result.ExitCode == 0, $"{_scenario}: after {what}, 'dirsync {string.Join(' ', then)}' failed: {result}");
+            var result = await CliRunner.RunAsync(Work, null, command);
+            Assert.True(result.ExitCode == 0, $"{_scenario}: after {what}, 'dirsync {string.Join(' ', command)}' failed: {result}");
         }
     }
 

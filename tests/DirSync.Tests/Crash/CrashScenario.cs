@@ -23,5 +23,16 @@ internal sealed record CrashScenario
     /// </remarks>
     public string[][] Then { get; init; } = [];
 
+    /// <summary>Commands run without faults after the command (crashed or not) and before its rerun: local changes made in the meantime.</summary>
+    /// <remarks>
+    /// With these, the reference is the command, these, the command again, then <see cref="Then"/>; a crash before the
+    /// command's first durable step must end as these, the command, then <see cref="Then"/>. What the crashed run had
+    /// already made durable (a transaction number handed out, a message delivered) must keep its meaning.
+    /// </remarks>
+    public string[][] Between { get; init; } = [];
+
+    /// <summary>Kill the command at every one of its fault points, not a sample, in every run of the tests.</summary>
+    public bool EveryPoint { get; init; }
+
     public override string ToString() => Name;
 }

@@ -121,6 +121,26 @@ internal static class CrashScenarios
             Command = ["--store", Po1, "requestor", "send"],
             Then = [["--store", HubStore, "server", "receive"]],
         },
+        new()
+        {
+            // Local changes between a crashed send and its rerun: a transaction number once sent must keep its
+            // meaning, or the server skips the changes that shifted onto numbers it already took in.
+            Name = "requestor send, changes before the rerun",
+            PrepareAsync = s => HubAsync(s, HubStage.LocalChanges),
+            Command = ["--store", Po1, "requestor", "send"],
+            Between =
+            [
+                ["--store", Po1, "mailbox", "add", "alpha016", "--display-name", "alpha 016"],
+                ["--store", Po1, "mailbox", "set", "alpha013", "--display-name", "Alpha Thirteen"],
+                ["--store", Po1, "mailbox", "remove", "alpha014"],
+            ],
+            Then =
+            [
+                ["--store", HubStore, "server", "receive"], ["--store", HubStore, "server", "send"],
+                ["--store", Po1, "requestor", "receive"], ["--store", Po1, "requestor", "import"], ["--store", Po2, "requestor", "receive"],
+            ],
+            EveryPoint = true,
+        },
     ];
 
     /// <summary>The scenario called <paramref name="name"/>.</summary>

@@ -8,7 +8,9 @@ namespace DirSync.Tests.Crash;
 /// <para><b>Read-only, unreadable.</b> A folder with mode 0555, a file with mode 0000, stops an ordinary user; root
 /// writes and reads there anyway. When the tests run with that privilege, dirsync is run as the unprivileged user
 /// 65534 (<c>setpriv</c>, which root may always use) with the test's folder given to that user, so the mode stops
-/// it as it would stop a service account.</para>
+/// it as it would stop a service account; that user runs a copy of the command (<see cref="UnprivilegedCommand"/>),
+/// since the checkout may be in a folder it cannot enter. A privileged run that cannot switch to that user (no
+/// <c>setpriv</c>, or not allowed to) cannot make the condition at all: the test is skipped and says why.</para>
 /// <para><b>Full.</b> A 64 KiB tmpfs is mounted on the folder: by the tests themselves when they may mount
 /// (root with CAP_SYS_ADMIN), else inside a user and mount namespace of dirsync's own (<c>unshare -rm</c>),
 /// so the process meets a real ENOSPC. Where neither is allowed the test fails and says so: it does not skip.</para>
@@ -16,13 +18,10 @@ namespace DirSync.Tests.Crash;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed class FileSystemConditions : IDisposable
 {
-    /// <summary>The user dirsync runs as when the tests are privileged.</summary>
-    private const string Unprivileged = "65534";
-
     private readonly TempFolder _folder;
     private readonly List<string> _mounts = [];
     private string? _namespaceTmpfs;
-    private bool _unprivileged;
+    private UnprivilegedCommand? _unprivileged;
 
     public FileSystemConditions(TempFolder folder)
     {
@@ -44,11 +43,10 @@ internal sealed class FileSystemConditions : IDisposable
         }
 
         // Privileged: chmod does not stop us, so dirsync runs as an ordinary user that owns everything else.
-        await ToolAsync("chown", "-R", $"{Unprivileged}:{Unprivileged}", _folder.Path);
-        await ToolAsync("chown", "root:root", folder);
-        _unprivileged = true;
-        Assert.False(await CanWriteAsUnprivilegedAsync(folder), $"cannot make '{folder}' read-only for user {Unprivileged}");
-        How = $"mode 0555, dirsync run as user {Unprivileged} with setpriv";
+        await RunUnprivilegedAsync(folder, "mode 0555 on a folder");
+        var write = await UnprivilegedCommand.TryAsUserAsync("touch", Path.Combine(folder, ".probe"));
+        Assert.True(write.ExitCode != 0, $"cannot make '{folder}' read-only for user {UnprivilegedCommand.User}");
+        How = $"mode 0555, dirsync run as user {UnprivilegedCommand.User} with setpriv";
     }
 
     /// <summary>Makes <paramref name="file"/> (under the test folder) a file dirsync cannot read.</summary>
@@ -61,10 +59,10 @@ internal sealed class FileSystemConditions : IDisposable
             return;
         }
 
-        await ToolAsync("chown", "-R", $"{Unprivileged}:{Unprivileged}", _folder.Path);
-        await ToolAsync("chown", "root:root", file);
-        _unprivileged = true;
-        How = $"mode 0000, dirsync run as user {Unprivileged} with setpriv";
+        await RunUnprivilegedAsync(file, "mode 0000 on a file");
+        var read = await UnprivilegedCommand.TryAsUserAsync("cat", file);
+        Assert.True(read.ExitCode != 0, $"cannot make '{file}' unreadable for user {UnprivilegedCommand.User}");
+        How = $"mode 0000, dirsync run as user {UnprivilegedCommand.User} with setpriv";
     }
 
     /// <summary>Makes <paramref name="folder"/> (under the test folder) a 64 KiB file system, so that a larger write fails with ENOSPC.</summary>
@@ -96,22 +94,26 @@ internal sealed class FileSystemConditions : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var command = new List<string>();
-        if (_unprivileged)
-        {
-            command.AddRange(["setpriv", $"--reuid={Unprivileged}", $"--regid={Unprivileged}", "--clear-groups"]);
-        }
-
         if (_namespaceTmpfs is not null)
         {
-            command.AddRange(["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs \"$1\" && shift && exec \"$@\"", "sh", _namespaceTmpfs]);
+            // Only a full folder is made this way, and dirsync then runs as the test's own user.
+            start.FileName = "unshare";
+            foreach (var arg in (string[])["-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs \"$1\" && shift && exec \"$@\"", "sh", _namespaceTmpfs, "dotnet", CliRunner.CommandPath, .. args])
+            {
+                start.ArgumentList.Add(arg);
+            }
         }
-
-        command.AddRange(["dotnet", CliRunner.CommandPath, .. args]);
-        start.FileName = command[0];
-        foreach (var arg in command.Skip(1))
+        else if (_unprivileged is not null)
         {
-            start.ArgumentList.Add(arg);
+            _unprivileged.Prepare(start, args);
+        }
+        else
+        {
+            start.FileName = "dotnet";
+            foreach (var arg in (string[])[CliRunner.CommandPath, .. args])
+            {
+                start.ArgumentList.Add(arg);
+            }
         }
 
         start.Environment.Remove("DIRSYNC_STORE");
@@ -159,8 +161,21 @@ internal sealed class FileSystemConditions : IDisposable
         }
     }
 
-    private static async Task<bool> CanWriteAsUnprivilegedAsync(string folder) =>
-        (await TryToolAsync("setpriv", $"--reuid={Unprivileged}", $"--regid={Unprivileged}", "--clear-groups", "touch", Path.Combine(folder, ".probe"))).ExitCode == 0;
+    /// <summary>Hands the test folder, all but <paramref name="denied"/>, to user 65534 and runs dirsync as that user from now on; skips the test when this machine cannot.</summary>
+    private async Task RunUnprivilegedAsync(string denied, string condition)
+    {
+        var whyNot = await UnprivilegedCommand.WhyNotAvailableAsync();
+        Assert.SkipWhen(
+            whyNot is not null,
+            $"cannot make {condition} stop dirsync: the tests run with the privilege to ignore it (root), and dirsync cannot be run as user {UnprivilegedCommand.User} instead: {whyNot}");
+        _unprivileged = await UnprivilegedCommand.GetAsync();
+        await ToolAsync("chown", "-R", $"{UnprivilegedCommand.User}:{UnprivilegedCommand.User}", _folder.Path);
+        await ToolAsync("chown", "root:root", denied);
+
+        // A refusal below proves the mode only if the user can reach the test folder at all.
+        var reach = await UnprivilegedCommand.TryAsUserAsync("sh", "-c", "touch \"$1\" && rm \"$1\"", "sh", Path.Combine(_folder.Path, ".probe"));
+        Assert.True(reach.ExitCode == 0, $"user {UnprivilegedCommand.User} cannot write to the test folder '{_folder.Path}' it owns; is a folder above it closed to other users? {reach}");
+    }
 
     private static async Task ToolAsync(string tool, params string[] args)
     {
@@ -168,7 +183,8 @@ internal sealed class FileSystemConditions : IDisposable
         Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', args)}: {result}");
     }
 
-    private static async Task<CliResult> TryToolAsync(string tool, params string[] args)
+    /// <summary>Runs <paramref name="tool"/>; a tool that is not installed exits with 127, as in a shell.</summary>
+    internal static async Task<CliResult> TryToolAsync(string tool, params string[] args)
     {
         var start = new ProcessStartInfo(tool)
         {
