@@ -71,7 +71,7 @@ public sealed class DirectoryImporter
         var deferred = new List<ChangeRecord>();
         long records = 0;
         long passedOver = 0;
-        await foreach (var record in changes.ReadAsync(cancellationToken))
+        await foreach (var record in ReadAheadAsync(changes.ReadAsync(cancellationToken), cancellationToken))
         {
             records++;
             if (written.Contains(record.Anchor))
@@ -90,7 +90,7 @@ public sealed class DirectoryImporter
             if (record.Kind != ChangeKind.Delete)
             {
                 seen.Add(record.Anchor);
-                if (await IsReplacementAsync(transaction, record, sourceKey, settings.AddressType, cancellationToken))
+                if (owned > 0 && await IsReplacementAsync(transaction, record, sourceKey, settings.AddressType, cancellationToken))
                 {
                     // The entry replaces one that the reconcile below removes: it waits for that.
                     deferred.Add(record);
@@ -159,6 +159,51 @@ public sealed class DirectoryImporter
         return new ImportResult(
             changes.Mode, source.Name, state.LastImportedSequence + 1, source.Name, applier.Added, applier.Modified, applier.Deleted, applier.Unchanged,
             AlreadyApplied: false, options.DryRun, applier.Notes);
+    }
+
+    /// <summary>Reads the directory on the other core while this one applies: the next page is on its way while the last is applied.</summary>
+    private static async IAsyncEnumerable<ChangeRecord> ReadAheadAsync(IAsyncEnumerable<ChangeRecord> records, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = System.Threading.Channels.Channel.CreateBounded<ChangeRecord>(new System.Threading.Channels.BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Exception? failure = null;
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var record in records.WithCancellation(stop.Token))
+                {
+                    await channel.Writer.WriteAsync(record, stop.Token);
+                }
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+            finally
+            {
+                channel.Writer.TryComplete();
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await foreach (var record in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return record;
+            }
+
+            await reading;
+            if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+        }
+        finally
+        {
+            // Stopped early (an apply failed): the read is abandoned, and awaited so the connection is not closed under it.
+            stop.Cancel();
+            await reading;
+        }
     }
 
     /// <summary>The descriptive attributes a directory import speaks for: all of them (an entry without one clears it here).</summary>
