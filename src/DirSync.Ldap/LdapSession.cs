@@ -13,6 +13,8 @@ internal sealed class LdapSession : IAsyncDisposable
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
     private const int PageSize = 1000;
 
+    private IReadOnlyList<string> _namingContexts = [];
+
     private LdapSession(LdapConnection connection, DirectoryEndpoint endpoint, LdapUrl url, DistinguishedName baseDn)
     {
         Connection = connection;
@@ -171,8 +173,6 @@ internal sealed class LdapSession : IAsyncDisposable
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => Connection.DisposeAsync();
-
-    private IReadOnlyList<string> _namingContexts = [];
 
     private static async Task<LdapConnection> ConnectAsync(LdapUrl url, X509Certificate2Collection? trusted, bool startTls, CancellationToken cancellationToken)
     {

@@ -82,7 +82,11 @@ public sealed class DirectoryExporter
             await foreach (var outcome in target.WriteAsync(Changes(), cancellationToken))
             {
                 var change = outcome.Change;
-                unanswered.Remove(change.Object);
+                lock (unanswered)
+                {
+                    unanswered.Remove(change.Object);
+                }
+
                 switch (outcome.Action)
                 {
                     case TargetAction.Added:
@@ -205,7 +209,12 @@ public sealed class DirectoryExporter
 
         TargetChange Sent(TargetChange change)
         {
-            unanswered.Add(change.Object);
+            // The target pulls changes on its own task while outcomes come back on this one.
+            lock (unanswered)
+            {
+                unanswered.Add(change.Object);
+            }
+
             if (change.Kind == TargetChangeKind.Create || change.Kind == TargetChangeKind.Update && owned is not null)
             {
                 createsSent.Add(change.Object);

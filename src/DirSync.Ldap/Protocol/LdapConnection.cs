@@ -200,7 +200,7 @@ internal sealed class LdapConnection : IAsyncDisposable
             foreach (var change in changes)
             {
                 w.PushSequence();
-                w.WriteEnumeratedValue((ModificationKind)change.Operation);
+                w.WriteEnumeratedValue((Enumerated)change.Operation);
                 w.PushSequence();
                 w.WriteOctetString(Encoding.UTF8.GetBytes(change.Attribute));
                 w.PushSetOf();
@@ -271,8 +271,8 @@ internal sealed class LdapConnection : IAsyncDisposable
                 var tag = new Asn1Tag(TagClass.Application, LdapOperations.SearchRequest, true);
                 w.PushSequence(tag);
                 w.WriteOctetString(Encoding.UTF8.GetBytes(baseDn));
-                w.WriteEnumeratedValue((ModificationKind)(int)scope);
-                w.WriteEnumeratedValue(ModificationKind.Add); // derefAliases: never
+                w.WriteEnumeratedValue((Enumerated)(int)scope);
+                w.WriteEnumeratedValue(Enumerated.Zero); // derefAliases: never
                 w.WriteInteger(sizeLimit);
                 w.WriteInteger(0);
                 w.WriteBoolean(false);
@@ -808,10 +808,10 @@ internal sealed class LdapConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Stands in for RFC 4511's ENUMERATED values, which System.Formats.Asn1 reads and writes through an enum type.</summary>
-    private enum ModificationKind
+    /// <summary>Stands in for RFC 4511's ENUMERATED values (operations, scopes), which System.Formats.Asn1 writes through an enum type.</summary>
+    private enum Enumerated
     {
-        Add = 0,
+        Zero = 0,
     }
 
     private sealed record Pending(TaskCompletionSource<LdapResponse>? Completion, Channel<LdapResponse>? Messages);
