@@ -288,9 +288,10 @@ internal sealed class LdapConnection : IAsyncDisposable
             }, controls));
             while (true)
             {
-                LdapResponse response;
-                using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                // Messages usually wait in the channel already; the timer is set only when one has to be waited for.
+                if (!channel.Reader.TryRead(out var response))
                 {
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     wait.CancelAfter(OperationTimeout);
                     try
                     {
@@ -746,11 +747,14 @@ internal sealed class LdapConnection : IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
+        // Read through a buffer: a search's entries arrive many to a packet, and three reads of the socket per
+        // message (tag, length, body) would each be a system call and, when the data is not there yet, a wake-up.
+        var input = new BufferedStream(_stream, 256 * 1024);
         try
         {
             while (true)
             {
-                var message = await ReadMessageAsync(_stream, _closing.Token);
+                var message = await ReadMessageAsync(input, _closing.Token);
                 if (message is null)
                 {
                     Fail(new LdapConnectionException($"{_host} closed the connection"));
