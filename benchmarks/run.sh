@@ -185,7 +185,7 @@ if [ "$hub_only" = 0 ]; then
   dirsync --store "$S" init --org Testorg --site Site1 --server Server1 >/dev/null
   wait_for_quiet
   measure dirsync --store "$S" bulk import "$work/data/mailboxes.csv"
-  grep -q "$size created" "$work/out.txt" || { echo "run.sh: the bulk import did not create $size mailboxes" >&2; cat "$work/out.txt" >&2; exit 1; }
+  grep -q ": $size added," "$work/out.txt" || { echo "run.sh: the bulk import did not create $size mailboxes" >&2; cat "$work/out.txt" >&2; exit 1; }
   bulk_secs=$secs
   row "bulk import of N new mailboxes" "$size" "$secs" "$peak_mb" "$(scaled 20)"
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace DirSync.Core.Bulk;
 
@@ -7,7 +8,9 @@ public sealed partial class BulkCsvReader
 {
     private static readonly SearchValues<byte> UnquotedStops = SearchValues.Create(",\r\n\""u8);
 
-    private readonly Stream _stream;
+    private readonly Stream _input;     // the stream the reader was given
+    private Stream _stream;             // what is read: the input, or a transcoder over it for UTF-16
+    private Stream? _transcoder;
     private byte[] _buffer;
     private long _bufferOffset;  // stream offset of _buffer[0]
     private int _start;          // first byte of the current record
@@ -266,7 +269,18 @@ public sealed partial class BulkCsvReader
             _buffer = bigger;
         }
 
-        var read = _stream.Read(_buffer, _end, Math.Min(_options.ReadBlockBytes, _buffer.Length - _end));
+        int read;
+        try
+        {
+            read = _stream.Read(_buffer, _end, Math.Min(_options.ReadBlockBytes, _buffer.Length - _end));
+        }
+        catch (DecoderFallbackException e)
+        {
+            // The transcoder decodes ahead of the rows, so the line is not known.
+            throw new InputFormatException(
+                Name, 0, null, $"the file starts with a UTF-16 byte order mark but holds bytes that are not UTF-16 text (a lone surrogate, or an odd byte at the end); {EncodingFix}", e);
+        }
+
         if (read == 0)
         {
             _eof = true;
@@ -277,4 +291,49 @@ public sealed partial class BulkCsvReader
 
     /// <summary>Where a field's content is in the buffer; a quoted field's content is between its quotes.</summary>
     private readonly record struct FieldSpan(int Offset, int Length, bool Quoted, bool Escaped);
+
+    /// <summary>Reads some bytes already taken from a stream, then the rest of the stream; leaves the stream open.</summary>
+    private sealed class ReplayStream(byte[] replay, Stream rest) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_position < replay.Length)
+            {
+                var count = Math.Min(buffer.Length, replay.Length - _position);
+                replay.AsSpan(_position, count).CopyTo(buffer);
+                _position += count;
+                return count;
+            }
+
+            return rest.Read(buffer);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

@@ -33,6 +33,9 @@ public sealed class BulkCsvRow
     /// <summary>The alias of the recipient the row is about.</summary>
     public string Alias { get; private set; } = "";
 
+    /// <summary>Where the recipient is to be created, from the row's <c>Obj-Container</c> field; null when the row gives none.</summary>
+    public DirectoryPath? Container { get; private set; }
+
     /// <summary>The non-empty attribute fields besides the alias, in column order; an empty field means "leave as is" and is absent.</summary>
     public IReadOnlyList<BulkField> Fields => _fields;
 
@@ -60,6 +63,7 @@ public sealed class BulkCsvRow
         Mode = BulkMode.Update;
         Class = default;
         Alias = "";
+        Container = null;
         _fields.Clear();
     }
 
@@ -71,6 +75,8 @@ public sealed class BulkCsvRow
         Class = objectClass;
         Alias = alias;
     }
+
+    internal void SetContainer(DirectoryPath container) => Container = container;
 
     internal void Add(BulkField field) => _fields.Add(field);
 }

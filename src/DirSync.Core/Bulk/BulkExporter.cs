@@ -16,9 +16,10 @@ namespace DirSync.Core.Bulk;
 /// first by alias, and an import of them needs a second pass.) The export reads inside one transaction, never committed, so the
 /// file shows one moment of the store; writers wait meanwhile. The file is written under a temporary
 /// name and renamed into place once complete.</para>
-/// <para>A value the format cannot carry is refused, naming the recipient and attribute, rather than
-/// written to come back different: a <c>%</c> inside a value of a multi-valued attribute, an empty
-/// value in one, or a value that reads as <c>~DEL</c>.</para>
+/// <para>Inside a multi-valued field a <c>%</c> or <c>\</c> of a value is written <c>\%</c> or <c>\\</c>, as
+/// Exchange writes them (<see cref="BulkCsvSyntax.JoinValues"/>). A value the format cannot carry is refused,
+/// naming the recipient and attribute, rather than written to come back different: an empty value of a
+/// multi-valued attribute, or a value that reads as <c>~DEL</c>.</para>
 /// </remarks>
 public sealed class BulkExporter
 {
@@ -214,14 +215,9 @@ public sealed class BulkExporter
             {
                 throw Unwritable(value, column, "it holds an empty value, which a bulk CSV field cannot carry");
             }
-
-            if (text.Contains(BulkCsvSyntax.ValueSeparator, StringComparison.Ordinal))
-            {
-                throw Unwritable(value, column, $"its value '{text}' holds '{BulkCsvSyntax.ValueSeparator}', which a bulk CSV uses between values");
-            }
         }
 
-        return values.Count == 1 ? Single(value, column, values[0]) : string.Join(BulkCsvSyntax.ValueSeparator, values);
+        return values.Count == 1 ? Single(value, column, BulkCsvSyntax.JoinValues(values)) : BulkCsvSyntax.JoinValues(values);
     }
 
     private static InvalidValueException Unwritable(DirectoryObject value, AttributeDefinition column, string why) =>

@@ -18,7 +18,17 @@ public sealed record BulkImportOptions
     /// <remarks>With <see cref="BulkErrorPolicy.StopOnError"/> the whole file is one transaction and this is not used.</remarks>
     public int BatchSize { get; init; } = DefaultBatchSize;
 
-    /// <summary>Where new recipients are created; null for the store's Recipients container. Existing ones stay where they are.</summary>
+    /// <summary>True to read, check and apply everything as a real import would, then roll it all back: the counts say what the import would do.</summary>
+    /// <remarks>The whole file is one transaction whatever <see cref="OnError"/> says, so each row sees the rows before it; a reject file is written as a real run would write it.</remarks>
+    public bool DryRun { get; init; }
+
+    /// <summary>True to pass over, with a warning, columns whose names DirSync does not know, instead of refusing the file.</summary>
+    public bool IgnoreUnknownColumns { get; init; }
+
+    /// <summary>Told each warning (a column passed over) once the header is read, before any row is applied; null to only return them in the result.</summary>
+    public Action<string>? Warning { get; init; }
+
+    /// <summary>Where new recipients are created when their row has no <c>Obj-Container</c>; null for the store's Recipients container. Existing ones stay where they are.</summary>
     public DirectoryPath? Container { get; init; }
 
     /// <summary>Where rejected rows go; null for <c>&lt;file&gt;.rejects.csv</c> beside the input.</summary>

@@ -17,6 +17,10 @@ namespace DirSync.Core.Bulk;
 /// are applied in transactions of <see cref="BulkImportOptions.BatchSize"/> rows, each committed as it
 /// fills, and every bad row is written to the reject file instead; batches committed before an
 /// unexpected failure stay applied.</para>
+/// <para>A dry run (<see cref="BulkImportOptions.DryRun"/>) does all of that in one transaction and rolls it
+/// back, so its counts, errors and reject file are those of the real run and the store is as it was.</para>
+/// <para>With <see cref="BulkErrorPolicy.SkipErrors"/>, a file every row of which is rejected is an error (after
+/// the reject file is written): a script must not take "nothing imported" for success.</para>
 /// <para>A bad row has no effect: its values are checked, and the addresses it names looked up,
 /// before anything is written. Should a row fail after the store began writing it (which the checks
 /// are there to prevent), the batch it is in is rolled back and the import stops.</para>
@@ -35,7 +39,7 @@ public sealed class BulkImporter
     }
 
     /// <summary>Imports the bulk CSV file at <paramref name="path"/>.</summary>
-    /// <exception cref="InputFormatException">The header is bad, or (with <see cref="BulkErrorPolicy.StopOnError"/>) a row is; nothing was applied.</exception>
+    /// <exception cref="InputFormatException">The header is bad, or (with <see cref="BulkErrorPolicy.StopOnError"/>) a row is, or (with <see cref="BulkErrorPolicy.SkipErrors"/>) every row is; nothing was applied.</exception>
     /// <exception cref="NotFoundException">The container for new recipients does not exist.</exception>
     /// <exception cref="InvalidValueException">The batch size is not positive.</exception>
     /// <exception cref="DirSyncException">The file cannot be read, or the reject file written.</exception>
@@ -54,7 +58,13 @@ public sealed class BulkImporter
         }
 
         await using var stream = OpenInput(path);
-        using var reader = new BulkCsvReader(stream, path, options.ReaderOptions);
+        var readerOptions = options.ReaderOptions ?? BulkCsvReaderOptions.Default;
+        using var reader = new BulkCsvReader(stream, path, options.IgnoreUnknownColumns ? readerOptions with { IgnoreUnknownColumns = true } : readerOptions);
+        foreach (var warning in reader.Header.Warnings)
+        {
+            options.Warning?.Invoke(warning);
+        }
+
         var run = new Run(path, reader, options, stream.Length);
         if (options.OnError == BulkErrorPolicy.StopOnError)
         {
@@ -65,6 +75,17 @@ public sealed class BulkImporter
         using var rejects = new BulkRejectFile(options.RejectPath ?? path + ".rejects.csv", reader.Header);
         await ApplyInBatchesAsync(run, rejects, cancellationToken);
         rejects.Commit();
+        if (rejects.First is { } first && rejects.Count == run.Rows)
+        {
+            // "0 added, N rejected" with exit code 0 reads as success to a script; a file none of whose rows could be used is an error.
+            var (were, nothing) = options.DryRun ? ("would be", "nothing would be imported") : ("were", "nothing was imported");
+            throw new InputFormatException(
+                path,
+                0,
+                null,
+                $"{(run.Rows == 1 ? "the only row" : $"all {run.Rows} rows")} {were} rejected, so {nothing}; each row's reason is in {rejects.Path} (the first, line {first.Line}: {first.Reason})");
+        }
+
         return run.Result(rejects.Count > 0 ? rejects.Path : null);
     }
 
@@ -86,7 +107,11 @@ public sealed class BulkImporter
             run.ReportProgress();
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        if (!run.Options.DryRun)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         run.Commit();
         run.ReportProgress(force: true);
     }
@@ -95,9 +120,12 @@ public sealed class BulkImporter
     {
         IDirectoryTransaction? transaction = null;
         RecipientEditor? editor = null;
+
+        // A dry run is one transaction, never committed, so that every row sees the rows before it as a real run would.
+        var batchSize = run.Options.DryRun ? long.MaxValue : run.Options.BatchSize;
         try
         {
-            var inBatch = 0;
+            var inBatch = 0L;
             long batchStart = 0;
             while (run.Reader.Read())
             {
@@ -131,14 +159,14 @@ public sealed class BulkImporter
                             run.File,
                             row.Line,
                             e.Column,
-                            $"{e.Reason} (the store had begun writing this row, so the import stopped; rows before line {batchStart} are applied, the rest are not)",
+                            $"{e.Reason} (the store had begun writing this row, so the import stopped; {(run.Options.DryRun ? "nothing was applied" : $"rows before line {batchStart} are applied, the rest are not")})",
                             e);
                     }
 
                     rejects.Write(row, e);
                 }
 
-                if (++inBatch == run.Options.BatchSize)
+                if (++inBatch == batchSize)
                 {
                     await transaction.CommitAsync(cancellationToken);
                     run.Commit();
@@ -152,7 +180,11 @@ public sealed class BulkImporter
 
             if (transaction is not null)
             {
-                await transaction.CommitAsync(cancellationToken);
+                if (!run.Options.DryRun)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
+
                 run.Commit();
             }
 
@@ -218,10 +250,10 @@ public sealed class BulkImporter
             throw new InvalidValueException($"a {row.Class.ToExchangeName()} row needs a Target-Address (TYPE:address) to create the custom recipient '{row.Alias}'");
         }
 
-        changes.Container = run.Options.Container;
+        changes.Container = row.Container ?? run.Options.Container;
         await EnsureAddressesFreeAsync(editor.Transaction, changes, null, cancellationToken);
         await editor.AddAsync(row.Class, row.Alias, changes, cancellationToken: cancellationToken);
-        return Outcome.Created;
+        return Outcome.Added;
     }
 
     /// <summary>The changes a row asks for; <c>~DEL</c> on a new recipient asks for nothing.</summary>
@@ -251,7 +283,7 @@ public sealed class BulkImporter
                 }
                 else if (attribute == AttributeCatalog.Member)
                 {
-                    changes.Members = field.Values;
+                    changes.Members = [.. field.Values.Select(MemberAlias)];
                 }
                 else if (field.IsClear)
                 {
@@ -273,6 +305,11 @@ public sealed class BulkImporter
 
         return changes;
     }
+
+    private static string MemberAlias(string value) =>
+        BulkCsvSyntax.TryParseMember(value, out var alias)
+            ? alias
+            : throw new InvalidValueException($"the member '{value}' is a directory path that does not end in the member's cn=, such as Recipients/cn=Sales/cn=annb");
 
     // The editor checks the addresses it generates; those a row names are checked here, so that a taken
     // one fails the row before the store writes any of it.
@@ -315,13 +352,13 @@ public sealed class BulkImporter
 
     private enum Outcome
     {
-        Created,
+        Added,
         Modified,
         Deleted,
         Unchanged,
     }
 
-    /// <summary>The state of one import: the input, counts pending in the open transaction and counts committed.</summary>
+    /// <summary>The state of one import: the input, counts pending in the open transaction and counts committed (or, in a dry run, settled).</summary>
     private sealed class Run(string file, BulkCsvReader reader, BulkImportOptions options, long totalBytes)
     {
         private readonly long[] _pending = new long[4];
@@ -357,7 +394,7 @@ public sealed class BulkImporter
         }
 
         public BulkImportResult Result(string? rejectFile) =>
-            new(File, Rows, _committed[(int)Outcome.Created], _committed[(int)Outcome.Modified], _committed[(int)Outcome.Deleted],
-                _committed[(int)Outcome.Unchanged], Rejected, rejectFile);
+            new(File, Rows, _committed[(int)Outcome.Added], _committed[(int)Outcome.Modified], _committed[(int)Outcome.Deleted],
+                _committed[(int)Outcome.Unchanged], Rejected, rejectFile, Options.DryRun, Reader.Header.Warnings);
     }
 }

@@ -20,6 +20,9 @@ internal sealed class BulkRejectFile : IDisposable
 
     public long Count { get; private set; }
 
+    /// <summary>The first row's error, or null while none was rejected.</summary>
+    public InputFormatException? First { get; private set; }
+
     public void Write(BulkCsvRow row, InputFormatException error)
     {
         if (_writer is null)
@@ -35,6 +38,7 @@ internal sealed class BulkRejectFile : IDisposable
         _writer.WriteField($"line {error.Line}: {error.Reason}");
         _writer.EndRow();
         Count++;
+        First ??= error;
     }
 
     /// <summary>Puts the file in place, if any row was rejected.</summary>

@@ -8,10 +8,11 @@ namespace DirSync.Core.Connectors;
 
 /// <summary>Imports a live directory's changes into the store through the same apply engine a file import uses.</summary>
 /// <remarks>
-/// <para>This is the one adapter between a directory source and the apply engine: the records go to
-/// <see cref="ChangeApplier"/> under an <see cref="ApplyPolicy"/> built from the instance as a file
-/// import builds it, in one transaction that also saves the new cookie — so the changes and the
-/// point they reach are durable together, and a run that fails anywhere leaves both as they were.</para>
+/// <para>This is the one adapter between a directory source and the apply engine: the records go through
+/// the <see cref="ApplySession"/> every import uses, under an <see cref="ApplyPolicy"/> built from the
+/// instance as a file import builds it, in one transaction that also saves the new cookie — so the
+/// changes and the point they reach are durable together, and a run that fails anywhere leaves both as
+/// they were.</para>
 /// <para>Entries DirSync itself wrote into the directory (recorded by the export instances that write
 /// there) are passed over: they are this store's own objects.</para>
 /// </remarks>
@@ -52,7 +53,6 @@ public sealed class DirectoryImporter
         }
 
         var sourceKey = SourceKey(source.Identity, instance.Name);
-        var owned = await transaction.CountAsync(new RecipientFilter(OriginSource: sourceKey), cancellationToken);
         var written = await DirectoryOwnership.ListAnchorsAsync(transaction, source.Identity, cancellationToken);
         var policy = new ApplyPolicy
         {
@@ -65,7 +65,24 @@ public sealed class DirectoryImporter
             ObjectClass = settings.ImportObjectClass,
             MultiValueAppend = settings.MultiValueAppend,
         };
-        var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), policy, source.Name, options.Observer);
+        var session = await ApplySession.BeginAsync(
+            _store,
+            transaction,
+            policy,
+            new ApplySessionOptions
+            {
+                Input = source.Name,
+                Source = source.Name,
+                RaiseLimit = $"dirsync instance set {instance.Name} --delete-limit <n>",
+                BlockedEvent = (message, _) => $"instance {instance.Name}: {message}",
+                DeleteLimit = settings.DeleteLimit,
+                AllowDeletes = options.AllowDeletes,
+                DryRun = options.DryRun,
+                Observer = options.Observer,
+            },
+            _time,
+            cancellationToken);
+        var owned = session.Owned;
         var changes = source.Read(full || state.DirectoryIdentity != source.Identity ? null : state.DirectoryCookie);
         var seen = new HashSet<Guid>();
         var deferred = new List<ChangeRecord>();
@@ -98,67 +115,49 @@ public sealed class DirectoryImporter
                 }
             }
 
-            await applier.ApplyAsync(record, cancellationToken);
+            await session.ApplyAsync(record, cancellationToken);
         }
 
         if (changes.Present is { } present)
         {
+            // The read named every live entry: what it did not name is gone (the reconcile of a full change set, after the records).
             seen.UnionWith(present);
-            await applier.ReconcileAsync(seen, cancellationToken);
+            await session.ReconcileAsync(seen, cancellationToken);
+        }
+        else if (changes.Mode == ChangeSetMode.Full)
+        {
+            session.MarkFull();
         }
 
         foreach (var record in deferred)
         {
-            await applier.ApplyAsync(record, cancellationToken);
+            await session.ApplyAsync(record, cancellationToken);
         }
 
         if (passedOver > 0)
         {
-            applier.Note($"{passedOver} entries DirSync itself wrote to {source.Name} were passed over");
+            session.Note($"{passedOver} entries DirSync itself wrote to {source.Name} were passed over");
         }
 
-        try
-        {
-            DeleteGuard.Check(
-                applier.Deleted, owned, records - passedOver, changes.Mode == ChangeSetMode.Full, settings.DeleteLimit, options.AllowDeletes,
-                source.Name, $"dirsync instance set {instance.Name} --delete-limit <n>");
-        }
-        catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)
-        {
-            if (options.DryRun)
-            {
-                applier.Note($"a real run would stop here: {e.Message}");
-            }
-            else
-            {
-                await transaction.DisposeAsync();
-                await EventLog.WriteAloneAsync(_store, _time, EventCodes.DeletesBlocked, EventSeverity.Error, $"{EventCodes.DeletesBlocked}: instance {instance.Name}: {e.Message}", cancellationToken);
-                throw;
-            }
-        }
-
-        var now = _time.GetUtcNow();
-        await transaction.SaveInstanceAsync(
-            instance with
-            {
-                State = state with
+        var result = await session.CompleteAsync(
+            new ApplyInput(records - passedOver),
+            (t, ct) => t.SaveInstanceAsync(
+                instance with
                 {
-                    DirectoryIdentity = source.Identity,
-                    DirectoryCookie = changes.Cookie,
-                    SourceName = source.Name,
-                    LastImportedSequence = state.LastImportedSequence + 1,
-                    LastImport = now,
+                    State = state with
+                    {
+                        DirectoryIdentity = source.Identity,
+                        DirectoryCookie = changes.Cookie,
+                        SourceName = source.Name,
+                        LastImportedSequence = state.LastImportedSequence + 1,
+                        LastImport = _time.GetUtcNow(),
+                    },
                 },
-            },
+                ct),
             cancellationToken);
-        if (!options.DryRun)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
-
         return new ImportResult(
-            changes.Mode, source.Name, state.LastImportedSequence + 1, source.Name, applier.Added, applier.Modified, applier.Deleted, applier.Unchanged,
-            AlreadyApplied: false, options.DryRun, applier.Notes);
+            changes.Mode, source.Name, state.LastImportedSequence + 1, source.Name, result.Added, result.Modified, result.Deleted, result.Unchanged,
+            AlreadyApplied: false, options.DryRun, result.Notes) { Blocked = result.Blocked };
     }
 
     /// <summary>Reads the directory on the other core while this one applies: the next page is on its way while the last is applied.</summary>

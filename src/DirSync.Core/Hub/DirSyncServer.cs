@@ -135,7 +135,7 @@ public sealed class DirSyncServer
     public async Task<CycleReport> ReceiveAsync(long? allowDeletes = null, CancellationToken cancellationToken = default)
     {
         var state = await HubSettings.ServerAsync(_store, cancellationToken) ?? throw NotServer();
-        return await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), (claimed, ct) => CheckAsync(claimed, state.Name, ct), (claimed, ct) => TakeInAsync(claimed, allowDeletes, ct), cancellationToken);
+        return await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), (claimed, ct) => CheckAsync(claimed, state.Name, ct), (claimed, sha256, ct) => TakeInAsync(claimed, sha256, allowDeletes, ct), cancellationToken);
     }
 
     /// <summary>T2 send (SRVMAIN -T): replies to each requestor whose message arrived with the updates it lacks.</summary>
@@ -200,7 +200,7 @@ public sealed class DirSyncServer
         return count;
     }
 
-    private async Task<Inbox.Refusal?> CheckAsync(ClaimedMessage claimed, string serverName, CancellationToken cancellationToken)
+    private async Task<Inbox.Verdict> CheckAsync(ClaimedMessage claimed, string serverName, CancellationToken cancellationToken)
     {
         HubMessage message;
         ChangeSetTrailer trailer;
@@ -247,10 +247,10 @@ public sealed class DirSyncServer
                 : new Inbox.Refusal(EventCodes.Replayed, $"message {message.Id} from {message.From} was already taken in; a replayed copy is refused");
         }
 
-        return null;
+        return Inbox.Verdict.Accept(trailer.Sha256);
     }
 
-    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, long? allowDeletes, CancellationToken cancellationToken)
+    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, string verifiedSha256, long? allowDeletes, CancellationToken cancellationToken)
     {
         using var reader = MessageFile.Open(claimed.Path, claimed.Name);
         var message = HubMessage.Parse(reader.Header, claimed.Name);
@@ -259,113 +259,99 @@ public sealed class DirSyncServer
         var registered = (await HubSettings.RegisteredAsync(transaction, message.From, cancellationToken))!;
         var ownRequestor = await HubSettings.RequestorAsync(transaction, cancellationToken);
         var own = PostofficeName.Same(message.From, ownRequestor?.Name);
-        var addressType = ownRequestor?.AddressType ?? "SMTP";
-        var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), HubPolicies.Server(registered.Name, own, addressType), claimed.Name);
-        var owned = await transaction.CountAsync(new RecipientFilter(OriginSource: HubPolicies.SourceKey, ImportedFrom: registered.Name), cancellationToken);
-        var number = message.FirstTransaction - 1;
+        var policy = HubPolicies.Server(registered.Name, own, ownRequestor?.AddressType ?? "SMTP", ownRequestor?.Name ?? state.Name);
+        var session = await ApplySession.BeginAsync(
+            _store,
+            transaction,
+            policy,
+            new ApplySessionOptions
+            {
+                Input = claimed.Name,
+                Source = registered.Name,
+                RaiseLimit = $"dirsync server add-requestor {registered.Name} --inbox <dir> --delete-limit <n>",
+                BlockedEvent = (reason, deletes) => $"message {claimed.Name} from {registered.Name} was held back: {reason} (run 'dirsync server receive --allow-deletes {deletes}' to let it through)",
+                OwnedFilter = new RecipientFilter(OriginSource: HubPolicies.SourceKey, ImportedFrom: registered.Name),
+                DeleteLimit = registered.DeleteLimit,
+                AllowDeletes = allowDeletes,
+            },
+            _time,
+            cancellationToken);
+        session.Verified(verifiedSha256);
+
+        // Every update taken in goes to the master log, numbered by Sync, for the other requestors.
         var sync = state.Sync;
-        long taken = 0, old = 0, refused = 0;
+        async ValueTask LogAsync(ChangeRecord record)
+        {
+            record.Owner = registered.Name;
+            await transaction.AppendToQueueAsync(HubSettings.MasterLog, new QueueEntry(++sync, registered.Name, _time.GetUtcNow(), TransactionCodec.Encode(record)), cancellationToken);
+        }
+
+        long taken = 0, old = 0;
         if (message.Export && !own)
         {
             // A whole list: what the requestor no longer has goes first, so an entry it deleted and made
             // again (a new anchor, the same name and address) takes the place of the old one.
-            foreach (var gone in await applier.ReconcileAsync(MessageFile.Anchors(claimed.Path, claimed.Name), cancellationToken))
+            var anchors = MessageFile.Anchors(claimed.Path, claimed.Name, verifiedSha256);
+            foreach (var gone in await session.ReconcileAsync(anchors, cancellationToken))
             {
-                var record = new ChangeRecord(ChangeKind.Delete, gone.Origin!.Anchor, gone.Alias, gone.Container) { Owner = registered.Name };
-                await transaction.AppendToQueueAsync(HubSettings.MasterLog, new QueueEntry(++sync, registered.Name, _time.GetUtcNow(), TransactionCodec.Encode(record)), cancellationToken);
+                await LogAsync(new ChangeRecord(ChangeKind.Delete, gone.Origin!.Anchor, gone.Alias, gone.Container));
                 taken++;
             }
         }
+        else if (message.Export)
+        {
+            session.MarkFull();
+        }
 
+        var number = message.FirstTransaction - 1;
         await foreach (var record in MessageFile.Records(reader).WithCancellation(cancellationToken))
         {
-            number++;
-            if (number <= registered.ReqSync)
+            if (++number <= registered.ReqSync)
             {
                 // Already taken in from an earlier message whose acknowledgement the requestor has not seen.
                 old++;
                 continue;
             }
 
-            if (await OwnedElsewhereAsync(transaction, record, registered.Name, own, ownRequestor?.Name ?? state.Name, cancellationToken) is { } reason)
+            var applied = await session.ApplyAsync(record, cancellationToken);
+            if (applied.Refused)
             {
-                refused++;
-                await EventLog.WriteAsync(transaction, _time, EventCodes.NotOwner, EventSeverity.Error, $"{EventCodes.NotOwner}: {reason}", cancellationToken);
+                await EventLog.WriteAsync(transaction, _time, EventCodes.NotOwner, EventSeverity.Error, $"{EventCodes.NotOwner}: {applied.Reason}", cancellationToken);
                 continue;
             }
 
-            var refusedBefore = applier.Refused;
-            await applier.ApplyAsync(record, cancellationToken);
-            if (applier.Refused > refusedBefore)
-            {
-                await EventLog.WriteAsync(transaction, _time, EventCodes.NotOwner, EventSeverity.Error, $"{EventCodes.NotOwner}: {applier.Notes[^1]}", cancellationToken);
-                continue;
-            }
-
-            record.Owner = registered.Name;
-            await transaction.AppendToQueueAsync(HubSettings.MasterLog, new QueueEntry(++sync, registered.Name, _time.GetUtcNow(), TransactionCodec.Encode(record)), cancellationToken);
+            await LogAsync(record);
             taken++;
         }
 
-        try
-        {
-            DeleteGuard.Check(
-                applier.Deleted, owned, reader.Trailer.Records, message.Export, registered.DeleteLimit, allowDeletes,
-                registered.Name, $"dirsync server add-requestor {registered.Name} --inbox <dir> --delete-limit <n>");
-        }
-        catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)
-        {
-            await transaction.DisposeAsync();
-            await EventLog.WriteAloneAsync(_store, _time, EventCodes.DeletesBlocked, EventSeverity.Error,
-                $"{EventCodes.DeletesBlocked}: message {claimed.Name} from {registered.Name} was held back: {e.Message} (run 'dirsync server receive --allow-deletes {applier.Deleted}' to let it through)", cancellationToken);
-            throw;
-        }
-
-        await HubSettings.SaveAsync(transaction, state with { Sync = sync }, cancellationToken);
-
-        // First contact is a requestor whose numbers are both still 0 — nothing of its own acknowledged,
-        // nothing received — whether or not it sends users of its own in the same message.
-        await HubSettings.SaveAsync(
-            transaction,
-            registered with
+        await session.CompleteAsync(
+            new ApplyInput(reader.Trailer.Records, reader.Trailer.Sha256),
+            async (t, ct) =>
             {
-                ReqSync = Math.Max(registered.ReqSync, message.ReqSync),
-                ReportedSrvSync = message.SrvSync,
-                ImpSync = message.ImpSync,
-                ImportRequested = registered.ImportRequested || message.ImportRequest || (message.ReqSyncWas == 0 && message.SrvSync == 0),
-                ReplyPending = true,
-                LastUpdateReceived = _time.GetUtcNow(),
-                LastMessageId = message.Id.ToString("D"),
+                await HubSettings.SaveAsync(t, state with { Sync = sync }, ct);
+
+                // First contact is a requestor whose numbers are both still 0 — nothing of its own acknowledged,
+                // nothing received — whether or not it sends users of its own in the same message.
+                await HubSettings.SaveAsync(
+                    t,
+                    registered with
+                    {
+                        ReqSync = Math.Max(registered.ReqSync, message.ReqSync),
+                        ReportedSrvSync = message.SrvSync,
+                        ImpSync = message.ImpSync,
+                        ImportRequested = registered.ImportRequested || message.ImportRequest || (message.ReqSyncWas == 0 && message.SrvSync == 0),
+                        ReplyPending = true,
+                        LastUpdateReceived = _time.GetUtcNow(),
+                        LastMessageId = message.Id.ToString("D"),
+                    },
+                    ct);
+                var summary = message.Summary(reader.Trailer.Records);
+                await EventLog.WriteAsync(t, _time, EventCodes.MessageReceived, EventSeverity.Information, $"received from {message.From}: {summary}", ct);
+                await EventLog.WriteAsync(t, _time, EventCodes.Received, EventSeverity.Information,
+                    $"SrvRx received {taken} updates from {message.From}{(old > 0 ? $" ({old} already taken in)" : "")}; master log now ends at {sync}", ct);
             },
             cancellationToken);
-        var summary = message.Summary(reader.Trailer.Records);
-        await EventLog.WriteAsync(transaction, _time, EventCodes.MessageReceived, EventSeverity.Information, $"received from {message.From}: {summary}", cancellationToken);
-        await EventLog.WriteAsync(transaction, _time, EventCodes.Received, EventSeverity.Information,
-            $"SrvRx received {taken} updates from {message.From}{(old > 0 ? $" ({old} already taken in)" : "")}; master log now ends at {sync}", cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new Inbox.Outcome(taken, $"{message.From}: {summary}; {taken} new, {old} already taken in, {applier.Refused + refused} refused");
-    }
-
-    /// <summary>Why a record may not be taken in, where the apply policy cannot tell whose entry it names.</summary>
-    /// <remarks>
-    /// The server postoffice's own users are local objects here, with no Dir-Sync origin, so the policy
-    /// would take a record naming one for a new entry of the sender's and relay it to everyone else, who
-    /// know that anchor as the server postoffice's. And the server postoffice's own records are logged
-    /// but not applied, so the policy never sees them at all.
-    /// </remarks>
-    private static async Task<string?> OwnedElsewhereAsync(
-        IDirectoryReader reader, ChangeRecord record, string sender, bool own, string ownName, CancellationToken cancellationToken)
-    {
-        if (own)
-        {
-            return await reader.FindByOriginAsync(HubPolicies.SourceKey, record.Anchor, cancellationToken) is { } entry
-                ? $"{sender} may not change '{entry.Alias}': it belongs to {entry.Origin!.ImportedFrom}"
-                : null;
-        }
-
-        return await reader.FindByGuidAsync(record.Anchor, includeDeleted: true, cancellationToken) is { Origin: null } local
-            ? $"{sender} may not change '{local.Alias}': it belongs to {ownName}"
-            : null;
+        return new Inbox.Outcome(taken, $"{message.From}: {message.Summary(reader.Trailer.Records)}; {taken} new, {old} already taken in, {session.Refused} refused");
     }
 
     private async Task<(long Count, string Line)> ReplyAsync(string name, long cycle, CancellationToken cancellationToken)
@@ -374,7 +360,7 @@ public sealed class DirSyncServer
         var state = await RequireServerAsync(transaction, cancellationToken);
         var registered = (await HubSettings.RegisteredAsync(transaction, name, cancellationToken))!;
         var folder = new DropFolder(registered.Inbox);
-        string? error = null;
+        HubError? error = null;
         var import = registered.ImportRequested;
         IAsyncEnumerable<ChangeRecord> records;
         if (import)
@@ -383,12 +369,12 @@ public sealed class DirSyncServer
         }
         else if (registered.ReportedSrvSync > state.Sync)
         {
-            error = $"{EventCodes.SyncNumberBeyondLog}: {registered.Name} reports SrvSync {registered.ReportedSrvSync} but the master log ends at {state.Sync}: the server was restored from an older copy. Recover: on every requestor 'dirsync requestor send --full', let one T2 run, then 'dirsync server resync --out <file>' here and 'dirsync requestor apply-resync <file>' on each requestor";
+            error = new HubError(EventCodes.SyncNumberBeyondLog, $"{registered.Name} reports SrvSync {registered.ReportedSrvSync} but the master log ends at {state.Sync}: the server was restored from an older copy. Recover: on every requestor 'dirsync requestor send --full', let one T2 run, then 'dirsync server resync --out <file>' here and 'dirsync requestor apply-resync <file>' on each requestor");
             records = Empty();
         }
         else if (registered.ReportedSrvSync < state.PurgedThrough)
         {
-            error = $"{EventCodes.MissingTransactions}: missing transactions {registered.ReportedSrvSync + 1} to {state.PurgedThrough} for {registered.Name}: they were purged after {state.KeepUpdatesDays} days (Keep Updates). Recover: on {registered.Name} run 'dirsync requestor request-import' and let the next cycle complete";
+            error = new HubError(EventCodes.MissingTransactions, $"missing transactions {registered.ReportedSrvSync + 1} to {state.PurgedThrough} for {registered.Name}: they were purged after {state.KeepUpdatesDays} days (Keep Updates). Recover: on {registered.Name} run 'dirsync requestor request-import' and let the next cycle complete");
             records = Empty();
         }
         else
@@ -408,7 +394,7 @@ public sealed class DirSyncServer
         var summary = message.Summary(count);
         if (error is not null)
         {
-            await EventLog.WriteAsync(transaction, _time, error.StartsWith("138", StringComparison.Ordinal) ? EventCodes.MissingTransactions : EventCodes.SyncNumberBeyondLog, EventSeverity.Error, error, cancellationToken);
+            await EventLog.WriteAsync(transaction, _time, error.Code, EventSeverity.Error, error.ToString(), cancellationToken);
         }
 
         await EventLog.WriteAsync(transaction, _time, EventCodes.MessageSent, EventSeverity.Information, $"sent to {registered.Name}: {summary}{(import ? " (import reply: every address list)" : "")}", cancellationToken);

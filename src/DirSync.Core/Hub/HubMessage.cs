@@ -32,7 +32,7 @@ public sealed record HubMessage(
     bool ImportRequest,
     bool Export,
     bool ImportReply,
-    string? Error)
+    HubError? Error)
 {
     /// <summary>The header's instance value for every hub message.</summary>
     public const string InstanceName = "dir-sync";
@@ -58,7 +58,7 @@ public sealed record HubMessage(
         };
         if (Error is not null)
         {
-            lines["error"] = Error;
+            lines["error"] = Error.ToString();
         }
 
         return lines;
@@ -95,7 +95,7 @@ public sealed record HubMessage(
             Flag("import-request"),
             Flag("export"),
             Flag("import-reply"),
-            x.TryGetValue("error", out var error) ? error : null);
+            x.TryGetValue("error", out var error) ? HubError.TryParse(error) ?? throw Invalid("'error' is not a numbered error (code: text)") : null);
     }
 
     /// <summary>The one-line summary the original put in the message text.</summary>

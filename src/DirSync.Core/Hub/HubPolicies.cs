@@ -18,7 +18,13 @@ public static class HubPolicies
     /// <param name="sender">The requestor that sent them.</param>
     /// <param name="own">True when the sender is the server's own postoffice, whose users are local objects here.</param>
     /// <param name="addressType">Which address becomes a custom recipient's target.</param>
-    public static ApplyPolicy Server(string sender, bool own, string addressType) => new()
+    /// <param name="ownName">The server postoffice's own name, for refusals.</param>
+    /// <remarks>
+    /// The server postoffice's own users are local objects here, with no Dir-Sync origin, so a record from another
+    /// postoffice naming one would otherwise be taken for a new entry of the sender's and relayed to everyone else,
+    /// who know that anchor as the server postoffice's; such records are refused too.
+    /// </remarks>
+    public static ApplyPolicy Server(string sender, bool own, string addressType, string ownName) => new()
     {
         SourceKey = SourceKey,
         ImportedFrom = _ => sender,
@@ -33,6 +39,12 @@ public static class HubPolicies
             : record.Owner is not null && !PostofficeName.Same(record.Owner, sender)
                 ? $"{sender} sent an entry it says belongs to {record.Owner}; a postoffice may only send its own"
             : null,
+        RefuseUnseen = own
+            ? null
+            : async (reader, record, cancellationToken) =>
+                await reader.FindByGuidAsync(record.Anchor, includeDeleted: true, cancellationToken) is { Origin: null } local
+                    ? $"{sender} may not change '{local.Alias}': it belongs to {ownName}"
+                    : null,
         ReconcileScope = origin => PostofficeName.Same(origin.ImportedFrom, sender),
     };
 

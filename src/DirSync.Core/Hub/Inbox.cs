@@ -18,6 +18,15 @@ internal static class Inbox
     /// <param name="AlreadyTakenIn">Not refused but done: a run that died after committing its effect left it claimed; it is removed.</param>
     public readonly record struct Refusal(int Code, string Reason, bool AlreadyTakenIn = false);
 
+    /// <summary>What the checks of a message found: a refusal, or the checksum of the content they accepted (the only content that may be applied).</summary>
+    public readonly record struct Verdict(Refusal? Refusal, string? Sha256)
+    {
+        /// <summary>Accepts the content whose checksum is <paramref name="sha256"/>.</summary>
+        public static Verdict Accept(string sha256) => new(null, sha256);
+
+        public static implicit operator Verdict(Refusal refusal) => new(refusal, null);
+    }
+
     /// <summary>What taking a message in did.</summary>
     public readonly record struct Outcome(long Updates, string Line, string? Error = null);
 
@@ -25,8 +34,8 @@ internal static class Inbox
         IDirectoryStore store,
         TimeProvider time,
         DropFolder folder,
-        Func<ClaimedMessage, CancellationToken, Task<Refusal?>> check,
-        Func<ClaimedMessage, CancellationToken, Task<Outcome>> takeIn,
+        Func<ClaimedMessage, CancellationToken, Task<Verdict>> check,
+        Func<ClaimedMessage, string, CancellationToken, Task<Outcome>> takeIn,
         CancellationToken cancellationToken)
     {
         var lines = new List<string>();
@@ -35,10 +44,10 @@ internal static class Inbox
         long updates = 0;
         foreach (var claimed in folder.Claim())
         {
-            Refusal? refused;
+            Verdict verdict;
             try
             {
-                refused = await check(claimed, cancellationToken);
+                verdict = await check(claimed, cancellationToken);
             }
             catch (DirSyncException) when (!File.Exists(claimed.Path))
             {
@@ -46,7 +55,7 @@ internal static class Inbox
                 continue;
             }
 
-            if (refused is { } refusal)
+            if (verdict.Refusal is { } refusal)
             {
                 if (refusal.AlreadyTakenIn)
                 {
@@ -65,7 +74,7 @@ internal static class Inbox
 
             try
             {
-                var outcome = await takeIn(claimed, cancellationToken);
+                var outcome = await takeIn(claimed, verdict.Sha256!, cancellationToken);
                 DropFolder.Complete(claimed);
                 messages++;
                 updates += outcome.Updates;

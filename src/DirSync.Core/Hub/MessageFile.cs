@@ -64,13 +64,25 @@ public static class MessageFile
     }
 
     /// <summary>The anchors of every record in a message: what a full list holds, so the stale entries can go before the records apply.</summary>
-    public static HashSet<Guid> Anchors(string path, string name, long maxMessageBytes = DefaultMaxMessageBytes)
+    /// <param name="path">The message file.</param>
+    /// <param name="name">Its name in errors.</param>
+    /// <param name="verifiedSha256">The checksum of the content that was checked: anchors are taken only from that content.</param>
+    /// <param name="maxMessageBytes">The largest file read.</param>
+    /// <exception cref="DirSyncException">The file is not the content that was checked (it changed since).</exception>
+    public static HashSet<Guid> Anchors(string path, string name, string verifiedSha256, long maxMessageBytes = DefaultMaxMessageBytes)
     {
         using var reader = Open(path, name, maxMessageBytes);
         var anchors = new HashSet<Guid>();
         while (reader.ReadAnchor(out var anchor))
         {
             anchors.Add(anchor);
+        }
+
+        if (!string.Equals(reader.Trailer.Sha256, verifiedSha256, StringComparison.Ordinal))
+        {
+            throw new DirSyncException(
+                $"'{name}' changed while it was being applied: it is not the content that was checked; nothing was applied, run again",
+                ErrorCategory.FileSystem);
         }
 
         return anchors;

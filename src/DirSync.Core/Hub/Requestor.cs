@@ -150,7 +150,7 @@ public sealed class Requestor
     public async Task<CycleReport> ReceiveAsync(long? allowDeletes = null, CancellationToken cancellationToken = default)
     {
         var state = await HubSettings.RequestorAsync(_store, cancellationToken) ?? throw NotRequestor();
-        var report = await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), CheckAsync, (claimed, ct) => TakeInAsync(claimed, allowDeletes, ct), cancellationToken);
+        var report = await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), CheckAsync, (claimed, sha256, ct) => TakeInAsync(claimed, sha256, allowDeletes, ct), cancellationToken);
 
         // Exchange's agent kept the address book current as updates arrived: no T3 import or rebuild to wait for.
         // The replies applied mark the GAL stale in their own commits, so a run that died before rebuilding
@@ -178,11 +178,8 @@ public sealed class Requestor
     {
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var state = await RequireAsync(transaction, cancellationToken);
-        var owned = await transaction.CountAsync(new RecipientFilter(OriginSource: HubPolicies.SourceKey), cancellationToken);
+        var session = await BeginApplyAsync(transaction, state, "the queued updates", allowDeletes, "dirsync requestor import", cancellationToken);
         long fullRecords = 0;
-        var editor = await RecipientEditor.CreateAsync(transaction, cancellationToken);
-        var policy = HubPolicies.Requestor(state);
-        var applier = new ChangeApplier(editor, policy, "the queued updates");
         if (state.FullBatchLast > 0)
         {
             // An import reply replaces the foreign lists: entries it does not hold go first, so one
@@ -199,25 +196,28 @@ public sealed class Requestor
                 fullRecords++;
             }
 
-            await applier.ReconcileAsync(anchors, cancellationToken);
+            await session.ReconcileAsync(anchors, cancellationToken);
         }
 
         long count = 0, last = 0;
         await foreach (var entry in transaction.ReadQueueAsync(HubSettings.Inbound, 0, cancellationToken))
         {
-            await applier.ApplyAsync(TransactionCodec.Decode(entry.Payload), cancellationToken);
+            await session.ApplyAsync(TransactionCodec.Decode(entry.Payload), cancellationToken);
             count++;
             last = entry.Number;
         }
 
-        await GuardAsync(transaction, applier.Deleted, owned, state.FullBatchLast > 0 ? fullRecords : count, state.FullBatchLast > 0, state, allowDeletes, "the queued updates", "dirsync requestor import", cancellationToken);
-        await transaction.TrimQueueAsync(HubSettings.Inbound, Math.Max(last, state.InboundLast), cancellationToken);
-        var (added, modified, deleted) = (applier.Added, applier.Modified, applier.Deleted);
-        await HubSettings.SaveAsync(transaction, state with { FullBatchFirst = 0, FullBatchLast = 0, LastImported = _time.GetUtcNow() }, cancellationToken);
-        var line = $"imported {count} updates: {added} added, {modified} modified, {deleted} deleted";
-        await EventLog.WriteAsync(transaction, _time, EventCodes.Imported, EventSeverity.Information, line, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new CycleReport { Messages = 0, Updates = count, Lines = [line, .. applier.Notes] };
+        var line = $"imported {count} updates: {session.Added} added, {session.Modified} modified, {session.Deleted} deleted";
+        var result = await session.CompleteAsync(
+            new ApplyInput(state.FullBatchLast > 0 ? fullRecords : count),
+            async (t, ct) =>
+            {
+                await t.TrimQueueAsync(HubSettings.Inbound, Math.Max(last, state.InboundLast), ct);
+                await HubSettings.SaveAsync(t, state with { FullBatchFirst = 0, FullBatchLast = 0, LastImported = _time.GetUtcNow() }, ct);
+                await EventLog.WriteAsync(t, _time, EventCodes.Imported, EventSeverity.Information, line, ct);
+            },
+            cancellationToken);
+        return new CycleReport { Messages = 0, Updates = count, Lines = [line, .. result.Notes] };
     }
 
     /// <summary>Applies the server's RESYNC snapshot after the server was restored from a backup: replaces the foreign lists and resets the numbers.</summary>
@@ -231,7 +231,7 @@ public sealed class Requestor
             throw new DirSyncException($"the resync file '{path}' does not exist; make it on the server with 'dirsync server resync --out <file>'", ErrorCategory.FileSystem);
         }
 
-        var (message, header, _) = MessageFile.Inspect(path, path);
+        var (message, header, checkedTrailer) = MessageFile.Inspect(path, path);
         if (message.Kind != MessageKind.Resync)
         {
             throw new DirSyncException($"'{path}' is a Dir-Sync message, not a resync snapshot; make one with 'dirsync server resync --out <file>'", ErrorCategory.Format);
@@ -246,19 +246,21 @@ public sealed class Requestor
                 ErrorCategory.Sync);
         }
 
-        var owned = await transaction.CountAsync(new RecipientFilter(OriginSource: HubPolicies.SourceKey), cancellationToken);
-        var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), HubPolicies.Requestor(state), path);
-        var anchors = MessageFile.Anchors(path, path);
-        await applier.ReconcileAsync(anchors, cancellationToken);
+        var session = await BeginApplyAsync(transaction, state, path, allowDeletes, $"dirsync requestor apply-resync {path}", cancellationToken);
+        session.Verified(checkedTrailer.Sha256);
+        var anchors = MessageFile.Anchors(path, path, checkedTrailer.Sha256);
+        await session.ReconcileAsync(anchors, cancellationToken);
+        ChangeSetTrailer applied;
         using (var reader = MessageFile.Open(path, path))
         {
             await foreach (var record in MessageFile.Records(reader).WithCancellation(cancellationToken))
             {
-                await applier.ApplyAsync(record, cancellationToken);
+                await session.ApplyAsync(record, cancellationToken);
             }
+
+            applied = reader.Trailer;
         }
 
-        await GuardAsync(transaction, applier.Deleted, owned, anchors.Count, true, state, allowDeletes, path, $"dirsync requestor apply-resync {path}", cancellationToken);
         await transaction.TrimQueueAsync(HubSettings.Inbound, long.MaxValue, cancellationToken);
 
         // The restored server remembers lower ReqSync numbers than requestors have used; numbering
@@ -292,21 +294,27 @@ public sealed class Requestor
             ServerName = state.ServerName ?? message.From,
             ServerIdentity = state.ServerIdentity ?? header.Source.Identity,
         };
-        await HubSettings.SaveAsync(transaction, state, cancellationToken);
-        var line = $"applied the resync snapshot from {message.From}: {applier.Added} added, {applier.Modified} modified, {applier.Deleted} deleted; SrvSync is now {state.SrvSync}, next transaction numbers follow {state.NextTransaction}";
-        await EventLog.WriteAsync(transaction, _time, EventCodes.Imported, EventSeverity.Information, line, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var line = $"applied the resync snapshot from {message.From}: {session.Added} added, {session.Modified} modified, {session.Deleted} deleted; SrvSync is now {state.SrvSync}, next transaction numbers follow {state.NextTransaction}";
+        var result = await session.CompleteAsync(
+            new ApplyInput(anchors.Count, applied.Sha256),
+            async (t, ct) =>
+            {
+                await HubSettings.SaveAsync(t, state, ct);
+                await EventLog.WriteAsync(t, _time, EventCodes.Imported, EventSeverity.Information, line, ct);
+            },
+            cancellationToken);
+        var updates = result.Added + result.Modified + result.Deleted;
         if (state.ApplyOnReceive)
         {
             // Such a requestor has no T3 rebuild to wait for: its GAL follows every change it applies.
             var rebuilt = await new GalBuilder(_time).RebuildAsync(_store, state.Name, cancellationToken: cancellationToken);
-            return new CycleReport { Updates = applier.Added + applier.Modified + applier.Deleted, Lines = [line, $"GAL rebuilt: {rebuilt.Entries} entries"] };
+            return new CycleReport { Updates = updates, Lines = [line, $"GAL rebuilt: {rebuilt.Entries} entries"] };
         }
 
-        return new CycleReport { Updates = applier.Added + applier.Modified + applier.Deleted, Lines = [line] };
+        return new CycleReport { Updates = updates, Lines = [line] };
     }
 
-    private async Task<Inbox.Refusal?> CheckAsync(ClaimedMessage claimed, CancellationToken cancellationToken)
+    private async Task<Inbox.Verdict> CheckAsync(ClaimedMessage claimed, CancellationToken cancellationToken)
     {
         var state = await HubSettings.RequestorAsync(_store, cancellationToken) ?? throw NotRequestor();
         HubMessage message;
@@ -346,10 +354,10 @@ public sealed class Requestor
             return new Inbox.Refusal(EventCodes.NotAddressedHere, $"a reply from store {header.Source.Identity} ({header.Source.DisplayName}) is not from this requestor's server ({server})");
         }
 
-        return null;
+        return Inbox.Verdict.Accept(trailer.Sha256);
     }
 
-    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, long? allowDeletes, CancellationToken cancellationToken)
+    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, string verifiedSha256, long? allowDeletes, CancellationToken cancellationToken)
     {
         using var reader = MessageFile.Open(claimed.Path, claimed.Name);
         var message = HubMessage.Parse(reader.Header, claimed.Name);
@@ -366,7 +374,7 @@ public sealed class Requestor
             ServerName = state.ServerName ?? message.From,
             ServerIdentity = state.ServerIdentity ?? reader.Header.Source.Identity,
             LastReceived = _time.GetUtcNow(),
-            LastServerError = message.Error,
+            LastServerError = message.Error?.ToString(),
         };
 
         // A reply no newer than what was already received is a late copy: a later reply covered its updates.
@@ -378,11 +386,17 @@ public sealed class Requestor
         {
             if (state.ApplyOnReceive)
             {
-                taken = await ApplyAsync(transaction, state, reader, message.ImportReply, claimed, allowDeletes, cancellationToken);
+                taken = await ApplyAsync(transaction, state, reader, message.ImportReply, claimed, verifiedSha256, allowDeletes, cancellationToken);
             }
             else
             {
                 (taken, state) = await QueueAsync(transaction, state, reader, message.ImportReply, cancellationToken);
+                if (reader.Trailer.Sha256 != verifiedSha256)
+                {
+                    throw new DirSyncException(
+                        $"'{claimed.Name}' changed while it was being applied: it is not the content that was checked; nothing was applied, run again",
+                        ErrorCategory.FileSystem);
+                }
             }
 
             state = state with
@@ -395,10 +409,9 @@ public sealed class Requestor
 
         await HubSettings.SaveAsync(transaction, state, cancellationToken);
         var summary = message.Summary(taken);
-        if (message.Error is not null)
+        if (message.Error is { } error)
         {
-            var code = int.TryParse(message.Error.AsSpan(0, Math.Min(3, message.Error.Length)), out var c) ? c : EventCodes.InvalidFormat;
-            await EventLog.WriteAsync(transaction, _time, code, EventSeverity.Error, $"the server reports: {message.Error}", cancellationToken);
+            await EventLog.WriteAsync(transaction, _time, error.Code, EventSeverity.Error, $"the server reports: {error}", cancellationToken);
         }
 
         await EventLog.WriteAsync(transaction, _time, EventCodes.MessageReceived, EventSeverity.Information, $"received from {message.From}: {summary}{(stale ? " (a late copy; its updates were already received)" : "")}", cancellationToken);
@@ -409,23 +422,25 @@ public sealed class Requestor
     }
 
     private async Task<long> ApplyAsync(
-        IDirectoryTransaction transaction, RequestorState state, IChangeSetReader reader, bool full, ClaimedMessage claimed, long? allowDeletes, CancellationToken cancellationToken)
+        IDirectoryTransaction transaction, RequestorState state, IChangeSetReader reader, bool full, ClaimedMessage claimed, string verifiedSha256, long? allowDeletes,
+        CancellationToken cancellationToken)
     {
-        var owned = await transaction.CountAsync(new RecipientFilter(OriginSource: HubPolicies.SourceKey), cancellationToken);
-        var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), HubPolicies.Requestor(state), claimed.Name);
+        // The transaction goes on after the session (the reply's numbers are saved in it), so the session must not own it.
+        var session = await BeginApplyAsync(transaction, state, $"reply {claimed.Name}", allowDeletes, "dirsync requestor receive", cancellationToken);
+        session.Verified(verifiedSha256);
         if (full)
         {
-            await applier.ReconcileAsync(MessageFile.Anchors(claimed.Path, claimed.Name), cancellationToken);
+            await session.ReconcileAsync(MessageFile.Anchors(claimed.Path, claimed.Name, verifiedSha256), cancellationToken);
         }
 
         long count = 0;
         await foreach (var record in MessageFile.Records(reader).WithCancellation(cancellationToken))
         {
-            await applier.ApplyAsync(record, cancellationToken);
+            await session.ApplyAsync(record, cancellationToken);
             count++;
         }
 
-        await GuardAsync(transaction, applier.Deleted, owned, count, full, state, allowDeletes, $"reply {claimed.Name}", "dirsync requestor receive", cancellationToken);
+        await session.CheckAsync(new ApplyInput(count, reader.Trailer.Sha256), cancellationToken);
         return count;
     }
 
@@ -487,23 +502,24 @@ public sealed class Requestor
         }
     }
 
-    /// <summary>Stops (rolling back, logging the block) when the work would delete more than the delete guard allows.</summary>
-    private async Task GuardAsync(
-        IDirectoryTransaction transaction, long deletes, long owned, long records, bool full, RequestorState state, long? allowDeletes, string what, string command,
-        CancellationToken cancellationToken)
-    {
-        try
-        {
-            DeleteGuard.Check(deletes, owned, records, full, state.DeleteLimit, allowDeletes, "the dir-sync server", $"dirsync requestor enable ... --delete-limit <n>");
-        }
-        catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)
-        {
-            await transaction.DisposeAsync();
-            await EventLog.WriteAloneAsync(_store, _time, EventCodes.DeletesBlocked, EventSeverity.Error,
-                $"{EventCodes.DeletesBlocked}: {what} held back: {e.Message} (run '{command} --allow-deletes {deletes}' to let it through)", cancellationToken);
-            throw;
-        }
-    }
+    /// <summary>An apply session for the server's updates, with this requestor's policy and delete guard.</summary>
+    private Task<ApplySession> BeginApplyAsync(
+        IDirectoryTransaction transaction, RequestorState state, string what, long? allowDeletes, string command, CancellationToken cancellationToken) =>
+        ApplySession.BeginAsync(
+            _store,
+            transaction,
+            HubPolicies.Requestor(state),
+            new ApplySessionOptions
+            {
+                Input = what,
+                Source = "the dir-sync server",
+                RaiseLimit = "dirsync requestor enable ... --delete-limit <n>",
+                BlockedEvent = (reason, deletes) => $"{what} held back: {reason} (run '{command} --allow-deletes {deletes}' to let it through)",
+                DeleteLimit = state.DeleteLimit,
+                AllowDeletes = allowDeletes,
+            },
+            _time,
+            cancellationToken);
 
     private static async ValueTask<RequestorState> RequireAsync(IDirectoryReader reader, CancellationToken cancellationToken) =>
         await HubSettings.RequestorAsync(reader, cancellationToken) ?? throw NotRequestor();

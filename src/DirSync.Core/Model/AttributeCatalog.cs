@@ -103,7 +103,7 @@ public static class AttributeCatalog
             new(23, "Title", "title", AttributeKind.Descriptive, false, Short),
             new(24, "Company", "company", AttributeKind.Descriptive, false, Short),
             new(25, "Department", "department", AttributeKind.Descriptive, false, Short),
-            new(26, "Office-Location", "physicalDeliveryOfficeName", AttributeKind.Descriptive, false, 128),
+            new(26, "Office-Location", "physicalDeliveryOfficeName", AttributeKind.Descriptive, false, 128) { OtherNames = ["Physical-Delivery-Office-Name"] },
             new(27, "Telephone-Office1", "telephoneNumber", AttributeKind.Descriptive, false, Short),
             new(28, "Telephone-Office2", "otherTelephone", AttributeKind.Descriptive, true, Short),
             new(29, "Telephone-Home", "homePhone", AttributeKind.Descriptive, false, Short),
@@ -114,7 +114,7 @@ public static class AttributeCatalog
             new(34, "City", "l", AttributeKind.Descriptive, false, 128) { OtherNames = ["Locality-Name"] },
             new(35, "State-Or-Province-Name", "st", AttributeKind.Descriptive, false, 128),
             new(36, "Postal-Code", "postalCode", AttributeKind.Descriptive, false, 40),
-            new(37, "Country", "co", AttributeKind.Descriptive, false, 128),
+            new(37, "Country", "co", AttributeKind.Descriptive, false, 128) { OtherNames = ["Text-Country"] },
             new(38, "Comment", "info", AttributeKind.Descriptive, false, Text),
         };
         for (var n = 1; n <= 15; n++)

@@ -26,13 +26,13 @@ public static class ObjectClassNames
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, null),
     };
 
-    /// <summary>Reads any accepted spelling, case-insensitively.</summary>
+    /// <summary>Reads any accepted spelling, case-insensitively; <c>Remote-Address</c> is the Exchange schema's name for a custom recipient.</summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out ObjectClass? value)
     {
         value = text?.Trim().ToUpperInvariant() switch
         {
             "MAILBOX" => ObjectClass.Mailbox,
-            "CUSTOM-RECIPIENT" or "CUSTOMRECIPIENT" or "REMOTE" or "CONTACT" => ObjectClass.CustomRecipient,
+            "CUSTOM-RECIPIENT" or "CUSTOMRECIPIENT" or "REMOTE" or "REMOTE-ADDRESS" or "CONTACT" => ObjectClass.CustomRecipient,
             "DL" or "DISTRIBUTION-LIST" or "DISTRIBUTIONLIST" or "GROUP" => ObjectClass.DistributionList,
             _ => null,
         };

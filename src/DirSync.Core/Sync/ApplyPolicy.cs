@@ -1,4 +1,5 @@
 using DirSync.Core.Model;
+using DirSync.Core.Storage;
 
 namespace DirSync.Core.Sync;
 
@@ -35,6 +36,10 @@ public sealed record ApplyPolicy
 
     /// <summary>Why the record may not change the existing object, or null when it may (ownership).</summary>
     public Func<ChangeRecord, DirectoryObject, string?> Refuse { get; init; } = (_, _) => null;
+
+    /// <summary>Why the record may not be applied, decided by looking in the store beyond its own source's objects; null when it may.</summary>
+    /// <remarks>For a source that can name objects the policy's origin key does not cover (the hub's server postoffice, whose own users are local objects).</remarks>
+    public Func<IDirectoryReader, ChangeRecord, CancellationToken, ValueTask<string?>>? RefuseUnseen { get; init; }
 
     /// <summary>Records to pass over without a word of complaint (the hub's records about this postoffice's own users).</summary>
     public Func<ChangeRecord, bool> Ignore { get; init; } = _ => false;

@@ -62,38 +62,38 @@ public sealed class ChangeApplier
     public IReadOnlyList<string> Notes => _moreNotes == 0 ? _notes : [.. _notes, $"... and {_moreNotes} more notes"];
 
     /// <summary>Applies one record.</summary>
+    /// <returns>What it did; a refusal carries its reason.</returns>
     /// <exception cref="DirSyncException">The record cannot be applied; the message names the input, line and alias.</exception>
-    public async Task ApplyAsync(ChangeRecord record, CancellationToken cancellationToken = default)
+    public async Task<AppliedChange> ApplyAsync(ChangeRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (_policy.Ignore(record))
-        {
-            return;
-        }
-
         try
         {
+            // Ownership first: a record the policy would pass over may still name an object it must not touch.
             var existing = await _transaction.FindByOriginAsync(_policy.SourceKey, record.Anchor, cancellationToken);
-            if (existing is not null && _policy.Refuse(record, existing) is { } reason)
+            var reason = existing is not null ? _policy.Refuse(record, existing) : null;
+            reason ??= _policy.RefuseUnseen is { } unseen ? await unseen(_transaction, record, cancellationToken) : null;
+            if (reason is not null)
             {
                 Refused++;
                 Note(reason);
-                Observe("refused", existing.Alias, reason);
-                return;
+                Observe("refused", existing?.Alias ?? record.Alias, reason);
+                return new AppliedChange(ApplyAction.Refused, existing?.Alias ?? record.Alias, reason);
+            }
+
+            if (_policy.Ignore(record))
+            {
+                return new AppliedChange(ApplyAction.Ignored, record.Alias);
             }
 
             if (record.Kind == ChangeKind.Delete)
             {
-                await DeleteAsync(existing, record.Alias, "deleted at the source", cancellationToken);
+                return await DeleteAsync(existing, record.Alias, "deleted at the source", cancellationToken);
             }
-            else if (existing is null)
-            {
-                await CreateAsync(record, cancellationToken);
-            }
-            else
-            {
-                await UpdateAsync(existing, record, cancellationToken);
-            }
+
+            return existing is null
+                ? await CreateAsync(record, cancellationToken)
+                : await UpdateAsync(existing, record, cancellationToken);
         }
         catch (DirSyncException e) when (e is not InputFormatException)
         {
@@ -179,21 +179,22 @@ public sealed class ChangeApplier
         }
     }
 
-    private async Task DeleteAsync(DirectoryObject? existing, string alias, string why, CancellationToken cancellationToken)
+    private async Task<AppliedChange> DeleteAsync(DirectoryObject? existing, string alias, string why, CancellationToken cancellationToken)
     {
         if (existing is null)
         {
             Unchanged++;
             Observe("unchanged", alias, "delete of an object not here (never imported, or already gone)");
-            return;
+            return new AppliedChange(ApplyAction.Unchanged, alias);
         }
 
         await _editor.RemoveAsync(existing, cancellationToken);
         Deleted++;
         Observe("delete", existing.Alias, why);
+        return new AppliedChange(ApplyAction.Deleted, existing.Alias);
     }
 
-    private async Task CreateAsync(ChangeRecord record, CancellationToken cancellationToken)
+    private async Task<AppliedChange> CreateAsync(ChangeRecord record, CancellationToken cancellationToken)
     {
         var origin = new ObjectOrigin(_policy.SourceKey, record.Anchor, _policy.ImportedFrom(record));
         var changes = Changes(record, null);
@@ -205,7 +206,7 @@ public sealed class ChangeApplier
             Modified++;
             Note($"adopted the existing custom recipient '{adoptee.Alias}' (same target address {adoptee.TargetAddress}) as the import of '{record.Alias}'");
             Observe("modify", adoptee.Alias, "adopted: a custom recipient made here for the same address");
-            return;
+            return new AppliedChange(ApplyAction.Modified, adoptee.Alias);
         }
 
         var container = _policy.Container(record);
@@ -221,16 +222,17 @@ public sealed class ChangeApplier
         var created = await _editor.AddAsync(_policy.ObjectClass, alias, changes, origin, cancellationToken: cancellationToken);
         Added++;
         Observe("add", created.Alias, $"{created.DisplayName}{(created.TargetAddress is null ? "" : " → " + created.TargetAddress)}");
+        return new AppliedChange(ApplyAction.Added, created.Alias);
     }
 
-    private async Task UpdateAsync(DirectoryObject existing, ChangeRecord record, CancellationToken cancellationToken)
+    private async Task<AppliedChange> UpdateAsync(DirectoryObject existing, ChangeRecord record, CancellationToken cancellationToken)
     {
         var importedFrom = _policy.ImportedFrom(record);
         if (await IsUnchangedAsync(existing, record, importedFrom, cancellationToken))
         {
             Unchanged++;
             Observe("unchanged", existing.Alias, "already as the source has it");
-            return;
+            return new AppliedChange(ApplyAction.Unchanged, existing.Alias);
         }
 
         var changes = Changes(record, existing);
@@ -245,11 +247,12 @@ public sealed class ChangeApplier
         {
             Unchanged++;
             Observe("unchanged", existing.Alias, "already as the source has it");
-            return;
+            return new AppliedChange(ApplyAction.Unchanged, existing.Alias);
         }
 
         Modified++;
         Observe("modify", result.Value.Alias, Describe(existing, result.Value));
+        return new AppliedChange(ApplyAction.Modified, result.Value.Alias);
     }
 
     /// <summary>

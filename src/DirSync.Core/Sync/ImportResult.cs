@@ -23,4 +23,8 @@ public sealed record ImportResult(
     long Unchanged,
     bool AlreadyApplied,
     bool DryRun,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>In a dry run, why the delete guard would stop the real run; null when it would not.</summary>
+    public string? Blocked { get; init; }
+}

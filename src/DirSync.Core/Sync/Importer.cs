@@ -43,18 +43,10 @@ public sealed class Importer
     public async Task<ImportResult> ImportAsync(string instanceName, ImportOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ImportOptions();
-        var configured = await _store.FindInstanceAsync(instanceName, cancellationToken)
-            ?? throw new NotFoundException("instance", instanceName, "see 'dirsync instance list'");
-        var path = configured.Settings.ImportFile;
-        if (!configured.Settings.Direction.HasFlag(InstanceDirection.Import) || path is null)
-        {
-            throw new DirSyncException(
-                $"instance '{configured.Name}' does not import; give it an import file with 'dirsync instance set {configured.Name} --import --file <path>' (or --both)",
-                ErrorCategory.InvalidValue);
-        }
-
+        var path = await ImportFileAsync(instanceName, cancellationToken);
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
-        var instance = await transaction.FindInstanceAsync(instanceName, cancellationToken) ?? configured;
+        var instance = await transaction.FindInstanceAsync(instanceName, cancellationToken)
+            ?? throw new NotFoundException("instance", instanceName, "see 'dirsync instance list'");
         if (!await transaction.ContainerExistsAsync(instance.Settings.TargetContainer, cancellationToken))
         {
             throw new NotFoundException("container", instance.Settings.TargetContainer.Value, $"instance '{instance.Name}' imports into it; create it with 'dirsync container add'");
@@ -63,35 +55,21 @@ public sealed class Importer
         using var reader = OpenFile(path, instance.Name);
         var header = reader.Header;
         var rebinding = CheckSource(instance, header, path, options);
-        var last = rebinding ? 0 : instance.State.LastImportedSequence;
+        var session = await ApplySession.BeginAsync(_store, transaction, Policy(instance, header), SessionOptions(instance, header, path, options), _time, cancellationToken);
 
-        // A full change set names every object the source still has; those anchors are collected on
-        // a first pass, so what it no longer has is deleted before its records are applied. When this
-        // instance holds nothing of the source yet (a first import) there is nothing to reconcile, and
-        // the file is read once.
-        var sourceKey = SourceKey(header.Source.Identity, header.Instance);
-        var owned = await transaction.CountAsync(new RecipientFilter(OriginSource: sourceKey), cancellationToken);
-        var anchors = header.Mode == ChangeSetMode.Full && (owned > 0 || rebinding) ? new HashSet<Guid>() : null;
+        // A full change set names every object the source still has; those anchors are collected on a first
+        // pass, so what it no longer has is deleted before its records are applied. When this instance holds
+        // nothing of the source yet (a first import) there is nothing to reconcile, and the file is read once.
+        var anchors = header.Mode == ChangeSetMode.Full && (session.Owned > 0 || rebinding) ? new HashSet<Guid>() : null;
+        var last = rebinding ? 0 : instance.State.LastImportedSequence;
         var drained = false;
         if (header.Sequence <= last)
         {
-            // Read it through: an old file is still checked before anything is said about it, and
-            // the checksum tells a replay from a re-export made after an interrupted export.
+            // Read it through: an old file is still checked before anything is said about it, and the checksum
+            // tells a replay from a re-export made after an interrupted export.
             var trailer = Drain(reader, anchors);
             drained = true;
-            var state = instance.State;
-            var reExport = header.Sequence == last && trailer.Sha256 != state.LastImportedHash
-                && (state.LastImportedCreated is null || header.UsnFrom == state.LastImportedUsnFrom);
-            var writtenLater = state.LastImportedCreated is { } lastCreated && header.Created > lastCreated && trailer.Sha256 != state.LastImportedHash;
-            if (!reExport && writtenLater && header.Mode == ChangeSetMode.Incremental)
-            {
-                // Not a replay: written after the last file applied, yet numbered as if before it.
-                throw new DirSyncException(
-                    $"'{path}' holds change set {header.Sequence} from {header.Source.DisplayName}, written after change set {last} that was applied here: the source's numbers went back (was it restored from a backup?); run 'dirsync run {header.Instance} --full' there and import that file",
-                    ErrorCategory.Sync);
-            }
-
-            if (!reExport && !writtenLater)
+            if (IsReplay(instance.State, header, trailer, path))
             {
                 return new ImportResult(header.Mode, path, header.Sequence, header.Source.DisplayName, 0, 0, 0, 0, AlreadyApplied: true, options.DryRun,
                     [$"change set {header.Sequence} from {header.Source.DisplayName} was already applied (last applied: {last}); nothing changed"]);
@@ -120,7 +98,24 @@ public sealed class Importer
 
         try
         {
-            return await ApplyAsync();
+            if (rebinding)
+            {
+                var state = instance.State;
+                var importedFrom = $"{header.Source.DisplayName} ({header.Instance})";
+                var taken = await session.TakeOverAsync(SourceKey(state.SourceIdentity!.Value, state.SourceInstance ?? ""), importedFrom, cancellationToken);
+                session.Note($"instance '{instance.Name}' now imports from {importedFrom} instead of {state.SourceName} ({state.SourceInstance}); {taken} recipients imported from the old source were taken over");
+            }
+
+            if (anchors is not null)
+            {
+                // Deleting first frees the aliases and addresses of objects the source replaced by new ones
+                // (a mailbox removed and made again), which would otherwise collide with them.
+                await session.ReconcileAsync(readingAnchors ?? Task.FromResult<IReadOnlySet<Guid>>(anchors), cancellationToken);
+            }
+            else if (header.Mode == ChangeSetMode.Full)
+            {
+                session.MarkFull();
+            }
         }
         finally
         {
@@ -131,82 +126,13 @@ public sealed class Importer
             }
         }
 
-        async Task<ImportResult> ApplyAsync()
-        {
-            using var applyReader = drained ? OpenFile(path, instance.Name) : null;
-
-            // Parsing the file goes on on the other core while this one applies it.
-            using var source = new ReadAheadChangeSetReader(applyReader ?? reader);
-            var settings = instance.Settings;
-            var importedFrom = $"{header.Source.DisplayName} ({header.Instance})";
-            var policy = new ApplyPolicy
-            {
-                SourceKey = sourceKey,
-                ImportedFrom = _ => importedFrom,
-                Container = _ => settings.TargetContainer,
-                Attributes = header.Attributes,
-                AddressType = settings.AddressType,
-                AddressTypeHint = $"set the instance's address type to one the source generates ('dirsync instance set {instance.Name} --address-type <TYPE>')",
-                ObjectClass = settings.ImportObjectClass,
-                MultiValueAppend = settings.MultiValueAppend,
-            };
-            var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), policy, path, options.Observer);
-            if (rebinding)
-            {
-                var state = instance.State;
-                var taken = await applier.TakeOverAsync(SourceKey(state.SourceIdentity!.Value, state.SourceInstance ?? ""), importedFrom, cancellationToken);
-                applier.Note($"instance '{instance.Name}' now imports from {importedFrom} instead of {state.SourceName} ({state.SourceInstance}); {taken} recipients imported from the old source were taken over");
-            }
-
-            var reconciled = anchors is not null;
-            if (reconciled)
-            {
-                // Deleting first frees the aliases and addresses of objects the source replaced by new
-                // ones (a mailbox removed and made again), which would otherwise collide with them.
-                await applier.ReconcileAsync(readingAnchors ?? Task.FromResult<IReadOnlySet<Guid>>(anchors!), cancellationToken);
-
-                // A million anchors are 40 MB the apply pass does not need.
-                anchors = null;
-                readingAnchors = null;
-            }
-
-            if (rebinding || reconciled)
-            {
-                // Taken over or reconciled: the guard weighs the deletes against what the source owns now.
-                owned = await transaction.CountAsync(new RecipientFilter(OriginSource: policy.SourceKey), cancellationToken);
-            }
-
-            while (source.Read(out var record))
-            {
-                await applier.ApplyAsync(record, cancellationToken);
-            }
-
-            if (applyReader is not null && applyReader.Trailer.Sha256 != reader.Trailer.Sha256)
-            {
-                throw new DirSyncException($"'{path}' changed while it was being imported; nothing was applied, run the import again", ErrorCategory.FileSystem);
-            }
-
-            try
-            {
-                DeleteGuard.Check(
-                    applier.Deleted, owned, source.Trailer.Records, header.Mode == ChangeSetMode.Full, settings.DeleteLimit, options.AllowDeletes,
-                    header.Source.DisplayName, $"dirsync instance set {instance.Name} --delete-limit <n>");
-            }
-            catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)
-            {
-                if (options.DryRun)
-                {
-                    applier.Note($"a real run would stop here: {e.Message}");
-                }
-                else
-                {
-                    await transaction.DisposeAsync();
-                    await EventLog.WriteAloneAsync(_store, _time, EventCodes.DeletesBlocked, EventSeverity.Error, $"{EventCodes.DeletesBlocked}: instance {instance.Name}: {e.Message}", cancellationToken);
-                    throw;
-                }
-            }
-
-            await transaction.SaveInstanceAsync(
+        // A million anchors are 40 MB the apply pass does not need.
+        anchors = null;
+        readingAnchors = null;
+        var trailerRead = await ApplyRecordsAsync(session, reader, drained ? OpenFile(path, instance.Name) : null, cancellationToken);
+        var result = await session.CompleteAsync(
+            new ApplyInput(trailerRead.Records, trailerRead.Sha256),
+            (t, ct) => t.SaveInstanceAsync(
                 instance with
                 {
                     State = instance.State with
@@ -215,23 +141,100 @@ public sealed class Importer
                         SourceName = header.Source.DisplayName,
                         SourceInstance = header.Instance,
                         LastImportedSequence = header.Sequence,
-                        LastImportedHash = source.Trailer.Sha256,
+                        LastImportedHash = trailerRead.Sha256,
                         LastImportedCreated = header.Created,
                         LastImportedUsnFrom = header.UsnFrom,
                         LastImport = _time.GetUtcNow(),
                     },
                 },
-                cancellationToken);
-            if (!options.DryRun)
+                ct),
+            cancellationToken);
+        return new ImportResult(
+            header.Mode, path, header.Sequence, header.Source.DisplayName, result.Added, result.Modified, result.Deleted, result.Unchanged,
+            AlreadyApplied: false, options.DryRun, result.Notes) { Blocked = result.Blocked };
+    }
+
+    /// <summary>The import file of an instance that imports.</summary>
+    private async Task<string> ImportFileAsync(string instanceName, CancellationToken cancellationToken)
+    {
+        var configured = await _store.FindInstanceAsync(instanceName, cancellationToken)
+            ?? throw new NotFoundException("instance", instanceName, "see 'dirsync instance list'");
+        if (!configured.Settings.Direction.HasFlag(InstanceDirection.Import) || configured.Settings.ImportFile is not { } path)
+        {
+            throw new DirSyncException(
+                $"instance '{configured.Name}' does not import; give it an import file with 'dirsync instance set {configured.Name} --import --file <path>' (or --both)",
+                ErrorCategory.InvalidValue);
+        }
+
+        return path;
+    }
+
+    /// <summary>True when a change set numbered at or below the last one applied was applied already; throws when it is not a replay but a source whose numbers went back.</summary>
+    private static bool IsReplay(InstanceState state, ChangeSetHeader header, ChangeSetTrailer trailer, string path)
+    {
+        var last = state.LastImportedSequence;
+        var reExport = header.Sequence == last && trailer.Sha256 != state.LastImportedHash
+            && (state.LastImportedCreated is null || header.UsnFrom == state.LastImportedUsnFrom);
+        var writtenLater = state.LastImportedCreated is { } lastCreated && header.Created > lastCreated && trailer.Sha256 != state.LastImportedHash;
+        if (!reExport && writtenLater && header.Mode == ChangeSetMode.Incremental)
+        {
+            // Not a replay: written after the last file applied, yet numbered as if before it.
+            throw new DirSyncException(
+                $"'{path}' holds change set {header.Sequence} from {header.Source.DisplayName}, written after change set {last} that was applied here: the source's numbers went back (was it restored from a backup?); run 'dirsync run {header.Instance} --full' there and import that file",
+                ErrorCategory.Sync);
+        }
+
+        return !reExport && !writtenLater;
+    }
+
+    /// <summary>Applies every record, parsed on the other core, from the first reading or (when that one was spent on anchors) a second; returns the trailer of the reading applied.</summary>
+    private static async Task<ChangeSetTrailer> ApplyRecordsAsync(ApplySession session, IChangeSetReader first, IChangeSetReader? second, CancellationToken cancellationToken)
+    {
+        using (second)
+        {
+            if (second is not null)
             {
-                await transaction.CommitAsync(cancellationToken);
+                session.Verified(first.Trailer.Sha256);
             }
 
-            return new ImportResult(
-                header.Mode, path, header.Sequence, header.Source.DisplayName, applier.Added, applier.Modified, applier.Deleted, applier.Unchanged,
-                AlreadyApplied: false, options.DryRun, applier.Notes);
+            using var source = new ReadAheadChangeSetReader(second ?? first);
+            while (source.Read(out var record))
+            {
+                await session.ApplyAsync(record, cancellationToken);
+            }
+
+            return source.Trailer;
         }
     }
+
+    private ApplyPolicy Policy(Instance instance, ChangeSetHeader header)
+    {
+        var settings = instance.Settings;
+        var importedFrom = $"{header.Source.DisplayName} ({header.Instance})";
+        return new ApplyPolicy
+        {
+            SourceKey = SourceKey(header.Source.Identity, header.Instance),
+            ImportedFrom = _ => importedFrom,
+            Container = _ => settings.TargetContainer,
+            Attributes = header.Attributes,
+            AddressType = settings.AddressType,
+            AddressTypeHint = $"set the instance's address type to one the source generates ('dirsync instance set {instance.Name} --address-type <TYPE>')",
+            ObjectClass = settings.ImportObjectClass,
+            MultiValueAppend = settings.MultiValueAppend,
+        };
+    }
+
+    private static ApplySessionOptions SessionOptions(Instance instance, ChangeSetHeader header, string path, ImportOptions options) => new()
+    {
+        Input = path,
+        Source = header.Source.DisplayName,
+        RaiseLimit = $"dirsync instance set {instance.Name} --delete-limit <n>",
+        BlockedEvent = (message, _) => $"instance {instance.Name}: {message}",
+        DeleteLimit = instance.Settings.DeleteLimit,
+        AllowDeletes = options.AllowDeletes,
+        DryRun = options.DryRun,
+        Observer = options.Observer,
+    };
 
     private IChangeSetReader OpenFile(string path, string instanceName)
     {

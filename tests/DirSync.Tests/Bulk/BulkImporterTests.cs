@@ -24,7 +24,7 @@ public sealed class BulkImporterTests : IAsyncLifetime
     }
 
     private static string Counts(BulkImportResult result) =>
-        $"rows {result.Rows}: created {result.Created}, modified {result.Modified}, deleted {result.Deleted}, unchanged {result.Unchanged}, rejected {result.Rejected}";
+        $"rows {result.Rows}: added {result.Added}, modified {result.Modified}, deleted {result.Deleted}, unchanged {result.Unchanged}, rejected {result.Rejected}";
 
     private async Task<InputFormatException> ImportErrorAsync(string csv, BulkImportOptions? options = null) =>
         await Assert.ThrowsAsync<InputFormatException>(() => _store.ImportTextAsync(csv, options));
@@ -47,7 +47,7 @@ public sealed class BulkImporterTests : IAsyncLifetime
     {
         var result = await _store.ImportAsync(BulkGoldenFile.PathOf("import.csv"));
 
-        Assert.Equal("rows 11: created 7, modified 3, deleted 1, unchanged 0, rejected 0", Counts(result));
+        Assert.Equal("rows 11: added 7, modified 3, deleted 1, unchanged 0, rejected 0", Counts(result));
         Assert.Null(result.RejectFile);
         BulkGoldenFile.Check("import.expected.json", await _store.ToJsonAsync());
     }
@@ -57,7 +57,7 @@ public sealed class BulkImporterTests : IAsyncLifetime
     {
         var result = await _store.ImportTextAsync(Header + "Mailbox,Create,Mailbox11,,,,,,\r\n");
 
-        Assert.Equal("rows 1: created 1, modified 0, deleted 0, unchanged 0, rejected 0", Counts(result));
+        Assert.Equal("rows 1: added 1, modified 0, deleted 0, unchanged 0, rejected 0", Counts(result));
         Assert.Equal(["Mailbox11 | Mailbox11 | mailbox | Recipients | EDK:Mailbox11@Site1.Testorg.com,SMTP:Mailbox11@Site1.Testorg.com | - | - |  | 1/1"], await _store.DescribeAsync());
     }
 
@@ -90,7 +90,7 @@ public sealed class BulkImporterTests : IAsyncLifetime
 
         var result = await _store.ImportTextAsync(Header + "Mailbox,Modify,ann,,~DEL,Research,,,\r\nMailbox,Modify,bob,,,,,,\r\n");
 
-        Assert.Equal("rows 2: created 0, modified 1, deleted 0, unchanged 1, rejected 0", Counts(result));
+        Assert.Equal("rows 2: added 0, modified 1, deleted 0, unchanged 1, rejected 0", Counts(result));
         Assert.Equal(
             [
                 "ann | ann | mailbox | Recipients | EDK:ann@Site1.Testorg.com,SMTP:ann@Site1.Testorg.com | - | department=Research;otherTelephone=1,2 |  | 1/5",
@@ -126,7 +126,7 @@ public sealed class BulkImporterTests : IAsyncLifetime
 
         var result = await _store.ImportTextAsync(Header + "Remote,Delete,ext,ignored,ignored,,,,\r\n");
 
-        Assert.Equal("rows 1: created 0, modified 0, deleted 1, unchanged 0, rejected 0", Counts(result));
+        Assert.Equal("rows 1: added 0, modified 0, deleted 1, unchanged 0, rejected 0", Counts(result));
         Assert.Equal(
             [
                 "ann | ann | mailbox | Recipients | EDK:ann@Site1.Testorg.com,SMTP:ann@Site1.Testorg.com | - | title=Engineer;department=R&D;otherTelephone=1,2 |  | 1/1",
@@ -149,7 +149,7 @@ public sealed class BulkImporterTests : IAsyncLifetime
         var result = await _store.ImportTextAsync(
             "Obj-Class,Common-Name,Title\r\nMailbox,ann,Boss\r\nMailbox,carol,Clerk\r\nMailbox,bob,\r\n");
 
-        Assert.Equal("rows 3: created 1, modified 1, deleted 0, unchanged 1, rejected 0", Counts(result));
+        Assert.Equal("rows 3: added 1, modified 1, deleted 0, unchanged 1, rejected 0", Counts(result));
         Assert.Equal(
             [
                 "ann | ann | mailbox | Recipients | EDK:ann@Site1.Testorg.com,SMTP:ann@Site1.Testorg.com | - | title=Boss;department=R&D;otherTelephone=1,2 |  | 1/5",
@@ -170,7 +170,7 @@ public sealed class BulkImporterTests : IAsyncLifetime
 
         var again = await _store.ImportTextAsync(csv);
 
-        Assert.Equal("rows 3: created 0, modified 0, deleted 0, unchanged 3, rejected 0", Counts(again));
+        Assert.Equal("rows 3: added 0, modified 0, deleted 0, unchanged 3, rejected 0", Counts(again));
         Assert.Equal(before, await _store.DescribeAsync());
     }
 
@@ -238,7 +238,7 @@ public sealed class BulkImporterTests : IAsyncLifetime
 
         var result = await _store.ImportTextAsync(csv, SkipErrors);
 
-        Assert.Equal("rows 5: created 2, modified 0, deleted 0, unchanged 0, rejected 3", Counts(result));
+        Assert.Equal("rows 5: added 2, modified 0, deleted 0, unchanged 0, rejected 3", Counts(result));
         Assert.Equal(
             "Obj-Class,Common-Name,Proxy-Addresses,Target-Address,Error\r\n"
             + "Mailbox,m2,SMTP:ann@Site1.Testorg.com,,line 3: the address SMTP:ann@Site1.Testorg.com is already used by mailbox 'ann'\r\n"
@@ -300,7 +300,7 @@ public sealed class BulkImporterTests : IAsyncLifetime
 
         var result = await _store.ImportTextAsync(csv, SkipErrors);
 
-        Assert.Equal("rows 8: created 3, modified 0, deleted 0, unchanged 0, rejected 5", Counts(result));
+        Assert.Equal("rows 8: added 3, modified 0, deleted 0, unchanged 0, rejected 5", Counts(result));
         Assert.Equal(_store.Folder.File("input.csv.rejects.csv"), result.RejectFile);
         Assert.Equal(
             "Obj-Class,Mode,Common-Name,Title,Comment,Error\r\n"
@@ -347,7 +347,7 @@ public sealed class BulkImporterTests : IAsyncLifetime
 
         var result = await _store.ImportTextAsync(csv.ToString(), SkipErrors with { BatchSize = 2 });
 
-        Assert.Equal("rows 7: created 6, modified 0, deleted 0, unchanged 0, rejected 1", Counts(result));
+        Assert.Equal("rows 7: added 6, modified 0, deleted 0, unchanged 0, rejected 1", Counts(result));
         Assert.Equal(
             ["m1 1/1", "m2 2/2", "m3 3/3", "m5 4/4", "m6 5/5", "m7 6/6"],
             (await _store.DescribeAsync()).Select(line => line.Split(" | ")[0] + " " + line.Split(" | ")[^1]));

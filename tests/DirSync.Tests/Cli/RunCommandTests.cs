@@ -106,6 +106,36 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public async Task Run_DryRunTheDeleteGuardWouldStop_PrintsThePlanAndExitsWithGuardError()
+    {
+        using var sites = await CliSites.CreateSyncedAsync();
+        foreach (var n in new[] { 11, 12, 13 })
+        {
+            await sites.OkAsync(sites.Server1, "mailbox", "remove", $"Mailbox{n}");
+        }
+
+        await sites.OkAsync(sites.Server1, "run", "INSTANCE1", "--full");
+        var before = await SyncSnapshot.TakeAsync(sites.Server2);
+
+        var result = await sites.RunAsync(sites.Server2, "run", "INSTANCE2", "--dry-run");
+
+        Assert.Equal(10, result.ExitCode);
+        Assert.Equal(
+            "  delete    Mailbox11                absent from the full change set\n"
+            + "  delete    Mailbox12                absent from the full change set\n"
+            + "  delete    Mailbox13                absent from the full change set\n"
+            + "INSTANCE2: would import change set 2 (full) from Testorg/Site1/Server1: 0 added, 0 modified, 3 deleted, 0 unchanged\n"
+            + "  note: a real run would stop here: the full change set from Testorg/Site1/Server1 holds no entries, but 3 recipients here came from it: that looks like a broken source, not a request to delete them all; nothing was applied. If Testorg/Site1/Server1 really has none left, run again with --allow-deletes 3\n"
+            + "Dry run: nothing was changed.\n",
+            result.Out.ReplaceLineEndings("\n"));
+        Assert.Equal(
+            "dirsync: a real run would be stopped: the full change set from Testorg/Site1/Server1 holds no entries, but 3 recipients here came from it: that looks like a broken source, not a request to delete them all; nothing was applied. If Testorg/Site1/Server1 really has none left, run again with --allow-deletes 3\n",
+            result.Error.ReplaceLineEndings("\n"));
+        Assert.Equal(before, await SyncSnapshot.TakeAsync(sites.Server2));
+        await sites.OkAsync(sites.Server2, "run", "INSTANCE2", "--dry-run", "--allow-deletes", "3");
+    }
+
+    [Fact]
     public async Task Run_UnknownInstance_ExitsWithNotFound()
     {
         using var sites = await CliSites.CreateAsync();

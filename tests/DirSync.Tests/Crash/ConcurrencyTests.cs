@@ -69,7 +69,7 @@ public sealed class ConcurrencyTests : IDisposable
         Assert.Equal((0, ""), (info.ExitCode, info.Error));
         Assert.True(stillWaiting, "the administrator with a 60-second wait did not wait for the writer");
         Assert.True(written.ExitCode == 0, written.ToString());
-        Assert.Equal((Rows, 0L), (CliJson.Parse(written.Out).GetProperty("created").GetInt64(), CliJson.Parse(written.Out).GetProperty("rejected").GetInt64()));
+        Assert.Equal((Rows, 0L), (CliJson.Parse(written.Out).GetProperty("added").GetInt64(), CliJson.Parse(written.Out).GetProperty("rejected").GetInt64()));
         Assert.True(added.ExitCode == 0 && added.Error.Length == 0, added.ToString());
         Assert.Equal($"Created mailbox admin2 (admin2) USN {Rows + 1}: EDK:admin2@Site1.Testorg.com, SMTP:admin2@Site1.Testorg.com\n", added.Out);
         Assert.True(retried.ExitCode == 0, retried.ToString());

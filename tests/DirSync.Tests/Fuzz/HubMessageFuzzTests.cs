@@ -91,7 +91,7 @@ public sealed class HubMessageFuzzTests : IDisposable
         new(MessageKind.RequestorUpdate, Guid.Parse("7d3f0c52-4a8b-4e47-9a44-1a2b3c4d5e6f"), from, "NET/HUB", 4, 3, 9, 0, 1, 7, false, false, false, null);
 
     private static HubMessage Reply() =>
-        new(MessageKind.ServerReply, Guid.Parse("1e2d3c4b-5a69-4788-9a0b-c1d2e3f40516"), "NET/HUB", "NET/PO1", 4, 0, 12, 9, 1, 0, false, false, true, "138: missing transactions from 412 to 419");
+        new(MessageKind.ServerReply, Guid.Parse("1e2d3c4b-5a69-4788-9a0b-c1d2e3f40516"), "NET/HUB", "NET/PO1", 4, 0, 12, 9, 1, 0, false, false, true, new HubError(138, "missing transactions from 412 to 419"));
 
     private static HubMessage Resync() =>
         new(MessageKind.Resync, Guid.Parse("a0b1c2d3-e4f5-4617-8293-a4b5c6d7e8f9"), "NET/HUB", "*", 4, 0, 12, 0, 1, 0, false, false, false, null);

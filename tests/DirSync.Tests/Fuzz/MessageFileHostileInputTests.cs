@@ -27,9 +27,9 @@ public sealed class MessageFileHostileInputTests : IDisposable
         File.WriteAllBytes(valid, Message());
         File.WriteAllBytes(refused, Message()[..^10]);
 
-        MessageFile.Inspect(valid, Name);
+        var (_, _, trailer) = MessageFile.Inspect(valid, Name);
         Assert.Throws<InputFormatException>(() => MessageFile.Inspect(refused, Name));
-        _ = MessageFile.Anchors(valid, Name);
+        _ = MessageFile.Anchors(valid, Name, trailer.Sha256);
 
         // FileShare.None fails while any other handle on the file is open, on Linux as on Windows.
         using (new FileStream(valid, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
@@ -47,7 +47,7 @@ public sealed class MessageFileHostileInputTests : IDisposable
 
         var (message, _, _) = MessageFile.Inspect(path, Name, maxMessageBytes: bytes.Length);
         var error = Assert.Throws<InputFormatException>(() => MessageFile.Inspect(path, Name, maxMessageBytes: bytes.Length - 1));
-        var anchors = Assert.Throws<InputFormatException>(() => MessageFile.Anchors(path, Name, maxMessageBytes: bytes.Length - 1));
+        var anchors = Assert.Throws<InputFormatException>(() => MessageFile.Anchors(path, Name, "", maxMessageBytes: bytes.Length - 1));
 
         Assert.Equal("NET/PO1", message.From);
         Assert.Equal((Name, 0L, $"the message is {bytes.Length} bytes, over the limit of {bytes.Length - 1} bytes"), (error.File, error.Line, error.Reason));

@@ -46,8 +46,8 @@ public sealed class InboxTests : IAsyncLifetime
             _store,
             _time,
             Folder,
-            (claimed, _) => check?.Invoke(claimed) ?? Task.FromResult<Inbox.Refusal?>(null),
-            async (claimed, _) =>
+            async (claimed, _) => await (check?.Invoke(claimed) ?? Task.FromResult<Inbox.Refusal?>(null)) is { } refusal ? refusal : Inbox.Verdict.Accept("sha"),
+            async (claimed, _, _) =>
             {
                 _seen.Add($"{claimed.Name} at {Path.GetRelativePath(_inbox, claimed.Path)}: {File.ReadAllText(claimed.Path)}");
                 return takeIn is null ? new Inbox.Outcome(1, claimed.Name) : await takeIn(claimed);

@@ -387,14 +387,21 @@ public sealed class ImporterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Import_EmptyFullChangeSet_DeletesEverythingThatSourceSent()
+    public async Task Import_EmptyFullChangeSet_IsStoppedAsABrokenSourceUnlessTheDeletesAreAllowed()
     {
         await SyncThreeMailboxesAsync();
         await _servers.AddMailboxAsync(Server2, "Mailbox21", "Mailbox 21");
         WriteSync1(HeaderFromServer1(ChangeSetMode.Full, 2));
+        var before = await RecipientsAsync();
 
-        var result = await ImportAsync();
+        // Within the limit (3 of a floor of 10), yet an empty whole list from a source that owns entries here is a broken source.
+        var refused = await RefusedAsync();
+        var after = await RecipientsAsync();
+        var result = await ImportAsync(new ImportOptions { AllowDeletes = 3 });
 
+        Assert.Equal(ErrorCategory.Guard, refused.Category);
+        Assert.StartsWith("the full change set from Testorg/Site1/Server1 holds no entries, but 3 recipients here came from it", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, after);
         Assert.Equal((ChangeSetMode.Full, 2L, 0L, 0L, 3L, 0L, false, false), Counts(result));
         Assert.Equal(["Mailbox21 | Mailbox 21 | mailbox | - | local"], await RecipientsAsync());
     }

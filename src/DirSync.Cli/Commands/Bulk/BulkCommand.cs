@@ -32,11 +32,17 @@ internal static class BulkCommand
                 result.AddError("--batch-size must be a number of rows from 1 up");
             }
         });
-        var container = new Option<string?>("--container") { Description = "Where new recipients are created (default Recipients); existing ones stay where they are", HelpName = "path" };
+        var container = new Option<string?>("--container")
+        {
+            Description = "Where new recipients are created when their row has no Obj-Container (default Recipients); existing ones stay where they are",
+            HelpName = "path",
+        };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Read, check and count everything as the import would, then change nothing in the store" };
+        var ignoreUnknown = new Option<bool>("--ignore-unknown-columns") { Description = "Pass over, with a warning, columns whose names DirSync does not know" };
         var json = GlobalOptions.Json();
         var command = new Command("import", "Create, change and delete recipients from a bulk CSV file (the original's admin /i)")
         {
-            file, stopOnError, skipErrors, batchSize, container, json,
+            file, stopOnError, skipErrors, batchSize, container, dryRun, ignoreUnknown, json,
         };
         command.Validators.Add(result =>
         {
@@ -60,18 +66,22 @@ internal static class BulkCommand
                     OnError = parse.GetValue(skipErrors) ? BulkErrorPolicy.SkipErrors : BulkErrorPolicy.StopOnError,
                     BatchSize = parse.GetResult(batchSize) is null ? BulkImportOptions.DefaultBatchSize : parse.GetValue(batchSize),
                     Container = parse.GetValue(container) is { } text ? DirectoryPath.Parse(text) : null,
+                    DryRun = parse.GetValue(dryRun),
+                    IgnoreUnknownColumns = parse.GetValue(ignoreUnknown),
+                    Warning = warning => context.Io.Error.WriteLine(CommandRunner.ErrorLine("warning: " + warning)),
                     Progress = progress,
                 },
                 cancellationToken), cancellationToken);
 
             if (parse.GetValue(json))
             {
+                // The counters are named as run --json names them.
                 context.WriteJson(w =>
                 {
                     w.WriteStartObject();
                     w.WriteString("file", result.File);
                     w.WriteNumber("rows", result.Rows);
-                    w.WriteNumber("created", result.Created);
+                    w.WriteNumber("added", result.Added);
                     w.WriteNumber("modified", result.Modified);
                     w.WriteNumber("deleted", result.Deleted);
                     w.WriteNumber("unchanged", result.Unchanged);
@@ -85,16 +95,29 @@ internal static class BulkCommand
                         w.WriteString("rejectFile", result.RejectFile);
                     }
 
+                    w.WriteBoolean("dryRun", result.DryRun);
+                    w.WriteStartArray("warnings");
+                    foreach (var warning in result.Warnings)
+                    {
+                        w.WriteStringValue(warning);
+                    }
+
+                    w.WriteEndArray();
                     w.WriteEndObject();
                 });
                 return;
             }
 
             context.Out.WriteLine(
-                $"Imported {Count(result.Rows, "row")} from {result.File}: {result.Created} created, {result.Modified} modified, {result.Deleted} deleted, {result.Unchanged} unchanged, {result.Rejected} rejected");
+                $"{(result.DryRun ? "Would import" : "Imported")} {Count(result.Rows, "row")} from {result.File}: {result.Added} added, {result.Modified} modified, {result.Deleted} deleted, {result.Unchanged} unchanged, {result.Rejected} rejected");
             if (result.RejectFile is not null)
             {
                 context.Out.WriteLine($"Rejected rows, each with the reason, are in {result.RejectFile}");
+            }
+
+            if (result.DryRun)
+            {
+                context.Out.WriteLine("Dry run: the store was not changed.");
             }
         });
         return command;

@@ -51,6 +51,12 @@ internal static class RunCommand
                 WriteText(context.Out, run);
             }
 
+            if (run.Import?.Blocked is { } blocked)
+            {
+                // The plan is printed whole, and the exit says the real run would not go through.
+                throw new DirSyncException($"a real run would be stopped: {blocked}", ErrorCategory.Guard);
+            }
+
             if (run.Export is { Refused.Count: > 0 } refusedExport)
             {
                 var first = refusedExport.Refused[0];
@@ -166,6 +172,11 @@ internal static class RunCommand
         w.WriteString("source", i.Source);
         w.WriteBoolean("alreadyApplied", i.AlreadyApplied);
         w.WriteBoolean("dryRun", i.DryRun);
+        if (i.Blocked is not null)
+        {
+            w.WriteString("blocked", i.Blocked);
+        }
+
         w.WriteStartArray("notes");
         foreach (var note in i.Notes)
         {
