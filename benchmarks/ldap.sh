@@ -90,7 +90,9 @@ slapd_conf() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-# slapd_start NAME: starts it in the foreground (owned by this script) and waits for it to listen.
+# slapd_start NAME: starts it in the foreground (owned by this script, ended by the exit trap), waits for it
+# to listen, and sets $url. Not called in $(...): the process id must reach this shell's list.
+url=""
 slapd_start() {
   local name=$1 port
   port=$(free_port)
@@ -100,7 +102,7 @@ slapd_start() {
     if ldapsearch -x -H "ldap://127.0.0.1:$port" -b "" -s base >/dev/null 2>&1; then break; fi
     sleep 0.05
   done
-  echo "ldap://127.0.0.1:$port"
+  url="ldap://127.0.0.1:$port"
 }
 
 base_ldif() {
@@ -140,7 +142,7 @@ row() { rows+=("$(printf '%-62s | %8s s | %s' "$1" "$2" "$3")"); }
 slapd_conf source 1
 { base_ldif; cat "$work/people.ldif"; } >"$work/source.ldif"
 slapadd -q -f "$work/source/slapd.conf" -l "$work/source.ldif" >>"$log" 2>&1
-src=$(slapd_start source)
+slapd_start source; src=$url
 
 # --- Full import vs ldapsearch ---------------------------------------------------------------------
 filter="(&(objectClass=inetOrgPerson)(mail=*))"
@@ -176,7 +178,7 @@ row "dirsync run: incremental import of $changes changes among $size" "$incremen
 # --- Full export into an empty slapd vs ldapadd of the same entries ----------------------------------
 slapd_conf target 0
 slapadd -q -f "$work/target/slapd.conf" -l <(base_ldif) >>"$log" 2>&1
-dst=$(slapd_start target)
+slapd_start target; dst=$url
 dirsync --store "$S" instance set OUT --export --ldap "$dst" --base-dn "ou=Contacts,$suffix" --classes custom-recipient --bind-dn "$admin" --password-file "$work/admin.line" >/dev/null
 measure dirsync --store "$S" run OUT --json
 export_secs=$secs
@@ -186,7 +188,7 @@ count=$(ldapsearch -x -LLL -H "$dst" -D "$admin" -y "$work/admin.pw" -b "ou=Cont
 ldapsearch -x -LLL -o ldif-wrap=no -H "$dst" -D "$admin" -y "$work/admin.pw" -b "ou=Contacts,$suffix" "(objectClass=inetOrgPerson)" >"$work/contacts.ldif"
 slapd_conf copy 0
 slapadd -q -f "$work/copy/slapd.conf" -l <(base_ldif) >>"$log" 2>&1
-cpy=$(slapd_start copy)
+slapd_start copy; cpy=$url
 measure ldapadd -x -H "$cpy" -D "$admin" -y "$work/admin.pw" -f "$work/contacts.ldif"
 ldapadd_secs=$secs
 row "ldapadd of the $count entries dirsync writes, into an empty slapd" "$ldapadd_secs" "-"
