@@ -17,6 +17,8 @@ internal static class ExitCodes
     public const int Sync = 9;
     public const int Guard = 10;
     public const int FileSystem = 11;
+    public const int Directory = 12;
+    public const int Refused = 13;
 
     public static int For(ErrorCategory category) => category switch
     {
@@ -29,6 +31,8 @@ internal static class ExitCodes
         ErrorCategory.Sync => Sync,
         ErrorCategory.Guard => Guard,
         ErrorCategory.FileSystem => FileSystem,
+        ErrorCategory.Directory => Directory,
+        ErrorCategory.Refused => Refused,
         _ => InternalError,
     };
 }
