@@ -44,36 +44,56 @@ public sealed class Synchronizer
                 $"instance '{instance.Name}' is an {has} instance and cannot {wants}; make it do both with 'dirsync instance set {instance.Name} --both --export-file <path> --import-file <path>'");
         }
 
-        ExportResult? export = null;
-        ImportResult? import = null;
-        if (instance.Settings.Directory is not null)
+        var directory = instance.Settings.Directory;
+        if (directory is not null && _connector is null)
         {
-            var connector = _connector ?? throw new InvalidValueException($"instance '{instance.Name}' names a directory, but this dirsync has no LDAP connector");
-            if (direction.HasFlag(InstanceDirection.Export))
+            throw new InvalidValueException($"instance '{instance.Name}' names a directory, but this dirsync has no LDAP connector");
+        }
+
+        ExportResult? export = null;
+        if (direction.HasFlag(InstanceDirection.Export))
+        {
+            if (directory is not null)
             {
-                await using var target = await connector.OpenTargetAsync(instance, options.DryRun, cancellationToken);
+                await using var target = await _connector!.OpenTargetAsync(instance, options.DryRun, cancellationToken);
                 export = await new DirectoryExporter(_store, _time).ExportAsync(instance, target, full, options.DryRun, cancellationToken);
             }
-
-            if (direction.HasFlag(InstanceDirection.Import))
+            else
             {
-                await using var source = await connector.OpenSourceAsync(instance, cancellationToken);
+                export = await _exporter.ExportAsync(instance.Name, full, options.DryRun, cancellationToken);
+            }
+        }
+
+        if (!direction.HasFlag(InstanceDirection.Import))
+        {
+            return new RunResult(instance.Name, direction, export, null);
+        }
+
+        if (export is not null && directory is null && instance.Settings.ImportFile is { } file && !File.Exists(file))
+        {
+            // The other side of a pair has not exported yet (its first run comes after this one): nothing to import is not a failure.
+            return new RunResult(instance.Name, direction, export, null) { ImportSkipped = $"nothing to import yet: '{file}' does not exist" };
+        }
+
+        try
+        {
+            ImportResult import;
+            if (directory is not null)
+            {
+                await using var source = await _connector!.OpenSourceAsync(instance, cancellationToken);
                 import = await new DirectoryImporter(_store, _time).ImportAsync(instance, source, full, options, cancellationToken);
+            }
+            else
+            {
+                import = await _importer.ImportAsync(instance.Name, options, cancellationToken);
             }
 
             return new RunResult(instance.Name, direction, export, import);
         }
-
-        if (direction.HasFlag(InstanceDirection.Export))
+        catch (DirSyncException e) when (export is not null && !options.DryRun)
         {
-            export = await _exporter.ExportAsync(instance.Name, full, options.DryRun, cancellationToken);
+            // The export is committed and stands; the result says so, beside why the import did not go through.
+            return new RunResult(instance.Name, direction, export, null) { ImportFailure = e };
         }
-
-        if (direction.HasFlag(InstanceDirection.Import))
-        {
-            import = await _importer.ImportAsync(instance.Name, options, cancellationToken);
-        }
-
-        return new RunResult(instance.Name, direction, export, import);
     }
 }

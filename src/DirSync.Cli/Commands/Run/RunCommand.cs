@@ -51,6 +51,13 @@ internal static class RunCommand
                 WriteText(context.Out, run);
             }
 
+            if (run.ImportFailure is { } failure)
+            {
+                // The export half is committed and stands: it is reported, and the exit is the import's.
+                context.Io.CommitOutput();
+                throw new DirSyncException($"the export of {run.Instance} was written (change set {run.Export!.Sequence}), but its import failed: {failure.Message}", failure.Category, failure);
+            }
+
             if (run.Import?.Blocked is { } blocked)
             {
                 // The plan is printed whole, and the exit says the real run would not go through.
@@ -81,6 +88,11 @@ internal static class RunCommand
             {
                 output.WriteLine($"  refused: {refusal}");
             }
+        }
+
+        if (run.ImportSkipped is { } skipped)
+        {
+            output.WriteLine($"{run.Instance}: {skipped}");
         }
 
         if (run.Import is { } i)
@@ -123,14 +135,24 @@ internal static class RunCommand
             WriteExport(w, export);
         }
 
-        if (run.Export is not null && run.Import is not null)
+        if (run.Export is not null && run.Direction == InstanceDirection.Both)
         {
             w.WriteStartObject("export");
             WriteExport(w, run.Export);
             w.WriteEndObject();
-            w.WriteStartObject("import");
-            WriteImport(w, run.Import);
-            w.WriteEndObject();
+            if (run.Import is not null)
+            {
+                w.WriteStartObject("import");
+                WriteImport(w, run.Import);
+                w.WriteEndObject();
+            }
+            else
+            {
+                // The import half did nothing: the reason, where a script looks for the import.
+                w.WriteStartObject("import");
+                w.WriteString(run.ImportFailure is null ? "skipped" : "error", run.ImportSkipped ?? run.ImportFailure?.Message);
+                w.WriteEndObject();
+            }
         }
 
         w.WriteEndObject();
