@@ -67,6 +67,8 @@ internal static class RunCommand
 
             if (run.Export is { Refused.Count: > 0 } refusedExport)
             {
+                // What the directory accepted is done and reported; the refused entries are listed above the exit.
+                context.Io.CommitOutput();
                 var first = refusedExport.Refused[0];
                 var more = refusedExport.Refused.Count > 1 ? $" (and {refusedExport.Refused.Count - 1} more)" : "";
                 throw new DirSyncException(
