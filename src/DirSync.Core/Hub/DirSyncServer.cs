@@ -88,6 +88,36 @@ public sealed class DirSyncServer
         return registered;
     }
 
+    /// <summary>Resets a requestor's numbers here (MS Mail's deleting and re-creating its record), keeping its entries; its next message starts afresh.</summary>
+    /// <remarks>
+    /// The server forgets what it took in from the requestor and replied to it, and answers its next message with every
+    /// address list. Messages written before the reset are refused from then on, and a message from a requestor whose
+    /// own numbers were reset (<c>requestor reset</c>) is accepted once, with its new generation.
+    /// </remarks>
+    public async Task<RegisteredRequestor> ResetRequestorAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        await RequireServerAsync(transaction, cancellationToken);
+        var registered = await HubSettings.RegisteredAsync(transaction, name, cancellationToken)
+            ?? throw new NotFoundException("requestor", name, "see 'dirsync server status'");
+        registered = registered with
+        {
+            ReqSync = 0,
+            SrvSync = 0,
+            ReportedSrvSync = 0,
+            ImportRequested = true,
+            ReplyPending = false,
+            LastMessageId = null,
+            ForeignPurgedThrough = null,
+            ResetAt = WholeSeconds(_time.GetUtcNow()),
+        };
+        await HubSettings.SaveAsync(transaction, registered, cancellationToken);
+        await EventLog.WriteAsync(transaction, _time, EventCodes.Received, EventSeverity.Warning,
+            $"the sync numbers of requestor {registered.Name} were reset here; its entries stay, and its next message is answered with every address list", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return registered;
+    }
+
     /// <summary>Removes a requestor and deletes its entries here; the deletes reach every other requestor at the next cycle.</summary>
     /// <returns>How many entries were deleted.</returns>
     public async Task<int> RemoveRequestorAsync(string name, CancellationToken cancellationToken = default)
@@ -212,10 +242,11 @@ public sealed class DirSyncServer
     private async Task<Inbox.Verdict> CheckAsync(ClaimedMessage claimed, string serverName, CancellationToken cancellationToken)
     {
         HubMessage message;
+        ChangeSetHeader header;
         ChangeSetTrailer trailer;
         try
         {
-            (message, _, trailer) = MessageFile.Inspect(claimed.Path, claimed.Name);
+            (message, header, trailer) = MessageFile.Inspect(claimed.Path, claimed.Name);
         }
         catch (InputFormatException e)
         {
@@ -246,6 +277,18 @@ public sealed class DirSyncServer
         if (!HubKey.Verify(registered.Key, trailer.Sha256, trailer.Proof))
         {
             return new Inbox.Refusal(EventCodes.BadPassword, $"invalid Dir-Sync password from {message.From}: the message's proof does not match the password registered here; the administrators must agree on it ('dirsync server add-requestor' / 'dirsync requestor enable --password')");
+        }
+
+        if ((registered.ResetAt is { } reset && header.Created < reset) || message.Generation < registered.Generation)
+        {
+            return new Inbox.Refusal(EventCodes.Replayed, $"a message from {message.From} written before its sync numbers were reset here; it is refused");
+        }
+
+        if (message.Generation > registered.Generation && registered.LastMessageId is not null)
+        {
+            return new Inbox.Refusal(
+                EventCodes.TransactionsOutOfSequence,
+                $"{message.From} reset its sync numbers (generation {message.Generation}), but this server still counts them from before (ReqSync {registered.ReqSync}) and would skip its updates as taken in; if it was reset on purpose, reset it here too with 'dirsync server reset-requestor {message.From}', then let it send again");
         }
 
         if (await HubSettings.ServerAsync(_store, cancellationToken) is { } server && OutOfSequence(message, trailer.Records, registered, server) is { } jump)
@@ -389,6 +432,7 @@ public sealed class DirSyncServer
                         ReplyPending = true,
                         LastUpdateReceived = _time.GetUtcNow(),
                         LastMessageId = message.Id.ToString("D"),
+                        Generation = message.Generation,
                     },
                     ct);
                 var summary = message.Summary(reader.Trailer.Records);
@@ -538,6 +582,9 @@ public sealed class DirSyncServer
 
     private static async ValueTask<HubServerState> RequireServerAsync(IDirectoryReader reader, CancellationToken cancellationToken) =>
         await HubSettings.ServerAsync(reader, cancellationToken) ?? throw NotServer();
+
+    /// <summary>A moment at the precision a message states when it was written (whole seconds), so a message written in the same second as a reset is not taken for an older one.</summary>
+    internal static DateTimeOffset WholeSeconds(DateTimeOffset time) => new(time.Ticks - (time.Ticks % TimeSpan.TicksPerSecond), time.Offset);
 
     /// <summary>The server and a requestor reading one folder would each claim and refuse the other's messages.</summary>
     internal static InvalidValueException SharedInbox(string folder, string whose, string requestor) =>

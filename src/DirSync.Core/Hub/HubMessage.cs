@@ -34,6 +34,10 @@ public sealed record HubMessage(
     bool ImportReply,
     HubError? Error)
 {
+    /// <summary>A requestor update: how many times the requestor's numbers were reset on purpose (<c>requestor reset</c>); 0 until then.</summary>
+    /// <remarks>Numbers start again from 1 after a reset; the generation tells such a message from a replay of an old one.</remarks>
+    public long Generation { get; init; }
+
     /// <summary>The header's instance value for every hub message.</summary>
     public const string InstanceName = "dir-sync";
 
@@ -59,6 +63,11 @@ public sealed record HubMessage(
         if (Error is not null)
         {
             lines["error"] = Error.ToString();
+        }
+
+        if (Generation > 0)
+        {
+            lines["generation"] = Number(Generation);
         }
 
         return lines;
@@ -95,7 +104,10 @@ public sealed record HubMessage(
             Flag("import-request"),
             Flag("export"),
             Flag("import-reply"),
-            x.TryGetValue("error", out var error) ? HubError.TryParse(error) ?? throw Invalid("'error' is not a numbered error (code: text)") : null);
+            x.TryGetValue("error", out var error) ? HubError.TryParse(error) ?? throw Invalid("'error' is not a numbered error (code: text)") : null)
+        {
+            Generation = x.ContainsKey("generation") ? Long("generation") : 0,
+        };
     }
 
     /// <summary>The one-line summary the original put in the message text.</summary>

@@ -43,6 +43,12 @@ public sealed record RegisteredRequestor
     /// <remarks>Its own updates purged from the log are never missing for it: it does not receive them back.</remarks>
     public long? ForeignPurgedThrough { get; init; }
 
+    /// <summary>The generation of the requestor's numbers the server works with (see <see cref="HubMessage.Generation"/>).</summary>
+    public long Generation { get; init; }
+
+    /// <summary>When the requestor was reset here (<c>server reset-requestor</c>): messages written before then are refused, and one from a newly reset requestor is accepted.</summary>
+    public DateTimeOffset? ResetAt { get; init; }
+
     /// <summary>The id of the last message taken in, to refuse the same message twice.</summary>
     public string? LastMessageId { get; init; }
 }

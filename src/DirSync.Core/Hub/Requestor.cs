@@ -101,6 +101,41 @@ public sealed class Requestor
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Resets this requestor's sync numbers on purpose (MS Mail's <c>LISTDS -R -Z</c>), with the full exchange that implies.</summary>
+    /// <remarks>
+    /// ReqSync and SrvSync go back to 0, what was queued either way is dropped, the next T1 sends the whole local list (an
+    /// Export) and asks for every address list (an Import). The messages that follow carry a new generation, which the
+    /// server takes only once it has reset this requestor too (<c>server reset-requestor</c>), and replies written before
+    /// the reset are set aside: the import reply supersedes them.
+    /// </remarks>
+    public async Task<RequestorState> ResetAsync(CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        var state = await RequireAsync(transaction, cancellationToken);
+        await transaction.TrimQueueAsync(HubSettings.Outbox, long.MaxValue, cancellationToken);
+        await transaction.TrimQueueAsync(HubSettings.Inbound, long.MaxValue, cancellationToken);
+        state = state with
+        {
+            ReqSync = 0,
+            SrvSync = 0,
+            NextTransaction = 0,
+            ExportThrough = 0,
+            FullBatchFirst = 0,
+            FullBatchLast = 0,
+            ExportPending = true,
+            ImportRequested = true,
+            ImpSync = state.ImpSync + 1,
+            LastServerError = null,
+            Generation = state.Generation + 1,
+            ResetAt = DirSyncServer.WholeSeconds(_time.GetUtcNow()),
+        };
+        await HubSettings.SaveAsync(transaction, state, cancellationToken);
+        await EventLog.WriteAsync(transaction, _time, EventCodes.Sent, EventSeverity.Warning,
+            $"the sync numbers of {state.Name} were reset (generation {state.Generation}): the next T1 sends the whole local list and asks for every address list", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return state;
+    }
+
     /// <summary>T1 (REQMAIN -T): queues local changes and sends every transaction not yet acknowledged, with a status report.</summary>
     /// <remarks>
     /// A transaction number, once sent, always means the same change: the message is written and flushed under a
@@ -135,7 +170,10 @@ public sealed class Requestor
         // server would take it for an update with nothing in it, and the deletes it stands for would be lost.
         var message = new HubMessage(
             MessageKind.RequestorUpdate, Guid.NewGuid(), state.Name, state.ServerName ?? "*", state.NextTransaction, state.ReqSync, state.SrvSync, 0,
-            state.ImpSync, state.ReqSync + 1, state.ImportRequested, full || exportThrough > state.ReqSync, false, null);
+            state.ImpSync, state.ReqSync + 1, state.ImportRequested, full || exportThrough > state.ReqSync, false, null)
+        {
+            Generation = state.Generation,
+        };
         using var file = server.CreateMessage(now);
         var count = await MessageFile.WriteAsync(
             file.Stream, _store.Info, message, message.Export ? ChangeSetMode.Full : ChangeSetMode.Incremental,
@@ -343,6 +381,11 @@ public sealed class Requestor
         if (message.Kind != MessageKind.ServerReply)
         {
             return new Inbox.Refusal(EventCodes.InvalidFormat, $"a requestor takes server replies, and {claimed.Name} is not one");
+        }
+
+        if (state.ResetAt is { } reset && header.Created < reset)
+        {
+            return new Inbox.Refusal(EventCodes.Replayed, $"a reply from {message.From} written before {state.Name}'s sync numbers were reset; the import the reset asked for supersedes it");
         }
 
         if (!PostofficeName.Same(message.To, state.Name))

@@ -72,6 +72,12 @@ public sealed record RequestorState
     /// <summary>When updates were last imported.</summary>
     public DateTimeOffset? LastImported { get; init; }
 
+    /// <summary>How many times this requestor's numbers were reset on purpose; its messages carry it.</summary>
+    public long Generation { get; init; }
+
+    /// <summary>When the numbers were last reset: replies written before then are superseded by the import the reset asked for.</summary>
+    public DateTimeOffset? ResetAt { get; init; }
+
     /// <summary>Whether T1 also sends what this store imported by its instances (a gateway's users), as MS Mail's requestor types sent gateway names.</summary>
     public bool Relay { get; init; }
 

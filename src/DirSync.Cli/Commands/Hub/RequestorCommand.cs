@@ -9,7 +9,7 @@ internal static class RequestorCommand
 {
     public static Command Create(CliIo io) => new("requestor", "A Dir-Sync requestor postoffice: T1 send, T3 receive and import, status")
     {
-        Enable(io), Status(io), Send(io), Receive(io), Import(io), RequestImport(io), ApplyResync(io),
+        Enable(io), Status(io), Send(io), Receive(io), Import(io), RequestImport(io), Reset(io), ApplyResync(io),
     };
 
     private static Command Enable(CliIo io)
@@ -133,6 +133,18 @@ internal static class RequestorCommand
             await using var store = await context.OpenStoreAsync(cancellationToken);
             await new Requestor(store).RequestImportAsync(cancellationToken);
             context.Out.WriteLine("The next 'requestor send' asks the server for every address list");
+        });
+        return command;
+    }
+
+    private static Command Reset(CliIo io)
+    {
+        var command = new Command("reset", "Reset this requestor's sync numbers to 0 (LISTDS -R -Z): the next T1 sends the whole list and asks for every address list");
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            var state = await new Requestor(store).ResetAsync(cancellationToken);
+            context.Out.WriteLine($"Reset requestor {state.Name}: ReqSync 0, SrvSync 0; the next 'requestor send' sends the whole local list and asks for every address list. Reset it on the server too: 'dirsync server reset-requestor {state.Name}'");
         });
         return command;
     }

@@ -11,7 +11,7 @@ internal static class ServerCommand
 {
     public static Command Create(CliIo io) => new("server", "The dir-sync server: requestors, T2 receive and send, status, resync")
     {
-        Enable(io), AddRequestor(io), RemoveRequestor(io), Status(io), Receive(io), Send(io), Resync(io),
+        Enable(io), AddRequestor(io), RemoveRequestor(io), ResetRequestor(io), Status(io), Receive(io), Send(io), Resync(io),
     };
 
     private static Command Enable(CliIo io)
@@ -67,6 +67,19 @@ internal static class ServerCommand
             var value = context.ParseResult.GetRequiredValue(name);
             var deleted = await new DirSyncServer(store).RemoveRequestorAsync(value, cancellationToken);
             context.Out.WriteLine($"Removed requestor {value}; {deleted} of its entries deleted and queued as deletes for the others");
+        });
+        return command;
+    }
+
+    private static Command ResetRequestor(CliIo io)
+    {
+        var name = new Argument<string>("name") { Description = "The requestor postoffice" };
+        var command = new Command("reset-requestor", "Reset a requestor's sync numbers here, keeping its entries; its next message is answered with every address list") { name };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            var registered = await new DirSyncServer(store).ResetRequestorAsync(context.ParseResult.GetRequiredValue(name), cancellationToken);
+            context.Out.WriteLine($"Reset requestor {registered.Name}: its next message starts its numbers afresh and is answered with every address list; messages written before now are refused");
         });
         return command;
     }
