@@ -32,6 +32,9 @@ internal sealed class CommandContext
 
     public TextWriter Out => Io.Out;
 
+    /// <summary>True when <c>--json</c> was given: results as JSON on standard output, an error as JSON on standard error.</summary>
+    public bool Json => ParseResult.GetValue(GlobalOptions.Json);
+
     /// <summary>The store path: --store, else DIRSYNC_STORE, else dirsync.db in the current folder.</summary>
     public string StorePath
     {

@@ -50,20 +50,21 @@ internal static class CommandRunner
         catch (DirSyncException e)
         {
             io.Out.Flush();
-            io.Error.WriteLine(ErrorLine(e.Message));
-            return ExitCodes.For(e.Category);
+            var code = ExitCodes.For(e.Category);
+            ErrorOutput.Write(io, context.Json, code, e.Message);
+            return code;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             io.Out.Flush();
-            io.Error.WriteLine("dirsync: cancelled; nothing of the interrupted step was applied");
-            return 130;
+            ErrorOutput.Write(io, context.Json, ExitCodes.Cancelled, "cancelled; nothing of the interrupted step was applied");
+            return ExitCodes.Cancelled;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             io.Out.Flush();
             var detail = io.Environment("DIRSYNC_DEBUG") is "1" ? e.ToString() : $"{e.GetType().Name}: {e.Message}";
-            io.Error.WriteLine($"dirsync: internal error ({detail}); this is a bug — please report it with the command you ran");
+            ErrorOutput.Write(io, context.Json, ExitCodes.InternalError, $"internal error ({detail}); this is a bug — please report it with the command you ran");
             return ExitCodes.InternalError;
         }
         finally

@@ -18,8 +18,12 @@ internal static class ExitCodes
     public const int Guard = 10;
     public const int FileSystem = 11;
 
+    /// <summary>What a command interrupted by Ctrl+C exits with.</summary>
+    public const int Cancelled = 130;
+
     public static int For(ErrorCategory category) => category switch
     {
+        ErrorCategory.Usage => Usage,
         ErrorCategory.InvalidValue => InvalidValue,
         ErrorCategory.NotFound => NotFound,
         ErrorCategory.Conflict => Conflict,
@@ -30,5 +34,23 @@ internal static class ExitCodes
         ErrorCategory.Guard => Guard,
         ErrorCategory.FileSystem => FileSystem,
         _ => InternalError,
+    };
+
+    /// <summary>The kind of failure an exit code stands for, as JSON errors name it (<c>"error": "not-found"</c>).</summary>
+    public static string Kind(int code) => code switch
+    {
+        InternalError => "internal",
+        Usage => "usage",
+        InvalidValue => "invalid-value",
+        NotFound => "not-found",
+        Conflict => "conflict",
+        Store => "store",
+        Busy => "busy",
+        Format => "format",
+        Sync => "sync",
+        Guard => "guard",
+        FileSystem => "file-system",
+        Cancelled => "cancelled",
+        _ => "error",
     };
 }

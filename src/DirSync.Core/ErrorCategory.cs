@@ -29,4 +29,8 @@ public enum ErrorCategory
 
     /// <summary>A file or folder could not be read or written (missing, read-only, full).</summary>
     FileSystem,
+
+    /// <summary>The request itself is malformed: options that exclude each other, a value the command needs missing.</summary>
+    /// <remarks>Most such mistakes are caught by the command line's parser; this is for those only the command can see.</remarks>
+    Usage,
 }

@@ -11,13 +11,12 @@ internal static class AddressTemplateCommand
 
     private static Command List(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("list", "List the address templates") { json };
+        var command = new Command("list", "List the address templates");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var templates = await store.GetAddressTemplatesAsync(cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {

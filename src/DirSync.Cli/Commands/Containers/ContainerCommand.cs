@@ -26,13 +26,12 @@ internal static class ContainerCommand
 
     private static Command List(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("list", "List the containers with how many recipients each holds") { json };
+        var command = new Command("list", "List the containers with how many recipients each holds");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var containers = await store.ListContainersAsync(cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {

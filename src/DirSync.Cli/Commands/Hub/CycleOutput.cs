@@ -12,13 +12,12 @@ internal static class CycleOutput
     public static Command ApplyingStep(
         CliIo io, string name, string description, string step, Func<IDirectoryStore, long?, CancellationToken, Task<CycleReport>> run)
     {
-        var json = GlobalOptions.Json();
         var allowDeletes = GlobalOptions.AllowDeletes();
-        var command = new Command(name, description) { json, allowDeletes };
+        var command = new Command(name, description) { allowDeletes };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            Write(context, context.ParseResult.GetValue(json), step, await run(store, context.ParseResult.GetValue(allowDeletes), cancellationToken));
+            Write(context, context.Json, step, await run(store, context.ParseResult.GetValue(allowDeletes), cancellationToken));
         });
         return command;
     }

@@ -10,22 +10,19 @@ namespace DirSync.Cli.Commands.Hub;
 /// <summary><c>dirsync events</c>: the event log, and its diagnostic level.</summary>
 internal static class EventsCommand
 {
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 100_000;
+
     public static Command Create(CliIo io)
     {
-        var limit = new Option<int>("--limit") { Description = "How many of the newest events to show (default 100)", DefaultValueFactory = _ => 100 };
-        var json = GlobalOptions.Json();
-        var command = new Command("events", "The event log: messages sent and received, imports, rebuilds and every error, with numbered codes") { limit, json, Level(io) };
+        var limit = OptionValues.Whole("--limit", 1, MaxLimit, DefaultLimit, "events", "n", $"How many of the newest events to show (1 to {MaxLimit}, default {DefaultLimit})");
+        var command = new Command("events", "The event log: messages sent and received, imports, rebuilds and every error, with numbered codes") { limit, Level(io) };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var count = context.ParseResult.GetValue(limit);
-            if (count is < 1 or > 100_000)
-            {
-                throw new InvalidValueException("--limit is a number from 1 to 100000");
-            }
-
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var events = await store.ListEventsAsync(count, cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {
@@ -59,7 +56,8 @@ internal static class EventsCommand
 
     private static Command Level(CliIo io)
     {
-        var level = new Argument<string?>("level") { Description = "none, minimum (errors), medium (errors and summaries; the default) or maximum", Arity = ArgumentArity.ZeroOrOne };
+        var level = OptionValues.CheckedArgument("level", "none, minimum (errors), medium (errors and summaries; the default) or maximum", text => EventLog.ParseLevel(text));
+        level.Arity = ArgumentArity.ZeroOrOne;
         var command = new Command("level", "Show or set the diagnostic level: what the event log keeps") { level };
         command.SetAction(io, async (context, cancellationToken) =>
         {

@@ -19,7 +19,7 @@ internal static class RequestorCommand
         var serverInbox = new Option<string>("--server-inbox") { Description = "The dir-sync server's inbound drop folder", Required = true, HelpName = "dir" };
         var password = new PasswordOptions("The password registered on the server (only a key derived from it is stored)");
         var addressType = new Option<string?>("--address-type") { Description = "Which address of a foreign entry becomes its target (default SMTP; else its first primary)", HelpName = "TYPE" };
-        var applyOnReceive = new Option<bool?>("--apply-on-receive") { Description = "Apply replies as they arrive, as Exchange did (no T3 import)", Arity = ArgumentArity.ZeroOrOne };
+        var applyOnReceive = OptionValues.Flag("--apply-on-receive", "Apply replies as they arrive, as Exchange did (no T3 import); true or false");
         var deleteLimit = GlobalOptions.DeleteLimit();
         var command = new Command("enable", "Make this store a requestor (or change its settings; its numbers are kept)") { name, inbox, serverInbox, addressType, applyOnReceive, deleteLimit };
         password.AddTo(command);
@@ -43,13 +43,12 @@ internal static class RequestorCommand
 
     private static Command Status(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("status", "This requestor's numbers (like LISTDS -R)") { json };
+        var command = new Command("status", "This requestor's numbers (like LISTDS -R)");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var (s, outbox, inbound) = await new Requestor(store).StatusAsync(cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {
@@ -101,12 +100,11 @@ internal static class RequestorCommand
     private static Command Send(CliIo io)
     {
         var full = new Option<bool>("--full") { Description = "Send the whole local list (an Export): the server replaces this postoffice's entries with it" };
-        var json = GlobalOptions.Json();
-        var command = new Command("send", "T1: send local changes not yet acknowledged, with a status report (REQMAIN -T)") { full, json };
+        var command = new Command("send", "T1: send local changes not yet acknowledged, with a status report (REQMAIN -T)") { full };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            CycleOutput.Write(context, context.ParseResult.GetValue(json), "requestor send", await new Requestor(store).SendAsync(context.ParseResult.GetValue(full), cancellationToken));
+            CycleOutput.Write(context, context.Json, "requestor send", await new Requestor(store).SendAsync(context.ParseResult.GetValue(full), cancellationToken));
         });
         return command;
     }

@@ -17,7 +17,7 @@ internal static class ServerCommand
     private static Command Enable(CliIo io)
     {
         var inbox = new Option<string>("--inbox") { Description = "The server's inbound drop folder", Required = true, HelpName = "dir" };
-        var keep = new Option<int?>("--keep-updates") { Description = "Days the master log keeps updates (default 14)", HelpName = "days" };
+        var keep = OptionValues.OptionalWhole("--keep-updates", 1, 3650, "days", "days", "Days the master log keeps updates, 1 to 3650 (default 14)");
         var name = new Option<string?>("--name") { Description = "The server postoffice's name (default: this store's requestor name, else its server name)", HelpName = "NET/PO" };
         var command = new Command("enable", "Make this store the dir-sync server (or change its settings)") { inbox, keep, name };
         command.SetAction(io, async (context, cancellationToken) =>
@@ -71,14 +71,13 @@ internal static class ServerCommand
 
     private static Command Status(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("status", "The server's numbers and each requestor's (like LISTDS -S)") { json };
+        var command = new Command("status", "The server's numbers and each requestor's (like LISTDS -S)");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var status = await new DirSyncServer(store).StatusAsync(cancellationToken);
             var s = status.Server;
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {
@@ -146,12 +145,11 @@ internal static class ServerCommand
 
     private static Command Send(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("send", "T2: reply to each requestor whose message arrived with what it lacks (SRVMAIN -T)") { json };
+        var command = new Command("send", "T2: reply to each requestor whose message arrived with what it lacks (SRVMAIN -T)");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            CycleOutput.Write(context, context.ParseResult.GetValue(json), "server send", await new DirSyncServer(store).SendAsync(cancellationToken));
+            CycleOutput.Write(context, context.Json, "server send", await new DirSyncServer(store).SendAsync(cancellationToken));
         });
         return command;
     }

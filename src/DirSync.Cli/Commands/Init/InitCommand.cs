@@ -12,8 +12,7 @@ internal static class InitCommand
         var org = new Option<string>("--org") { Description = "The organization, such as Testorg", Required = true };
         var site = new Option<string>("--site") { Description = "The site, such as Site1", Required = true };
         var server = new Option<string>("--server") { Description = "The server, such as Server1", Required = true };
-        var json = GlobalOptions.Json();
-        var command = new Command("init", "Create a new store (never overwrites one)") { org, site, server, json };
+        var command = new Command("init", "Create a new store (never overwrites one)") { org, site, server };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var options = context.StoreOptions;
@@ -24,7 +23,7 @@ internal static class InitCommand
                 options.TimeProvider.GetUtcNow());
             await using var store = await SqliteDirectoryStore.CreateAsync(
                 context.StorePath, info, DirectorySetup.InitializeAsync, options, cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w => StoreJson.Write(w, store.Info, context.StorePath, 0));
                 return;

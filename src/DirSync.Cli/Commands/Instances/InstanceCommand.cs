@@ -23,14 +23,14 @@ internal static class InstanceCommand
         var exportFile = new Option<string?>("--export-file") { Description = "The file an export writes", HelpName = "path" };
         var importFile = new Option<string?>("--import-file") { Description = "The file an import reads", HelpName = "path" };
         var containers = new Option<string[]>("--container") { Description = "A container to export (repeatable; default Recipients)", HelpName = "path" };
-        var subcontainers = new Option<bool?>("--subcontainers") { Description = "Also export the containers below (true or false)", Arity = ArgumentArity.ZeroOrOne };
+        var subcontainers = OptionValues.Flag("--subcontainers", "Also export the containers below (true or false)");
         var attributes = new Option<string?>("--attributes") { Description = "The export list, comma-separated, in either spelling (default: every descriptive attribute)", HelpName = "list" };
         var classes = new Option<string?>("--classes") { Description = "What to export, comma-separated: mailbox, custom-recipient, dl (default mailbox)", HelpName = "list" };
         var addressType = new Option<string?>("--address-type") { Description = "Which source address becomes an imported recipient's target (default EDK)", HelpName = "TYPE" };
         var targetContainer = new Option<string?>("--target-container") { Description = "Where imports create recipients (default Recipients)", HelpName = "path" };
         var objectClass = new Option<string?>("--object-class") { Description = "What imports create: custom-recipient (default) or mailbox", HelpName = "class" };
         objectClass.AcceptOnlyFromAmong("custom-recipient", "mailbox", "remote");
-        var mvAppend = new Option<bool?>("--mv-append") { Description = "Imports append to multi-valued attributes instead of replacing (true or false)", Arity = ArgumentArity.ZeroOrOne };
+        var mvAppend = OptionValues.Flag("--mv-append", "Imports append to multi-valued attributes instead of replacing (true or false)");
         var deleteLimit = GlobalOptions.DeleteLimit();
         var format = new Option<string?>("--format") { Description = "The export format: ldif (default) or edk", HelpName = "format" };
         format.AcceptOnlyFromAmong("ldif", "edk");
@@ -39,15 +39,18 @@ internal static class InstanceCommand
             name, export, import, both, file, exportFile, importFile, containers, subcontainers, attributes, classes,
             addressType, targetContainer, objectClass, mvAppend, deleteLimit, format,
         };
+        command.Validators.Add(result =>
+        {
+            if (new[] { export, import, both }.Count(o => result.GetValue(o)) > 1)
+            {
+                result.AddError("give only one of --export, --import and --both");
+            }
+        });
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var result = context.ParseResult;
             var directions = new[] { (export, InstanceDirection.Export), (import, InstanceDirection.Import), (both, InstanceDirection.Both) }
                 .Where(d => result.GetValue(d.Item1)).Select(d => d.Item2).ToList();
-            if (directions.Count > 1)
-            {
-                throw new InvalidValueException("give only one of --export, --import and --both");
-            }
 
             var changes = new InstanceChanges
             {
@@ -75,13 +78,12 @@ internal static class InstanceCommand
 
     private static Command List(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("list", "List the instances with their state") { json };
+        var command = new Command("list", "List the instances with their state");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var instances = await store.ListInstancesAsync(cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {
@@ -118,13 +120,12 @@ internal static class InstanceCommand
     private static Command Show(CliIo io)
     {
         var name = new Argument<string>("name") { Description = "The instance" };
-        var json = GlobalOptions.Json();
-        var command = new Command("show", "Show an instance's settings and state (the original's /DISPLAY)") { name, json };
+        var command = new Command("show", "Show an instance's settings and state (the original's /DISPLAY)") { name };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var instance = await new InstanceAdmin(store).GetAsync(context.ParseResult.GetRequiredValue(name), cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w => InstanceJsonOutput.Write(w, instance));
                 return;

@@ -17,21 +17,23 @@ internal static class RunCommand
         var importOnly = new Option<bool>("--import") { Description = "Run only the import half" };
         var acceptNewSource = new Option<bool>("--accept-new-source") { Description = "Accept a full change set from a replacement source server" };
         var allowDeletes = GlobalOptions.AllowDeletes();
-        var json = GlobalOptions.Json();
         var command = new Command("run", "Run an instance: export its changes, import a file, or both")
         {
-            name, full, dryRun, exportOnly, importOnly, acceptNewSource, allowDeletes, json,
+            name, full, dryRun, exportOnly, importOnly, acceptNewSource, allowDeletes,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(exportOnly) && result.GetValue(importOnly))
+            {
+                result.AddError("give --export or --import, not both (without either, the instance does what it is set to do)");
+            }
+        });
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var result = context.ParseResult;
-            if (result.GetValue(exportOnly) && result.GetValue(importOnly))
-            {
-                throw new InvalidValueException("give --export or --import, not both (without either, the instance does what it is set to do)");
-            }
 
             InstanceDirection? only = result.GetValue(exportOnly) ? InstanceDirection.Export : result.GetValue(importOnly) ? InstanceDirection.Import : null;
-            var asJson = result.GetValue(json);
+            var asJson = context.Json;
             var options = new ImportOptions
             {
                 DryRun = result.GetValue(dryRun),

@@ -14,16 +14,12 @@ internal static class DaemonCommand
 
     public static Command Create(CliIo io)
     {
-        var poll = new Option<int>("--poll") { Description = $"Seconds between polls of the store and the inbox, 1 to {MaxPollSeconds} (default {DefaultPollSeconds})", HelpName = "seconds", DefaultValueFactory = _ => DefaultPollSeconds };
+        var poll = OptionValues.Whole(
+            "--poll", 1, MaxPollSeconds, DefaultPollSeconds, "seconds", "seconds", $"Seconds between polls of the store and the inbox, 1 to {MaxPollSeconds} (default {DefaultPollSeconds})");
         var command = new Command("daemon", "Run the scheduled events, kicked events and arriving messages until stopped (Ctrl+C or SIGTERM); one line per run") { poll };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var seconds = context.ParseResult.GetValue(poll);
-            if (seconds is < 1 or > MaxPollSeconds)
-            {
-                throw new InvalidValueException($"--poll is a number of seconds from 1 to {MaxPollSeconds}");
-            }
-
             var zone = CycleSetup.TimeZone(context.Io);
             string schedules;
             await using (var store = await context.OpenStoreAsync(cancellationToken))

@@ -17,10 +17,11 @@ internal static class ScheduleCommand
 
     private static Command Set(CliIo io)
     {
-        var @event = new Argument<string>("event") { Description = "T1 (requestor send), T2 (server receive and send) or T3 (requestor receive, import and GAL rebuild)" };
+        var @event = OptionValues.Event();
         var days = new Argument<string>("days") { Description = "daily, weekdays, weekends, or days separated by commas such as mon,wed,fri; none removes the schedule" };
         var time = new Argument<string?>("HH:MM") { Description = "The time of day, on the 24-hour clock, in the machine's time zone", Arity = ArgumentArity.ZeroOrOne };
-        var window = new Option<int?>("--window") { Description = $"Minutes after its time an occurrence may still start; later it is logged as missed (default {Schedule.DefaultWindowMinutes})", HelpName = "minutes" };
+        var window = OptionValues.OptionalWhole(
+            "--window", 1, Schedule.MaxWindowMinutes, "minutes", "minutes", $"Minutes after its time an occurrence may still start; later it is logged as missed (default {Schedule.DefaultWindowMinutes})");
         var command = new Command("set", "Set an event's schedule, replacing the one it had (or remove it with 'none')") { @event, days, time, window };
         command.SetAction(io, async (context, cancellationToken) =>
         {
@@ -32,7 +33,7 @@ internal static class ScheduleCommand
             {
                 if (timeText is not null || r.GetValue(window) is not null)
                 {
-                    throw new InvalidValueException($"'none' removes {cycleEvent}'s schedule and takes no time or window: dirsync schedule set {cycleEvent} none");
+                    throw new DirSyncException($"'none' removes {cycleEvent}'s schedule and takes no time or window: dirsync schedule set {cycleEvent} none", ErrorCategory.Usage);
                 }
 
                 await using var writable = await context.OpenStoreAsync(cancellationToken);
@@ -44,7 +45,7 @@ internal static class ScheduleCommand
 
             if (timeText is null)
             {
-                throw new InvalidValueException($"a schedule needs a time of day: dirsync schedule set {cycleEvent} {daysText} <HH:MM>");
+                throw new DirSyncException($"a schedule needs a time of day: dirsync schedule set {cycleEvent} {daysText} <HH:MM>", ErrorCategory.Usage);
             }
 
             var schedule = Schedule.Parse(cycleEvent, daysText, timeText, r.GetValue(window) ?? Schedule.DefaultWindowMinutes);
@@ -60,14 +61,13 @@ internal static class ScheduleCommand
 
     private static Command List(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("list", "Each event's schedule, the occurrence it last handled, when it runs next and any kick waiting") { json };
+        var command = new Command("list", "Each event's schedule, the occurrence it last handled, when it runs next and any kick waiting");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var scheduler = new Scheduler(CycleSetup.TimeZone(context.Io));
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var rows = await scheduler.StatusAsync(store, TimeProvider.System.GetUtcNow(), cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w => WriteJson(w, rows, scheduler.Zone));
                 return;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using DirSync.Core.Admin;
 
 namespace DirSync.Cli.Commands.Tombstones;
@@ -12,30 +11,15 @@ internal static class TombstonesCommand
 
     private static Command Purge(CliIo io)
     {
-        var olderThan = new Option<double>("--older-than")
-        {
-            Description = "Purge tombstones deleted more than this many days ago (default 60)",
-            HelpName = "days",
-            DefaultValueFactory = _ => DirectoryAdmin.DefaultTombstoneRetention.TotalDays,
-        };
-        olderThan.Validators.Add(result =>
-        {
-            // A value that is no number already has its parse error; reading it as a double here would throw.
-            if (result.Tokens.Count == 1
-                && double.TryParse(result.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var days)
-                && days is not (>= 0 and <= 36500))
-            {
-                result.AddError("--older-than must be a number of days from 0 to 36500");
-            }
-        });
-        var json = GlobalOptions.Json();
-        var command = new Command("purge", "Remove old tombstones; an incremental export older than them can no longer see those deletes") { olderThan, json };
+        var olderThan = OptionValues.Decimal(
+            "--older-than", 0, 36500, DirectoryAdmin.DefaultTombstoneRetention.TotalDays, "days", "days", "Purge tombstones deleted more than this many days ago (default 60)");
+        var command = new Command("purge", "Remove old tombstones; an incremental export older than them can no longer see those deletes") { olderThan };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var days = context.ParseResult.GetValue(olderThan);
             var (purged, before) = await new DirectoryAdmin(store).PurgeTombstonesAsync(TimeSpan.FromDays(days), cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {
