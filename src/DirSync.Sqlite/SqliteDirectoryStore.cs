@@ -117,12 +117,12 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
         {
             throw new StoreException(
                 path,
-                $"no store at '{path}'; create one with 'dirsync init --org <Org> --site <Site> --server <Server>' or point --store (or DIRSYNC_STORE) at an existing store");
+                $"no store at '{path}'; create one with '{CommandHints.Init()}' or point --store (or DIRSYNC_STORE) at an existing store");
         }
 
         if (new FileInfo(fullPath).Length == 0)
         {
-            throw new StoreException(path, $"'{path}' is empty, not a DirSync store (an interrupted 'dirsync init'?); remove it and run init again");
+            throw new StoreException(path, $"'{path}' is empty, not a DirSync store (an interrupted '{CommandHints.Init()}'?); remove it and run init again");
         }
 
         SqliteContext? opened = null;

@@ -51,7 +51,7 @@ public sealed class DirectoryAdmin
     /// <exception cref="NotFoundException">There is none.</exception>
     public async Task<DirectoryObject> GetRecipientAsync(string alias, CancellationToken cancellationToken = default) =>
         await _store.FindByAliasAsync(alias, cancellationToken)
-        ?? throw new NotFoundException("recipient", alias, "see 'dirsync recipients list'");
+        ?? throw new NotFoundException("recipient", alias, $"see '{CommandHints.RecipientsList()}'");
 
     /// <summary>Sets an address type's template and regenerates that type on every recipient.</summary>
     /// <returns>How many recipients got a new address.</returns>
@@ -97,9 +97,8 @@ public sealed class DirectoryAdmin
     {
         if (value.Class != expected)
         {
-            var command = value.Class == ObjectClass.DistributionList ? "dl" : value.Class.ToToken();
             throw new InvalidValueException(
-                $"'{value.Alias}' is a {value.Class.ToToken()}, not a {expected.ToToken()}; use 'dirsync {command} {verb} {value.Alias}'");
+                $"'{value.Alias}' is a {value.Class.ToToken()}, not a {expected.ToToken()}; use '{CommandHints.Recipient(value.Class, verb, value.Alias)}'");
         }
 
         return value;

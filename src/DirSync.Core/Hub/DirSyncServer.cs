@@ -95,7 +95,7 @@ public sealed class DirSyncServer
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var state = await RequireServerAsync(transaction, cancellationToken);
         var registered = await HubSettings.RegisteredAsync(transaction, name, cancellationToken)
-            ?? throw new NotFoundException("requestor", name, "see 'dirsync server status'");
+            ?? throw new NotFoundException("requestor", name, $"see '{CommandHints.ServerStatus()}'");
         var entries = new List<DirectoryObject>();
         await foreach (var value in transaction.ListAsync(new RecipientFilter(OriginSource: HubPolicies.SourceKey), cancellationToken))
         {
@@ -231,12 +231,12 @@ public sealed class DirSyncServer
         var registered = await HubSettings.RegisteredAsync(_store, message.From, cancellationToken);
         if (registered is null)
         {
-            return new Inbox.Refusal(EventCodes.NotRegistered, $"requestor {message.From} is not registered; register it with 'dirsync server add-requestor {message.From} --inbox <dir> --password <pw>'");
+            return new Inbox.Refusal(EventCodes.NotRegistered, $"requestor {message.From} is not registered; register it with '{CommandHints.ServerAddRequestor(message.From)}'");
         }
 
         if (!HubKey.Verify(registered.Key, trailer.Sha256, trailer.Proof))
         {
-            return new Inbox.Refusal(EventCodes.BadPassword, $"invalid Dir-Sync password from {message.From}: the message's proof does not match the password registered here; the administrators must agree on it ('dirsync server add-requestor' / 'dirsync requestor enable --password')");
+            return new Inbox.Refusal(EventCodes.BadPassword, $"invalid Dir-Sync password from {message.From}: the message's proof does not match the password registered here; the administrators must agree on it ('{CommandHints.ServerAddRequestor(message.From)}' here, '{CommandHints.RequestorPassword()}' there)");
         }
 
         if (registered.LastMessageId == message.Id.ToString("D"))
@@ -268,8 +268,9 @@ public sealed class DirSyncServer
             {
                 Input = claimed.Name,
                 Source = registered.Name,
-                RaiseLimit = $"dirsync server add-requestor {registered.Name} --inbox <dir> --delete-limit <n>",
-                BlockedEvent = (reason, deletes) => $"message {claimed.Name} from {registered.Name} was held back: {reason} (run 'dirsync server receive --allow-deletes {deletes}' to let it through)",
+                RaiseLimit = CommandHints.ServerRequestorDeleteLimit(registered.Name),
+                Retry = CommandHints.ServerReceiveAllowingDeletes,
+                BlockedEvent = (reason, deletes) => $"message {claimed.Name} from {registered.Name} was held back: {reason} (run '{CommandHints.ServerReceiveAllowingDeletes(deletes)}' to let it through)",
                 OwnedFilter = new RecipientFilter(OriginSource: HubPolicies.SourceKey, ImportedFrom: registered.Name),
                 DeleteLimit = registered.DeleteLimit,
                 AllowDeletes = allowDeletes,
@@ -369,12 +370,12 @@ public sealed class DirSyncServer
         }
         else if (registered.ReportedSrvSync > state.Sync)
         {
-            error = new HubError(EventCodes.SyncNumberBeyondLog, $"{registered.Name} reports SrvSync {registered.ReportedSrvSync} but the master log ends at {state.Sync}: the server was restored from an older copy. Recover: on every requestor 'dirsync requestor send --full', let one T2 run, then 'dirsync server resync --out <file>' here and 'dirsync requestor apply-resync <file>' on each requestor");
+            error = new HubError(EventCodes.SyncNumberBeyondLog, $"{registered.Name} reports SrvSync {registered.ReportedSrvSync} but the master log ends at {state.Sync}: the server was restored from an older copy. Recover: on every requestor '{CommandHints.RequestorSendFull()}', let one T2 run, then '{CommandHints.ServerResync()}' here and '{CommandHints.RequestorApplyResync("<file>")}' on each requestor");
             records = Empty();
         }
         else if (registered.ReportedSrvSync < state.PurgedThrough)
         {
-            error = new HubError(EventCodes.MissingTransactions, $"missing transactions {registered.ReportedSrvSync + 1} to {state.PurgedThrough} for {registered.Name}: they were purged after {state.KeepUpdatesDays} days (Keep Updates). Recover: on {registered.Name} run 'dirsync requestor request-import' and let the next cycle complete");
+            error = new HubError(EventCodes.MissingTransactions, $"missing transactions {registered.ReportedSrvSync + 1} to {state.PurgedThrough} for {registered.Name}: they were purged after {state.KeepUpdatesDays} days (Keep Updates). Recover: on {registered.Name} run '{CommandHints.RequestorRequestImport()}' and let the next cycle complete");
             records = Empty();
         }
         else
@@ -470,5 +471,5 @@ public sealed class DirSyncServer
         new($"'{folder}' is {whose}; the server and requestor {requestor} each need a folder of their own, or the server would claim the replies to {requestor} and refuse them as misdirected");
 
     private static DirSyncException NotServer() =>
-        new("this store is not a dir-sync server; enable it with 'dirsync server enable --inbox <dir>'", ErrorCategory.InvalidValue);
+        new($"this store is not a dir-sync server; enable it with '{CommandHints.ServerEnable()}'", ErrorCategory.InvalidValue);
 }

@@ -178,7 +178,7 @@ public sealed class Requestor
     {
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var state = await RequireAsync(transaction, cancellationToken);
-        var session = await BeginApplyAsync(transaction, state, "the queued updates", allowDeletes, "dirsync requestor import", cancellationToken);
+        var session = await BeginApplyAsync(transaction, state, "the queued updates", allowDeletes, deletes => CommandHints.RequestorImport(deletes), cancellationToken);
         long fullRecords = 0;
         if (state.FullBatchLast > 0)
         {
@@ -228,13 +228,13 @@ public sealed class Requestor
     {
         if (!File.Exists(path))
         {
-            throw new DirSyncException($"the resync file '{path}' does not exist; make it on the server with 'dirsync server resync --out <file>'", ErrorCategory.FileSystem);
+            throw new DirSyncException($"the resync file '{path}' does not exist; make it on the server with '{CommandHints.ServerResync()}'", ErrorCategory.FileSystem);
         }
 
         var (message, header, checkedTrailer) = MessageFile.Inspect(path, path);
         if (message.Kind != MessageKind.Resync)
         {
-            throw new DirSyncException($"'{path}' is a Dir-Sync message, not a resync snapshot; make one with 'dirsync server resync --out <file>'", ErrorCategory.Format);
+            throw new DirSyncException($"'{path}' is a Dir-Sync message, not a resync snapshot; make one with '{CommandHints.ServerResync()}'", ErrorCategory.Format);
         }
 
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
@@ -246,7 +246,7 @@ public sealed class Requestor
                 ErrorCategory.Sync);
         }
 
-        var session = await BeginApplyAsync(transaction, state, path, allowDeletes, $"dirsync requestor apply-resync {path}", cancellationToken);
+        var session = await BeginApplyAsync(transaction, state, path, allowDeletes, deletes => CommandHints.RequestorApplyResync(path, deletes), cancellationToken);
         session.Verified(checkedTrailer.Sha256);
         var anchors = MessageFile.Anchors(path, path, checkedTrailer.Sha256);
         await session.ReconcileAsync(anchors, cancellationToken);
@@ -426,7 +426,7 @@ public sealed class Requestor
         CancellationToken cancellationToken)
     {
         // The transaction goes on after the session (the reply's numbers are saved in it), so the session must not own it.
-        var session = await BeginApplyAsync(transaction, state, $"reply {claimed.Name}", allowDeletes, "dirsync requestor receive", cancellationToken);
+        var session = await BeginApplyAsync(transaction, state, $"reply {claimed.Name}", allowDeletes, deletes => CommandHints.RequestorReceive(deletes), cancellationToken);
         session.Verified(verifiedSha256);
         if (full)
         {
@@ -504,7 +504,7 @@ public sealed class Requestor
 
     /// <summary>An apply session for the server's updates, with this requestor's policy and delete guard.</summary>
     private Task<ApplySession> BeginApplyAsync(
-        IDirectoryTransaction transaction, RequestorState state, string what, long? allowDeletes, string command, CancellationToken cancellationToken) =>
+        IDirectoryTransaction transaction, RequestorState state, string what, long? allowDeletes, Func<long, string> retry, CancellationToken cancellationToken) =>
         ApplySession.BeginAsync(
             _store,
             transaction,
@@ -513,8 +513,9 @@ public sealed class Requestor
             {
                 Input = what,
                 Source = "the dir-sync server",
-                RaiseLimit = "dirsync requestor enable ... --delete-limit <n>",
-                BlockedEvent = (reason, deletes) => $"{what} held back: {reason} (run '{command} --allow-deletes {deletes}' to let it through)",
+                RaiseLimit = CommandHints.RequestorDeleteLimit(),
+                Retry = retry,
+                BlockedEvent = (reason, deletes) => $"{what} held back: {reason} (run '{retry(deletes)}' to let it through)",
                 DeleteLimit = state.DeleteLimit,
                 AllowDeletes = allowDeletes,
             },
@@ -525,5 +526,5 @@ public sealed class Requestor
         await HubSettings.RequestorAsync(reader, cancellationToken) ?? throw NotRequestor();
 
     private static DirSyncException NotRequestor() =>
-        new("this store is not a Dir-Sync requestor; enable it with 'dirsync requestor enable --name <NET/PO> --inbox <dir> --server-inbox <dir>'", ErrorCategory.InvalidValue);
+        new($"this store is not a Dir-Sync requestor; enable it with '{CommandHints.RequestorEnable()}'", ErrorCategory.InvalidValue);
 }

@@ -43,7 +43,7 @@ public static class ScheduleStore
         catch (Exception e) when (e is JsonException or InvalidValueException or ArgumentNullException)
         {
             throw new DirSyncException(
-                $"the stored schedule '{key}' is damaged ({e.Message}); set it again with 'dirsync schedule set {@event} <days> <HH:MM>'", ErrorCategory.Store, e);
+                $"the stored schedule '{key}' is damaged ({e.Message}); set it again with '{CommandHints.ScheduleSet(@event)}'", ErrorCategory.Store, e);
         }
     }
 

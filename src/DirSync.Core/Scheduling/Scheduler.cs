@@ -63,7 +63,7 @@ public sealed class Scheduler
         ArgumentNullException.ThrowIfNull(missed);
         ArgumentNullException.ThrowIfNull(time);
         var message = $"{missed.Event} missed its run of {Format(missed.Occurrence)}: nothing started it within its {missed.Schedule.WindowMinutes}-minute window " +
-            $"(was the daemon stopped?); it runs next at {Format(missed.Schedule.NextOccurrence(time.GetUtcNow(), Zone))}, or kick it with 'dirsync kick {missed.Event}'";
+            $"(was the daemon stopped?); it runs next at {Format(missed.Schedule.NextOccurrence(time.GetUtcNow(), Zone))}, or kick it with '{CommandHints.Kick(missed.Event)}'";
         await using var transaction = await store.BeginTransactionAsync(cancellationToken);
         await ScheduleStore.SetLastAsync(transaction, missed.Event, missed.Occurrence, cancellationToken);
         await EventLog.WriteAsync(transaction, time, EventCodes.ScheduleMissed, EventSeverity.Warning, message, cancellationToken);

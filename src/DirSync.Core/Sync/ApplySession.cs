@@ -166,7 +166,7 @@ public sealed class ApplySession
 
         try
         {
-            DeleteGuard.Check(Deleted, Owned, input.Records, _full, _options.DeleteLimit, _options.AllowDeletes, _options.Source, _options.RaiseLimit);
+            DeleteGuard.Check(Deleted, Owned, input.Records, _full, _options.DeleteLimit, _options.AllowDeletes, _options.Source, _options.RaiseLimit, _options.Retry);
             return null;
         }
         catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)

@@ -14,6 +14,9 @@ public sealed record ApplySessionOptions
     /// <summary>How to raise the delete limit for good (a command), for the delete guard's message.</summary>
     public required string RaiseLimit { get; init; }
 
+    /// <summary>The command that runs this work again allowing a number of deletions, for the delete guard's message; null to say it in words.</summary>
+    public Func<long, string>? Retry { get; init; }
+
     /// <summary>The text of the event logged when the guard stops a real run, given the guard's message and the deletions it counted.</summary>
     public required Func<string, long, string> BlockedEvent { get; init; }
 

@@ -33,12 +33,12 @@ public sealed class Exporter
     {
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var instance = await transaction.FindInstanceAsync(instanceName, cancellationToken)
-            ?? throw new NotFoundException("instance", instanceName, "see 'dirsync instance list'");
+            ?? throw new NotFoundException("instance", instanceName, $"see '{CommandHints.InstanceList()}'");
         var settings = instance.Settings;
         if (!settings.Direction.HasFlag(InstanceDirection.Export) || settings.ExportFile is null)
         {
             throw new DirSyncException(
-                $"instance '{instance.Name}' does not export; give it an export file with 'dirsync instance set {instance.Name} --export --file <path>' (or --both)",
+                $"instance '{instance.Name}' does not export; give it an export file with '{CommandHints.InstanceExport(instance.Name)}' (or --both)",
                 ErrorCategory.InvalidValue);
         }
 
@@ -127,7 +127,7 @@ public sealed class Exporter
         if (state.WatermarkIdentity != _store.Info.Identity)
         {
             throw new DirSyncException(
-                $"instance '{instance.Name}' has a watermark (USN {state.LastUsn}) taken from store {state.WatermarkIdentity}, but this store is {_store.Info.Identity} (restored or replaced?); USNs do not carry between stores — run 'dirsync run {instance.Name} --full'",
+                $"instance '{instance.Name}' has a watermark (USN {state.LastUsn}) taken from store {state.WatermarkIdentity}, but this store is {_store.Info.Identity} (restored or replaced?); USNs do not carry between stores — run '{CommandHints.RunFull(instance.Name)}'",
                 ErrorCategory.Sync);
         }
 
@@ -135,7 +135,7 @@ public sealed class Exporter
         if (purged > state.LastUsn)
         {
             throw new DirSyncException(
-                $"tombstones up to USN {purged} were purged after instance '{instance.Name}' last exported (USN {state.LastUsn}), so deletes since then cannot be seen; run 'dirsync run {instance.Name} --full'",
+                $"tombstones up to USN {purged} were purged after instance '{instance.Name}' last exported (USN {state.LastUsn}), so deletes since then cannot be seen; run '{CommandHints.RunFull(instance.Name)}'",
                 ErrorCategory.Sync);
         }
     }

@@ -36,7 +36,7 @@ public sealed class Synchronizer
             var has = InstanceJson.DirectionToken(instance.Settings.Direction);
             var wants = InstanceJson.DirectionToken(direction);
             throw new InvalidValueException(
-                $"instance '{instance.Name}' is an {has} instance and cannot {wants}; make it do both with 'dirsync instance set {instance.Name} --both --export-file <path> --import-file <path>'");
+                $"instance '{instance.Name}' is an {has} instance and cannot {wants}; make it do both with '{CommandHints.InstanceBoth(instance.Name)}'");
         }
 
         ExportResult? export = null;

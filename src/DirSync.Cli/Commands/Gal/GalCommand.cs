@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DirSync.Cli.Output;
+using DirSync.Core;
 using DirSync.Core.Gal;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
@@ -9,7 +10,7 @@ namespace DirSync.Cli.Commands.Gal;
 /// <summary><c>dirsync gal rebuild|list|search</c>.</summary>
 internal static class GalCommand
 {
-    private const string EmptyMessage = "The GAL is empty; run 'dirsync gal rebuild'";
+    private static readonly string EmptyMessage = $"The GAL is empty; run '{CommandHints.GalRebuild()}'";
 
     public static Command Create(CliIo io) =>
         new("gal", "Rebuild, list and search the Global Address List") { Rebuild(io), List(io), Search(io) };

@@ -63,7 +63,7 @@ internal static class CycleOutput
         if (report.Errors.Count > 0)
         {
             var more = report.Errors.Count > 1 ? $" and {report.Errors.Count - 1} more" : "";
-            throw new DirSyncException($"{step}: {report.Errors[0]}{more} (see 'dirsync events')", ErrorCategory.Sync);
+            throw new DirSyncException($"{step}: {report.Errors[0]}{more} (see '{CommandHints.Events()}')", ErrorCategory.Sync);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using DirSync.Cli.Output;
+using DirSync.Core;
 using DirSync.Core.Hub;
 using DirSync.Core.Sync;
 
@@ -163,7 +164,7 @@ internal static class ServerCommand
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var path = Path.GetFullPath(context.ParseResult.GetRequiredValue(output), context.Io.CurrentDirectory);
             var count = await new DirSyncServer(store).ResyncAsync(path, cancellationToken);
-            context.Out.WriteLine($"Wrote the resync snapshot {path}: {count} entries; apply it on every requestor with 'dirsync requestor apply-resync {path}'");
+            context.Out.WriteLine($"Wrote the resync snapshot {path}: {count} entries; apply it on every requestor with '{CommandHints.RequestorApplyResync(path)}'");
         });
         return command;
     }

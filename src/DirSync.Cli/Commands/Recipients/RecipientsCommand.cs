@@ -28,7 +28,7 @@ internal static class RecipientsCommand
             await using var store = await context.OpenStoreAsync(cancellationToken);
             if (filter.Container is { } wanted && !await store.ContainerExistsAsync(wanted, cancellationToken))
             {
-                throw new DirSync.Core.NotFoundException("container", wanted.Value, "see 'dirsync container list'");
+                throw new DirSync.Core.NotFoundException("container", wanted.Value, $"see '{DirSync.Core.CommandHints.ContainerList()}'");
             }
 
             var recipients = store.ListAsync(filter, cancellationToken);

@@ -52,7 +52,7 @@ internal static class DaemonCommand
         if (events.Count == 0)
         {
             throw new InvalidValueException(
-                "this store is neither a Dir-Sync requestor nor a dir-sync server, so the daemon would have nothing to do; enable a role with 'dirsync requestor enable' or 'dirsync server enable'");
+                $"this store is neither a Dir-Sync requestor nor a dir-sync server, so the daemon would have nothing to do; enable a role with '{CommandHints.RequestorEnable()}' or '{CommandHints.ServerEnable()}'");
         }
 
         var parts = new List<string>();

@@ -34,7 +34,7 @@ internal static class KickCommand
                     return;
                 }
 
-                context.Out.WriteLine($"Kicked {cycleEvent}: a running 'dirsync daemon' on this store runs it at its next poll (without a daemon, run it here with 'dirsync kick {cycleEvent} --now')");
+                context.Out.WriteLine($"Kicked {cycleEvent}: a running 'dirsync daemon' on this store runs it at its next poll (without a daemon, run it here with '{CommandHints.KickNow(cycleEvent)}')");
                 return;
             }
 

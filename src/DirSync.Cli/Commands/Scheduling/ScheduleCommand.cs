@@ -98,7 +98,7 @@ internal static class ScheduleCommand
             {
                 if (!row.Available)
                 {
-                    context.Out.WriteLine($"{row.Event}: {NotAvailable(row.Event)}; each run fails until then, or remove the schedule with 'dirsync schedule set {row.Event} none'");
+                    context.Out.WriteLine($"{row.Event}: {NotAvailable(row.Event)}; each run fails until then, or remove the schedule with '{CommandHints.ScheduleRemove(row.Event)}'");
                 }
 
                 if (row.Kick is { } kick)
