@@ -51,9 +51,19 @@ internal sealed class CommandContext
                 path = DefaultStoreFile;
             }
 
-            return Path.IsPathRooted(path) ? path : Path.Combine(Io.CurrentDirectory, path);
+            var full = Path.IsPathRooted(path) ? path : Path.Combine(Io.CurrentDirectory, path);
+
+            // No file system takes a name this long, and .NET would say so with an exception, not a message.
+            if (Path.GetFileName(full).Length > MaxFileNameLength)
+            {
+                throw new StoreException(full, $"the store path's file name is {Path.GetFileName(full).Length} characters long; a file system takes at most {MaxFileNameLength}");
+            }
+
+            return full;
         }
     }
+
+    private const int MaxFileNameLength = 255;
 
     public SqliteStoreOptions StoreOptions
     {

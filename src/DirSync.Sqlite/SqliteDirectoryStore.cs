@@ -122,7 +122,7 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
 
         if (new FileInfo(fullPath).Length == 0)
         {
-            throw new StoreException(path, $"'{path}' is empty, not a DirSync store (an interrupted '{CommandHints.Init()}'?); remove it and run init again");
+            throw new StoreException(path, $"'{path}' is empty, not a DirSync store (an interrupted init?); remove it and run '{CommandHints.Init()}' again");
         }
 
         SqliteContext? opened = null;

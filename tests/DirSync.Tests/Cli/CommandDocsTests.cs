@@ -13,6 +13,8 @@ public sealed partial class CommandDocsTests
     /// <summary>Lines shown in code blocks that are deliberately not a command to type, each with why.</summary>
     private static readonly Dictionary<string, string> NotCommands = new(StringComparer.Ordinal)
     {
+        ["dirsync daemon on /var/lib/dirsync/po1.db: T1 weekdays 18:00, T3 weekdays 06:00; polls every 60 s; times are Europe/Berlin time; stop with Ctrl+C or SIGTERM"] = "what the daemon prints when it starts (schedule.md)",
+        ["dirsync daemon stopped"] = "what the daemon prints when it stops (schedule.md)",
     };
 
     /// <summary>Every line of a code block in README.md and docs/*.md that starts with <c>dirsync</c> (after an optional <c>$ </c> prompt).</summary>

@@ -84,8 +84,17 @@ public sealed class HostileOptionValueTests(HostileOptionValueTests.StoreFixture
             {
                 var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
                 Assert.True(lines.Length == 1, $"not one line on stderr: {shown}");
-                Assert.StartsWith("dirsync: ", lines[0], StringComparison.Ordinal);
                 Assert.DoesNotContain('\u001b', lines[0]);
+                if (optionName == "--json")
+                {
+                    // --json was given (with a stray value after it): the error is the JSON object, with its code.
+                    using var error = System.Text.Json.JsonDocument.Parse(lines[0]);
+                    Assert.Equal(result.ExitCode, error.RootElement.GetProperty("code").GetInt32());
+                }
+                else
+                {
+                    Assert.StartsWith("dirsync: ", lines[0], StringComparison.Ordinal);
+                }
             }
         }
     }

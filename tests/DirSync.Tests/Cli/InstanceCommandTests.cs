@@ -225,7 +225,7 @@ public sealed class InstanceCommandTests
     }
 
     [Theory]
-    [InlineData(InvalidValue, "give only one of --export, --import and --both", "instance", "set", "INSTANCE9", "--export", "--import", "--file", "x")]
+    [InlineData(2, "give only one of --export, --import and --both (see 'dirsync instance set --help')", "instance", "set", "INSTANCE9", "--export", "--import", "--file", "x")]
     [InlineData(InvalidValue, "instance 'INSTANCE9' does not exist yet; say what it does with --export, --import or --both", "instance", "set", "INSTANCE9", "--file", "x")]
     [InlineData(InvalidValue, "invalid instance name 'INSTANCE 9': an instance name may hold only letters, digits, '-', '_' and '.'", "instance", "set", "INSTANCE 9", "--export", "--file", "x")]
     [InlineData(InvalidValue, "member cannot be exported: a list reaches the other side as a custom recipient, without members", "instance", "set", "INSTANCE1", "--attributes", "member")]
