@@ -146,7 +146,7 @@ public sealed class MessageProofTests : IAsyncLifetime
         await AssertRefusedAsync(
             file,
             EventCodes.NotRegistered,
-            "requestor NET/PO9 is not registered; register it with 'dirsync server add-requestor NET/PO9 --inbox <dir> --password <pw>'");
+            "requestor NET/PO9 is not registered; register it with 'dirsync server add-requestor NET/PO9 --inbox <dir> --password-file <path>'");
     }
 
     [Fact]
