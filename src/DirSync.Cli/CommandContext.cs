@@ -20,6 +20,12 @@ internal sealed class CommandContext
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    private static readonly JsonWriterOptions JsonLineOptions = new()
+    {
+        Indented = false,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public CommandContext(CliIo io, ParseResult parseResult)
     {
         Io = io;
@@ -92,6 +98,38 @@ internal sealed class CommandContext
     {
         Io.Out.Flush();
         return new Utf8JsonWriter(Io.StdOut, JsonOptions);
+    }
+
+    /// <summary>Reports what a command did: one line of text, or with <c>--json</c> one JSON object of the properties <paramref name="properties"/> writes.</summary>
+    public void Report(string text, Action<Utf8JsonWriter> properties)
+    {
+        if (!Json)
+        {
+            Out.WriteLine(text);
+            return;
+        }
+
+        WriteJson(w =>
+        {
+            w.WriteStartObject();
+            properties(w);
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>Writes one JSON object on one line of standard output (JSON Lines), for a command that reports as it goes.</summary>
+    public void WriteJsonLine(Action<Utf8JsonWriter> properties)
+    {
+        Io.Out.Flush();
+        using (var json = new Utf8JsonWriter(Io.StdOut, JsonLineOptions))
+        {
+            json.WriteStartObject();
+            properties(json);
+            json.WriteEndObject();
+        }
+
+        Io.StdOut.Write("\n"u8);
+        Io.StdOut.Flush();
     }
 
     /// <summary>Writes one JSON document to standard output.</summary>

@@ -89,8 +89,11 @@ public sealed class DirSyncServer
     }
 
     /// <summary>Removes a requestor and deletes its entries here; the deletes reach every other requestor at the next cycle.</summary>
-    /// <returns>How many entries were deleted.</returns>
-    public async Task<int> RemoveRequestorAsync(string name, CancellationToken cancellationToken = default)
+    /// <param name="name">The requestor postoffice.</param>
+    /// <param name="dryRun">Do everything and count it, then leave the store as it was.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>How many of its entries were (or would be) deleted.</returns>
+    public async Task<int> RemoveRequestorAsync(string name, bool dryRun = false, CancellationToken cancellationToken = default)
     {
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var state = await RequireServerAsync(transaction, cancellationToken);
@@ -117,7 +120,11 @@ public sealed class DirSyncServer
         await HubSettings.SaveAsync(transaction, state with { Sync = sync }, cancellationToken);
         await EventLog.WriteAsync(transaction, _time, EventCodes.Sent, EventSeverity.Information,
             $"requestor {registered.Name} removed; {entries.Count} of its entries deleted here and queued as deletes for the other requestors", cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (!dryRun)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return entries.Count;
     }
 

@@ -116,7 +116,7 @@ public sealed class InstanceCommandTests
                 sourceName = "Testorg/Site1/Server1",
                 sourceInstance = "INSTANCE1",
                 lastImportedSequence = 1,
-                lastImport = state.LastImport!.Value.ToString("O", CultureInfo.InvariantCulture),
+                lastImport = DirSync.Cli.Output.JsonTime.Utc(state.LastImport!.Value),
             },
         });
         Assert.Equal(expected, SyncJson.Canonical(result.Out));
@@ -170,7 +170,7 @@ public sealed class InstanceCommandTests
                     lastUsn = 3,
                     lastSequence = 1,
                     watermarkIdentity = (string?)state.WatermarkIdentity.ToString(),
-                    lastExport = (string?)state.LastExport!.Value.ToString("O", CultureInfo.InvariantCulture),
+                    lastExport = (string?)DirSync.Cli.Output.JsonTime.Utc(state.LastExport!.Value),
                     sourceIdentity = (string?)null,
                     sourceName = (string?)null,
                     sourceInstance = (string?)null,

@@ -19,7 +19,11 @@ internal static class ContainerCommand
             var parsed = DirectoryPath.Parse(context.ParseResult.GetRequiredValue(path));
             await using var store = await context.OpenStoreAsync(cancellationToken);
             await new DirectoryAdmin(store).AddContainerAsync(parsed, cancellationToken);
-            context.Out.WriteLine($"Created container {parsed}");
+            context.Report($"Created container {parsed}", w =>
+            {
+                w.WriteString("path", parsed.Value);
+                w.WriteNumber("recipients", 0);
+            });
         });
         return command;
     }

@@ -31,7 +31,7 @@ internal static class EventsCommand
                     {
                         w.WriteStartObject();
                         w.WriteNumber("id", e.Id);
-                        w.WriteString("time", e.Time);
+                        w.WriteString("time", JsonTime.Utc(e.Time));
                         w.WriteNumber("code", e.Code);
                         w.WriteString("severity", e.Severity.ToString().ToLowerInvariant());
                         w.WriteString("message", e.Message);
@@ -65,13 +65,15 @@ internal static class EventsCommand
             var text = context.ParseResult.GetValue(level);
             if (text is null)
             {
-                context.Out.WriteLine((await EventLog.LevelAsync(store, cancellationToken)).ToString().ToLowerInvariant());
+                var current = (await EventLog.LevelAsync(store, cancellationToken)).ToString().ToLowerInvariant();
+                context.Report(current, w => w.WriteString("level", current));
                 return;
             }
 
             var parsed = EventLog.ParseLevel(text);
             await EventLog.SetLevelAsync(store, parsed, cancellationToken);
-            context.Out.WriteLine($"Diagnostic level set to {parsed.ToString().ToLowerInvariant()}");
+            var name = parsed.ToString().ToLowerInvariant();
+            context.Report($"Diagnostic level set to {name}", w => w.WriteString("level", name));
         });
         return command;
     }

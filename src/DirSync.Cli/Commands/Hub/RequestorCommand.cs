@@ -36,7 +36,14 @@ internal static class RequestorCommand
                 r.GetResult(applyOnReceive) is null ? null : r.GetValue(applyOnReceive) ?? true,
                 r.GetValue(deleteLimit),
                 cancellationToken);
-            context.Out.WriteLine($"Requestor {state.Name}: inbox {state.Inbox}, server inbox {state.ServerInbox}, address type {state.AddressType}{(state.ApplyOnReceive ? ", applies replies as they arrive" : "")}");
+            context.Report($"Requestor {state.Name}: inbox {state.Inbox}, server inbox {state.ServerInbox}, address type {state.AddressType}{(state.ApplyOnReceive ? ", applies replies as they arrive" : "")}", w =>
+            {
+                w.WriteString("name", state.Name);
+                w.WriteString("inbox", state.Inbox);
+                w.WriteString("serverInbox", state.ServerInbox);
+                w.WriteString("addressType", state.AddressType);
+                w.WriteBoolean("applyOnReceive", state.ApplyOnReceive);
+            });
         });
         return command;
     }
@@ -124,7 +131,7 @@ internal static class RequestorCommand
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             await new Requestor(store).RequestImportAsync(cancellationToken);
-            context.Out.WriteLine("The next 'requestor send' asks the server for every address list");
+            context.Report("The next 'requestor send' asks the server for every address list", w => w.WriteBoolean("importRequested", true));
         });
         return command;
     }
@@ -138,6 +145,12 @@ internal static class RequestorCommand
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var report = await new Requestor(store).ApplyResyncAsync(Path.GetFullPath(context.ParseResult.GetRequiredValue(file), context.Io.CurrentDirectory), context.ParseResult.GetValue(allowDeletes), cancellationToken);
+            if (context.Json)
+            {
+                CycleOutput.Write(context, json: true, "requestor apply-resync", report);
+                return;
+            }
+
             foreach (var line in report.Lines)
             {
                 context.Out.WriteLine(line);

@@ -29,7 +29,12 @@ internal static class ServerCommand
                 context.ParseResult.GetValue(keep),
                 context.ParseResult.GetValue(name),
                 cancellationToken);
-            context.Out.WriteLine($"Dir-sync server {state.Name}: inbox {state.Inbox}, keeps updates {state.KeepUpdatesDays} days");
+            context.Report($"Dir-sync server {state.Name}: inbox {state.Inbox}, keeps updates {state.KeepUpdatesDays} days", w =>
+            {
+                w.WriteString("name", state.Name);
+                w.WriteString("inbox", state.Inbox);
+                w.WriteNumber("keepUpdates", state.KeepUpdatesDays);
+            });
         });
         return command;
     }
@@ -51,7 +56,11 @@ internal static class ServerCommand
                 password.Read(context),
                 context.ParseResult.GetValue(deleteLimit),
                 cancellationToken);
-            context.Out.WriteLine($"Registered requestor {registered.Name}: replies go to {registered.Inbox}");
+            context.Report($"Registered requestor {registered.Name}: replies go to {registered.Inbox}", w =>
+            {
+                w.WriteString("name", registered.Name);
+                w.WriteString("inbox", registered.Inbox);
+            });
         });
         return command;
     }
@@ -59,13 +68,24 @@ internal static class ServerCommand
     private static Command RemoveRequestor(CliIo io)
     {
         var name = new Argument<string>("name") { Description = "The requestor postoffice" };
-        var command = new Command("remove-requestor", "Remove a requestor; its entries are deleted here and, at the next cycle, everywhere") { name };
+        var dryRun = GlobalOptions.DryRun("Count the entries that would be deleted, and remove nothing");
+        var command = new Command("remove-requestor", "Remove a requestor; its entries are deleted here and, at the next cycle, everywhere") { name, dryRun };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var value = context.ParseResult.GetRequiredValue(name);
-            var deleted = await new DirSyncServer(store).RemoveRequestorAsync(value, cancellationToken);
-            context.Out.WriteLine($"Removed requestor {value}; {deleted} of its entries deleted and queued as deletes for the others");
+            var dry = context.ParseResult.GetValue(dryRun);
+            var deleted = await new DirSyncServer(store).RemoveRequestorAsync(value, dry, cancellationToken);
+            context.Report(
+                dry
+                    ? $"Would remove requestor {value}; {deleted} of its entries would be deleted and queued as deletes for the others. Dry run: the store was not changed."
+                    : $"Removed requestor {value}; {deleted} of its entries deleted and queued as deletes for the others",
+                w =>
+                {
+                    w.WriteString("name", value);
+                    w.WriteNumber("deleted", deleted);
+                    w.WriteBoolean("dryRun", dry);
+                });
         });
         return command;
     }
@@ -102,7 +122,7 @@ internal static class ServerCommand
                         w.WriteNumber("lastCycle", r.LastCycle);
                         if (r.LastUpdateReceived is { } when)
                         {
-                            w.WriteString("lastUpdateReceived", when);
+                            w.WriteString("lastUpdateReceived", JsonTime.Utc(when));
                         }
                         else
                         {
@@ -164,7 +184,11 @@ internal static class ServerCommand
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var path = Path.GetFullPath(context.ParseResult.GetRequiredValue(output), context.Io.CurrentDirectory);
             var count = await new DirSyncServer(store).ResyncAsync(path, cancellationToken);
-            context.Out.WriteLine($"Wrote the resync snapshot {path}: {count} entries; apply it on every requestor with '{CommandHints.RequestorApplyResync(path)}'");
+            context.Report($"Wrote the resync snapshot {path}: {count} entries; apply it on every requestor with '{CommandHints.RequestorApplyResync(path)}'", w =>
+            {
+                w.WriteString("file", path);
+                w.WriteNumber("entries", count);
+            });
         });
         return command;
     }

@@ -71,6 +71,12 @@ internal static class InstanceCommand
             };
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var (instance, created) = await new InstanceAdmin(store).SetAsync(result.GetRequiredValue(name), changes, context.Io.CurrentDirectory, cancellationToken);
+            if (context.Json)
+            {
+                context.WriteJson(w => InstanceJsonOutput.Write(w, instance));
+                return;
+            }
+
             context.Out.WriteLine($"{(created ? "Created" : "Changed")} instance {instance.Name}: {Summary(instance)}");
         });
         return command;
@@ -167,7 +173,11 @@ internal static class InstanceCommand
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var value = context.ParseResult.GetRequiredValue(name);
             await new InstanceAdmin(store).RemoveAsync(value, cancellationToken);
-            context.Out.WriteLine($"Removed instance {value}");
+            context.Report($"Removed instance {value}", w =>
+            {
+                w.WriteString("name", value);
+                w.WriteBoolean("removed", true);
+            });
         });
         return command;
     }

@@ -27,19 +27,48 @@ internal static class DaemonCommand
                 schedules = await DescribeAsync(store, cancellationToken);
             }
 
-            context.Out.WriteLine($"dirsync daemon on {context.StorePath}: {schedules}; polls every {seconds} s; times are {zone.Id} time; stop with Ctrl+C or SIGTERM");
-            context.Out.Flush();
+            if (!context.Json)
+            {
+                context.Out.WriteLine($"dirsync daemon on {context.StorePath}: {schedules}; polls every {seconds} s; times are {zone.Id} time; stop with Ctrl+C or SIGTERM");
+                context.Out.Flush();
+            }
+
             var daemon = CycleSetup.CreateDaemon(
                 context.Io,
                 run =>
                 {
+                    if (context.Json)
+                    {
+                        // One object per run, a line each (JSON Lines), as the runs happen.
+                        context.WriteJsonLine(w =>
+                        {
+                            w.WriteString("time", Output.JsonTime.Utc(run.Time));
+                            w.WriteString("event", run.Event.ToString());
+                            w.WriteString("reason", run.Reason.ToString().ToLowerInvariant());
+                            w.WriteNumber("code", run.Code);
+                            w.WriteBoolean("succeeded", run.Succeeded);
+                            w.WriteString("summary", run.Summary);
+                            w.WriteStartArray("lines");
+                            foreach (var line in run.Lines)
+                            {
+                                w.WriteStringValue(line);
+                            }
+
+                            w.WriteEndArray();
+                        });
+                        return;
+                    }
+
                     var time = TimeZoneInfo.ConvertTime(run.Time, zone).ToString("yyyy'-'MM'-'dd HH':'mm':'ss zzz", CultureInfo.InvariantCulture);
                     context.Out.WriteLine($"{time} {run.Code} {run.Summary}");
                     context.Out.Flush();
                 },
                 problem => context.Io.Error.WriteLine(CommandRunner.ErrorLine($"daemon: {problem}")));
             await daemon.RunAsync(async ct => await context.OpenStoreAsync(ct), TimeSpan.FromSeconds(seconds), cancellationToken);
-            context.Out.WriteLine("dirsync daemon stopped");
+            if (!context.Json)
+            {
+                context.Out.WriteLine("dirsync daemon stopped");
+            }
         });
         return command;
     }

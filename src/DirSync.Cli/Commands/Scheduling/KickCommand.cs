@@ -27,7 +27,7 @@ internal static class KickCommand
                     {
                         w.WriteStartObject();
                         w.WriteString("event", cycleEvent.ToString());
-                        w.WriteString("kickedAt", kick.RequestedAt);
+                        w.WriteString("kickedAt", Output.JsonTime.Utc(kick.RequestedAt));
                         w.WriteBoolean("ran", false);
                         w.WriteEndObject();
                     });

@@ -37,9 +37,14 @@ internal static class ScheduleCommand
                 }
 
                 await using var writable = await context.OpenStoreAsync(cancellationToken);
-                context.Out.WriteLine(await ScheduleStore.RemoveAsync(writable, cycleEvent, cancellationToken)
-                    ? $"Removed {cycleEvent}'s schedule; the daemon runs it only when kicked"
-                    : $"{cycleEvent} has no schedule; nothing to remove");
+                var removed = await ScheduleStore.RemoveAsync(writable, cycleEvent, cancellationToken);
+                context.Report(
+                    removed ? $"Removed {cycleEvent}'s schedule; the daemon runs it only when kicked" : $"{cycleEvent} has no schedule; nothing to remove",
+                    w =>
+                    {
+                        w.WriteString("event", cycleEvent.ToString());
+                        w.WriteBoolean("removed", removed);
+                    });
                 return;
             }
 
@@ -53,8 +58,18 @@ internal static class ScheduleCommand
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var now = TimeProvider.System.GetUtcNow();
             var stored = await ScheduleStore.SetAsync(store, schedule, now, cancellationToken);
-            context.Out.WriteLine(
-                $"Scheduled {stored} ({scheduler.Zone.Id} time, {stored.WindowMinutes}-minute window); next run {scheduler.Format(stored.NextOccurrence(now, scheduler.Zone))}");
+            var next = stored.NextOccurrence(now, scheduler.Zone);
+            context.Report(
+                $"Scheduled {stored} ({scheduler.Zone.Id} time, {stored.WindowMinutes}-minute window); next run {scheduler.Format(next)}",
+                w =>
+                {
+                    w.WriteString("event", stored.Event.ToString());
+                    w.WriteString("days", stored.DaysText);
+                    w.WriteString("time", stored.TimeText);
+                    w.WriteNumber("windowMinutes", stored.WindowMinutes);
+                    w.WriteString("timeZone", scheduler.Zone.Id);
+                    w.WriteString("nextRun", JsonTime.Utc(next));
+                });
         });
         return command;
     }
