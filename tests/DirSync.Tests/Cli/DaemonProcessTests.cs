@@ -75,6 +75,9 @@ public sealed partial class DaemonProcessTests : IDisposable
 
         await using var daemon = CliProcess.Start(_folder.Path, null, "--store", store, "--json", "daemon", "--poll", "1");
         await daemon.WaitUntilAsync(() => daemon.OutLines.Count > 0, Timeout, "the kicked T1's line");
+
+        // Stopped between polls, as the test above stops it, rather than in the middle of the first one's bookkeeping.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
         var stopped = await daemon.TerminateAsync(Timeout);
 
         Assert.True(stopped.ExitCode == 0, stopped.ToString());
