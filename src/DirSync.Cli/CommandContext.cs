@@ -81,9 +81,11 @@ internal sealed class CommandContext
                 return SqliteStoreOptions.Default;
             }
 
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds < 0 || seconds > 86400)
+            // Digits with at most one '.', nothing else: no sign, exponent, NaN, infinity or thousands separator.
+            var plain = text.Length <= 20 && text.Count(c => c == '.') <= 1 && text[0] != '.' && text[^1] != '.' && text.All(c => char.IsAsciiDigit(c) || c == '.');
+            if (!plain || !double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) || seconds > 86400)
             {
-                throw new InvalidValueException($"{LockTimeoutVariable}='{text}' is not a number of seconds between 0 and 86400");
+                throw new InvalidValueException($"{LockTimeoutVariable}='{text}' is not a number of seconds from 0 to 86400, written as digits with an optional '.' (such as 30 or 0.5)");
             }
 
             return SqliteStoreOptions.Default with { LockTimeout = TimeSpan.FromSeconds(seconds) };

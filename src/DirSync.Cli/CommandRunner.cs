@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DirSync.Core;
+using DirSync.Sqlite;
 
 namespace DirSync.Cli;
 
@@ -11,33 +12,7 @@ internal static class CommandRunner
 
     /// <summary>The one line an error prints: <c>dirsync: </c> and the message, with control characters shown escaped.</summary>
     /// <remarks>Messages quote what the user typed, and a quoted line break must not split the error over lines.</remarks>
-    public static string ErrorLine(string message)
-    {
-        var builder = new System.Text.StringBuilder("dirsync: ", message.Length + 9);
-        foreach (var c in message)
-        {
-            switch (c)
-            {
-                case '\n':
-                    builder.Append("\\n");
-                    break;
-                case '\r':
-                    builder.Append("\\r");
-                    break;
-                case '\t':
-                    builder.Append("\\t");
-                    break;
-                case var other when char.IsControl(other):
-                    builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)other:x4}");
-                    break;
-                default:
-                    builder.Append(c);
-                    break;
-            }
-        }
-
-        return builder.ToString();
-    }
+    public static string ErrorLine(string message) => "dirsync: " + Output.TerminalText.Escape(Output.TerminalText.CutValues(message));
 
     private static async Task<int> RunAsync(CliIo io, ParseResult parseResult, Func<CommandContext, CancellationToken, Task> body, CancellationToken cancellationToken)
     {
@@ -45,24 +20,27 @@ internal static class CommandRunner
         try
         {
             await body(context, cancellationToken);
+            io.CommitOutput();
             return ExitCodes.Success;
-        }
-        catch (DirSyncException e)
-        {
-            io.Out.Flush();
-            var code = ExitCodes.For(e.Category);
-            ErrorOutput.Write(io, context.Json, code, e.Message);
-            return code;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            io.Out.Flush();
-            ErrorOutput.Write(io, context.Json, ExitCodes.Cancelled, "cancelled; nothing of the interrupted step was applied");
-            return ExitCodes.Cancelled;
+            io.DiscardOutput();
+            var stopped = StopSignals.ExitCode(StopSignals.Signal);
+            ErrorOutput.Write(io, context.Json, stopped, StopSignals.Line(StopSignals.Signal)["dirsync: ".Length..]);
+            return stopped;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            io.Out.Flush();
+            // A failed command prints nothing on standard output (a receive's report it printed on purpose excepted).
+            io.DiscardOutput();
+            if ((e as DirSyncException ?? StoreErrors.Translate(e, () => context.StorePath)) is { } error)
+            {
+                var code = ExitCodes.For(error.Category);
+                ErrorOutput.Write(io, context.Json, code, ErrorNotes.Describe(error, e));
+                return code;
+            }
+
             var detail = io.Environment("DIRSYNC_DEBUG") is "1" ? e.ToString() : $"{e.GetType().Name}: {e.Message}";
             ErrorOutput.Write(io, context.Json, ExitCodes.InternalError, $"internal error ({detail}); this is a bug — please report it with the command you ran");
             return ExitCodes.InternalError;

@@ -21,6 +21,9 @@ internal static class ExitCodes
     /// <summary>What a command interrupted by Ctrl+C exits with.</summary>
     public const int Cancelled = 130;
 
+    /// <summary>What a command stopped by SIGTERM exits with.</summary>
+    public const int Terminated = 143;
+
     public static int For(ErrorCategory category) => category switch
     {
         ErrorCategory.Usage => Usage,
@@ -50,7 +53,7 @@ internal static class ExitCodes
         Sync => "sync",
         Guard => "guard",
         FileSystem => "file-system",
-        Cancelled => "cancelled",
+        Cancelled or Terminated => "cancelled",
         _ => "error",
     };
 }

@@ -17,6 +17,9 @@ public static class CommandHints
     /// <summary>Creates a store.</summary>
     public static string Init() => "dirsync init --org <Org> --site <Site> --server <Server>";
 
+    /// <summary>Checks the store for damage.</summary>
+    public static string StoreCheck() => "dirsync store check";
+
     /// <summary>Lists the recipients.</summary>
     public static string RecipientsList() => "dirsync recipients list";
 

@@ -43,7 +43,7 @@ public sealed class Exporter
         }
 
         var state = instance.State;
-        var mode = full || state.LastSequence == 0 ? ChangeSetMode.Full : ChangeSetMode.Incremental;
+        var mode = full || state.LastSequence == 0 || state.FullExportRequired is not null ? ChangeSetMode.Full : ChangeSetMode.Incremental;
         if (mode == ChangeSetMode.Incremental)
         {
             await EnsureWatermarkUsableAsync(transaction, instance, cancellationToken);
@@ -58,7 +58,7 @@ public sealed class Exporter
         var counts = new Counts();
         using (var writer = _codecs.CreateWriter(settings.Format, file?.Stream ?? Stream.Null, header))
         {
-            var scope = new ExportScope(settings);
+            var scope = new ExportScope(settings, state);
             var records = mode == ChangeSetMode.Full
                 ? FullAsync(transaction, scope, counts, cancellationToken)
                 : IncrementalAsync(transaction, scope, usnFrom, counts, cancellationToken);
@@ -81,6 +81,7 @@ public sealed class Exporter
                         LastUsn = usnTo,
                         LastSequence = header.Sequence,
                         WatermarkIdentity = _store.Info.Identity,
+                        FullExportRequired = null,
                         LastExport = header.Created,
                     },
                 },
@@ -154,7 +155,7 @@ public sealed class Exporter
                 }
 
                 counts.Added++;
-                yield return ToRecord(value, ChangeKind.Add, scope.Settings.ExportAttributes);
+                yield return scope.Record(value, ChangeKind.Add);
             }
         }
     }
@@ -174,15 +175,15 @@ public sealed class Exporter
             {
                 case ChangeKind.Delete:
                     counts.Deleted++;
-                    yield return ToRecord(value, ChangeKind.Delete, scope.Settings.ExportAttributes);
+                    yield return scope.Record(value, ChangeKind.Delete);
                     break;
                 case ChangeKind.Modify:
                     counts.Modified++;
-                    yield return ToRecord(value, ChangeKind.Modify, scope.Settings.ExportAttributes);
+                    yield return scope.Record(value, ChangeKind.Modify);
                     break;
                 case ChangeKind.Add:
                     counts.Added++;
-                    yield return ToRecord(value, ChangeKind.Add, scope.Settings.ExportAttributes);
+                    yield return scope.Record(value, ChangeKind.Add);
                     break;
                 default:
                     counts.Skipped++;

@@ -138,6 +138,11 @@ public sealed class InstanceAdmin
             settings = settings with { Format = InstanceJson.ParseFormat(format) };
         }
 
+        if (changes.Relay is { } relay)
+        {
+            settings = settings with { Relay = relay };
+        }
+
         if (settings.Direction.HasFlag(InstanceDirection.Export) && settings.ExportFile is null)
         {
             throw new InvalidValueException($"instance '{name}' exports, so it needs an export file (--file or --export-file)");
@@ -148,10 +153,48 @@ public sealed class InstanceAdmin
             throw new InvalidValueException($"instance '{name}' imports, so it needs an import file (--file or --import-file)");
         }
 
-        var instance = new Instance(existing?.Name ?? name, settings, existing?.State ?? new InstanceState());
+        var state = existing?.State ?? new InstanceState();
+        if (existing is not null && state.LastSequence > 0 && ScopeChange(existing.Settings, settings) is { } change)
+        {
+            // An incremental export sees only objects changed since its watermark: one that entered the scope
+            // unchanged, or left it, would be missed. A full export sends the new scope whole, and the importer's
+            // reconciliation deletes what left it.
+            state = state with { FullExportRequired = $"its export scope changed ({change})" };
+        }
+
+        var instance = new Instance(existing?.Name ?? name, settings, state);
         await transaction.SaveInstanceAsync(instance, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (instance, existing is null);
+    }
+
+    /// <summary>What changed in an export's scope (what it selects and what it writes), or null when nothing did.</summary>
+    public static string? ScopeChange(InstanceSettings before, InstanceSettings after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var changed = new List<string>();
+        if (!before.Containers.SequenceEqual(after.Containers) || before.IncludeSubcontainers != after.IncludeSubcontainers)
+        {
+            changed.Add("containers");
+        }
+
+        if (!before.Classes.Order().SequenceEqual(after.Classes.Order()))
+        {
+            changed.Add("classes");
+        }
+
+        if (!before.ExportAttributes.Select(a => a.LdapName).Order(StringComparer.Ordinal).SequenceEqual(after.ExportAttributes.Select(a => a.LdapName).Order(StringComparer.Ordinal)))
+        {
+            changed.Add("attributes");
+        }
+
+        if (before.Relay != after.Relay)
+        {
+            changed.Add("relaying");
+        }
+
+        return !after.Direction.HasFlag(InstanceDirection.Export) || changed.Count == 0 ? null : string.Join(", ", changed);
     }
 
     /// <summary>Removes an instance and its state.</summary>

@@ -42,6 +42,9 @@ public sealed record InstanceChanges
     /// <summary>The delete guard's limit: a number, or "default" to go back to the default.</summary>
     public string? DeleteLimit { get; init; }
 
+    /// <summary>Relay: also export what this store imported.</summary>
+    public bool? Relay { get; init; }
+
     /// <summary>The export format.</summary>
     public string? Format { get; init; }
 }

@@ -49,6 +49,10 @@ public static class InstanceJson
             }
 
             w.WriteString("format", FormatToken(settings.Format));
+            if (settings.Relay)
+            {
+                w.WriteBoolean("relay", true);
+            }
         });
     }
 
@@ -61,6 +65,7 @@ public static class InstanceJson
             w.WriteNumber("lastUsn", state.LastUsn);
             w.WriteNumber("lastSequence", state.LastSequence);
             WriteOptional(w, "watermarkIdentity", state.WatermarkIdentity?.ToString());
+            WriteOptional(w, "fullExportRequired", state.FullExportRequired);
             WriteOptional(w, "lastExport", state.LastExport?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             WriteOptional(w, "sourceIdentity", state.SourceIdentity?.ToString());
             WriteOptional(w, "sourceName", state.SourceName);
@@ -93,6 +98,7 @@ public static class InstanceJson
             MultiValueAppend = root.GetProperty("mvAppend").GetBoolean(),
             DeleteLimit = root.TryGetProperty("deleteLimit", out var limit) ? limit.GetInt64() : null,
             Format = ParseFormat(root.GetProperty("format").GetString()!),
+            Relay = root.TryGetProperty("relay", out var relay) && relay.GetBoolean(),
         };
     }
 
@@ -106,6 +112,7 @@ public static class InstanceJson
             LastUsn = root.GetProperty("lastUsn").GetInt64(),
             LastSequence = root.GetProperty("lastSequence").GetInt64(),
             WatermarkIdentity = OptionalString(root, "watermarkIdentity") is { } w ? Guid.Parse(w) : null,
+            FullExportRequired = OptionalString(root, "fullExportRequired"),
             LastExport = OptionalString(root, "lastExport") is { } e ? DateTimeOffset.Parse(e, System.Globalization.CultureInfo.InvariantCulture) : null,
             SourceIdentity = OptionalString(root, "sourceIdentity") is { } s ? Guid.Parse(s) : null,
             SourceName = OptionalString(root, "sourceName"),

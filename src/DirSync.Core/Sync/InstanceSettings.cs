@@ -41,6 +41,9 @@ public sealed record InstanceSettings
     /// <summary>The delete guard's limit for this instance's imports; null for the default (500, or 10% of the source's entries).</summary>
     public long? DeleteLimit { get; init; }
 
+    /// <summary>Whether an export also passes on what this store imported (relaying), with its origin kept; never what came from this instance's own import source.</summary>
+    public bool Relay { get; init; }
+
     /// <summary>The format an export writes; imports detect the format themselves.</summary>
     public ChangeSetFormat Format { get; init; } = ChangeSetFormat.Ldif;
 
@@ -63,6 +66,7 @@ public sealed record InstanceSettings
         && ImportObjectClass == other.ImportObjectClass
         && MultiValueAppend == other.MultiValueAppend
         && DeleteLimit == other.DeleteLimit
+        && Relay == other.Relay
         && Format == other.Format;
 
     /// <inheritdoc/>

@@ -12,6 +12,9 @@ public sealed record InstanceState
     /// <summary>The identity of the store the watermark was taken from; USNs mean nothing in another store.</summary>
     public Guid? WatermarkIdentity { get; init; }
 
+    /// <summary>Why the next export must be a full one (its scope changed since the last), or null when an incremental one will do.</summary>
+    public string? FullExportRequired { get; init; }
+
     /// <summary>When the instance last exported.</summary>
     public DateTimeOffset? LastExport { get; init; }
 

@@ -190,7 +190,7 @@ public sealed class CommandRunnerTests : IAsyncLifetime
 
         var result = await CliRunner.RunAsync(_store.Folder.Path, environment, "--store", _store.Path, "mailbox", "add", "New");
 
-        AssertError(result, 3, $"DIRSYNC_LOCK_TIMEOUT='{value}' is not a number of seconds between 0 and 86400");
+        AssertError(result, 3, $"DIRSYNC_LOCK_TIMEOUT='{value}' is not a number of seconds from 0 to 86400, written as digits with an optional '.' (such as 30 or 0.5)");
         Assert.Equal(before, await _store.SnapshotAsync());
     }
 

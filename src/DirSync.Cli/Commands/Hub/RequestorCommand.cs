@@ -21,28 +21,34 @@ internal static class RequestorCommand
         var addressType = new Option<string?>("--address-type") { Description = "Which address of a foreign entry becomes its target (default SMTP; else its first primary)", HelpName = "TYPE" };
         var applyOnReceive = OptionValues.Flag("--apply-on-receive", "Apply replies as they arrive, as Exchange did (no T3 import); true or false");
         var deleteLimit = GlobalOptions.DeleteLimit();
-        var command = new Command("enable", "Make this store a requestor (or change its settings; its numbers are kept)") { name, inbox, serverInbox, addressType, applyOnReceive, deleteLimit };
+        var relay = OptionValues.Flag("--relay", "Also send what this store's instances imported (a gateway's users) to the other postoffices (true or false)");
+        var command = new Command("enable", "Make this store a requestor (or change its settings; its numbers are kept)") { name, inbox, serverInbox, addressType, applyOnReceive, deleteLimit, relay };
         password.AddTo(command);
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var r = context.ParseResult;
+
+            // Read before the store is opened: nothing about the password file may keep the store waiting.
+            var pw = password.Read(context);
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var state = await new Requestor(store).EnableAsync(
                 r.GetRequiredValue(name),
                 Path.GetFullPath(r.GetRequiredValue(inbox), context.Io.CurrentDirectory),
                 Path.GetFullPath(r.GetRequiredValue(serverInbox), context.Io.CurrentDirectory),
-                password.Read(context),
+                pw,
                 r.GetValue(addressType),
                 r.GetResult(applyOnReceive) is null ? null : r.GetValue(applyOnReceive) ?? true,
                 r.GetValue(deleteLimit),
+                r.GetResult(relay) is null ? null : r.GetValue(relay) ?? true,
                 cancellationToken);
-            context.Report($"Requestor {state.Name}: inbox {state.Inbox}, server inbox {state.ServerInbox}, address type {state.AddressType}{(state.ApplyOnReceive ? ", applies replies as they arrive" : "")}", w =>
+            context.Report($"Requestor {state.Name}: inbox {state.Inbox}, server inbox {state.ServerInbox}, address type {state.AddressType}{(state.ApplyOnReceive ? ", applies replies as they arrive" : "")}{(state.Relay ? ", relays what its instances imported" : "")}", w =>
             {
                 w.WriteString("name", state.Name);
                 w.WriteString("inbox", state.Inbox);
                 w.WriteString("serverInbox", state.ServerInbox);
                 w.WriteString("addressType", state.AddressType);
                 w.WriteBoolean("applyOnReceive", state.ApplyOnReceive);
+                w.WriteBoolean("relay", state.Relay);
             });
         });
         return command;
@@ -69,6 +75,7 @@ internal static class RequestorCommand
                     w.WriteNumber("waitingForImport", inbound);
                     w.WriteBoolean("importRequested", s.ImportRequested);
                     w.WriteBoolean("applyOnReceive", s.ApplyOnReceive);
+                    w.WriteBoolean("relay", s.Relay);
                     w.WriteString("addressType", s.AddressType);
                     if (s.ServerName is null)
                     {

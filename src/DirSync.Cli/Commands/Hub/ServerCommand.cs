@@ -49,11 +49,13 @@ internal static class ServerCommand
         password.AddTo(command);
         command.SetAction(io, async (context, cancellationToken) =>
         {
+            // Read before the store is opened: nothing about the password file may keep the store waiting.
+            var pw = password.Read(context);
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var registered = await new DirSyncServer(store).AddRequestorAsync(
                 context.ParseResult.GetRequiredValue(name),
                 Path.GetFullPath(context.ParseResult.GetRequiredValue(inbox), context.Io.CurrentDirectory),
-                password.Read(context),
+                pw,
                 context.ParseResult.GetValue(deleteLimit),
                 cancellationToken);
             context.Report($"Registered requestor {registered.Name}: replies go to {registered.Inbox}", w =>

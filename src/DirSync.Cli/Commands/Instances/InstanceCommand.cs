@@ -32,12 +32,13 @@ internal static class InstanceCommand
         objectClass.AcceptOnlyFromAmong("custom-recipient", "mailbox", "remote");
         var mvAppend = OptionValues.Flag("--mv-append", "Imports append to multi-valued attributes instead of replacing (true or false)");
         var deleteLimit = GlobalOptions.DeleteLimit();
+        var relay = new Option<bool?>("--relay") { Description = "Exports also pass on what this store imported, with its origin kept (true or false)", Arity = ArgumentArity.ZeroOrOne };
         var format = new Option<string?>("--format") { Description = "The export format: ldif (default) or edk", HelpName = "format" };
         format.AcceptOnlyFromAmong("ldif", "edk");
         var command = new Command("set", "Create an instance or change its settings; its state is kept")
         {
             name, export, import, both, file, exportFile, importFile, containers, subcontainers, attributes, classes,
-            addressType, targetContainer, objectClass, mvAppend, deleteLimit, format,
+            addressType, targetContainer, objectClass, mvAppend, deleteLimit, relay, format,
         };
         command.Validators.Add(result =>
         {
@@ -68,6 +69,7 @@ internal static class InstanceCommand
                 MultiValueAppend = Flag(result, mvAppend),
                 DeleteLimit = result.GetValue(deleteLimit),
                 Format = result.GetValue(format),
+                Relay = Flag(result, relay),
             };
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var (instance, created) = await new InstanceAdmin(store).SetAsync(result.GetRequiredValue(name), changes, context.Io.CurrentDirectory, cancellationToken);
@@ -78,6 +80,10 @@ internal static class InstanceCommand
             }
 
             context.Out.WriteLine($"{(created ? "Created" : "Changed")} instance {instance.Name}: {Summary(instance)}");
+            if (instance.State.FullExportRequired is { } why)
+            {
+                context.Out.WriteLine($"The next run of {instance.Name} exports in full, as {why}: what entered the scope arrives, and what left it is deleted at the importer.");
+            }
         });
         return command;
     }
@@ -152,9 +158,11 @@ internal static class InstanceCommand
             Line("Target container", s.TargetContainer);
             Line("Imports create", s.ImportObjectClass == ObjectClass.Mailbox ? "mailboxes" : "custom recipients");
             Line("MV append", s.MultiValueAppend ? "yes" : "no");
+            Line("Relay", s.Relay ? "yes: imported recipients are exported too" : "no");
             Line("Delete limit", s.DeleteLimit?.ToString(CultureInfo.InvariantCulture) ?? "default (500, or 10% of what the source owns; at least 10)");
             Line("Last USN", t.LastUsn);
             Line("Last sequence", t.LastSequence);
+            Line("Next export", t.FullExportRequired is null ? null : $"full ({t.FullExportRequired})");
             Line("Watermark store", t.WatermarkIdentity);
             Line("Last export", t.LastExport?.ToString("u", CultureInfo.InvariantCulture));
             Line("Source", t.SourceName is null ? null : $"{t.SourceName} ({t.SourceInstance}, store {t.SourceIdentity})");

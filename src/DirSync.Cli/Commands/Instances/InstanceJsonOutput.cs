@@ -25,6 +25,7 @@ internal static class InstanceJsonOutput
         w.WriteString("targetContainer", s.TargetContainer.Value);
         w.WriteString("objectClass", s.ImportObjectClass.ToToken());
         w.WriteBoolean("mvAppend", s.MultiValueAppend);
+        w.WriteBoolean("relay", s.Relay);
         if (s.DeleteLimit is { } limit)
         {
             w.WriteNumber("deleteLimit", limit);
@@ -38,6 +39,7 @@ internal static class InstanceJsonOutput
         w.WriteNumber("lastUsn", t.LastUsn);
         w.WriteNumber("lastSequence", t.LastSequence);
         Nullable(w, "watermarkIdentity", t.WatermarkIdentity?.ToString());
+        Nullable(w, "fullExportRequired", t.FullExportRequired);
         Nullable(w, "lastExport", Output.JsonTime.Utc(t.LastExport));
         Nullable(w, "sourceIdentity", t.SourceIdentity?.ToString());
         Nullable(w, "sourceName", t.SourceName);

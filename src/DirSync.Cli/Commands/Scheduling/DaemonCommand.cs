@@ -21,6 +21,9 @@ internal static class DaemonCommand
         {
             var seconds = context.ParseResult.GetValue(poll);
             var zone = CycleSetup.TimeZone(context.Io);
+
+            // The daemon reports as it runs: its lines go out at once, not when it stops.
+            context.Io.CommitOutput();
             string schedules;
             await using (var store = await context.OpenStoreAsync(cancellationToken))
             {
