@@ -78,6 +78,7 @@ public sealed class JsonEveryCommandTests : IDisposable
             (hub, ["server", "remove-requestor", "NET/PO1"]),
             (site, ["mailbox", "remove", "M1"]),
             (site, ["events"]),
+            (site, ["store", "check"]),
         ];
 
         var covered = new HashSet<string>(RunElsewhere.Keys, StringComparer.Ordinal);

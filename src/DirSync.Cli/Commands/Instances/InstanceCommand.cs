@@ -32,7 +32,7 @@ internal static class InstanceCommand
         objectClass.AcceptOnlyFromAmong("custom-recipient", "mailbox", "remote");
         var mvAppend = OptionValues.Flag("--mv-append", "Imports append to multi-valued attributes instead of replacing (true or false)");
         var deleteLimit = GlobalOptions.DeleteLimit();
-        var relay = new Option<bool?>("--relay") { Description = "Exports also pass on what this store imported, with its origin kept (true or false)", Arity = ArgumentArity.ZeroOrOne };
+        var relay = OptionValues.Flag("--relay", "Exports also pass on what this store imported, with its origin kept (true or false)");
         var format = new Option<string?>("--format") { Description = "The export format: ldif (default) or edk", HelpName = "format" };
         format.AcceptOnlyFromAmong("ldif", "edk");
         var command = new Command("set", "Create an instance or change its settings; its state is kept")
