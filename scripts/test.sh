@@ -9,11 +9,19 @@ cd "$(dirname "$0")/.."
 # Debian packages they come to need (OpenLDAP, PostgreSQL, ...) are installed here, so
 # a fresh machine is enough.
 #
+# PostgreSQL: the tests start a private server of their own (initdb into a temporary
+# folder as the postgres user, a private port and socket on loopback) and remove it at
+# the end; nothing is started by this script or by the package (its cluster stays down).
+# DIRSYNC_REQUIRE_POSTGRES=1 makes a missing server fail the run instead of skipping.
+# The store contract and the PostgreSQL tests run in the first pass; the command-line,
+# hub and crash suites then run a second time with every store a PostgreSQL database
+# (DIRSYNC_TEST_STORE=postgresql; see tests/DirSync.Tests/Support/TestStores.cs).
+#
 # The crash harness (tests/DirSync.Tests/Crash) kills dirsync at a CI-sized sample of
 # each command's fault points. The longer run, at (nearly) every point:
 #   DIRSYNC_CRASH_KILLS=200 bash scripts/test.sh --filter FullyQualifiedName~Crash
 # DIRSYNC_CRASH_SEED=<n> draws other points; a failure prints the seed to reproduce it.
-packages=(util-linux mount)
+packages=(util-linux mount postgresql)
 if [ ${#packages[@]} -gt 0 ]; then
   missing=()
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -24,4 +32,10 @@ if [ ${#packages[@]} -gt 0 ]; then
   fi
 fi
 
+export DIRSYNC_REQUIRE_POSTGRES=1
 dotnet test DirSync.slnx -c Release --logger "console;verbosity=minimal" "$@"
+
+# The same end-to-end suites on PostgreSQL (or, when arguments select tests, the same selection).
+second=("$@")
+[ ${#second[@]} -gt 0 ] || second=(--filter "FullyQualifiedName~DirSync.Tests.Cli|FullyQualifiedName~DirSync.Tests.Hub|FullyQualifiedName~DirSync.Tests.Crash")
+DIRSYNC_TEST_STORE=postgresql dotnet test tests/DirSync.Tests -c Release --no-build --logger "console;verbosity=minimal" "${second[@]}"

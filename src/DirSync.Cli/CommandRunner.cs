@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Data.Common;
 using DirSync.Core;
 using DirSync.Sqlite;
 
@@ -13,6 +14,18 @@ internal static class CommandRunner
     /// <summary>The one line an error prints: <c>dirsync: </c> and the message, with control characters shown escaped.</summary>
     /// <remarks>Messages quote what the user typed, and a quoted line break must not split the error over lines.</remarks>
     public static string ErrorLine(string message) => "dirsync: " + Output.TerminalText.Escape(Output.TerminalText.CutValues(message));
+
+    private static string? TryDescribeStore(CommandContext context, DbException error)
+    {
+        try
+        {
+            return context.Store.Describe(error);
+        }
+        catch (DirSyncException)
+        {
+            return null;
+        }
+    }
 
     private static async Task<int> RunAsync(CliIo io, ParseResult parseResult, Func<CommandContext, CancellationToken, Task> body, CancellationToken cancellationToken)
     {
@@ -39,6 +52,13 @@ internal static class CommandRunner
                 var code = ExitCodes.For(error.Category);
                 ErrorOutput.Write(io, context.Json, code, ErrorNotes.Describe(error, e));
                 return code;
+            }
+
+            if (e is DbException db && TryDescribeStore(context, db) is { } line)
+            {
+                // A database error no layer above the store could handle: a dropped connection, a failing server.
+                io.Error.WriteLine(ErrorLine(line));
+                return ExitCodes.Store;
             }
 
             var detail = io.Environment("DIRSYNC_DEBUG") is "1" ? e.ToString() : $"{e.GetType().Name}: {e.Message}";

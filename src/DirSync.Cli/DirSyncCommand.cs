@@ -73,6 +73,7 @@ internal static class DirSyncCommand
         {
             GlobalOptions.Store,
             GlobalOptions.Json,
+            GlobalOptions.StorePasswordFile,
             InitCommand.Create(io),
             InfoCommand.Create(io),
             RecipientVerbCommands.Create(io, ObjectClass.Mailbox),

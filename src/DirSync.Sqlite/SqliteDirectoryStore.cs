@@ -124,6 +124,91 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
         return await OpenAsync(fullPath, options, cancellationToken);
     }
 
+    /// <summary>Makes a new store file that is a copy of <paramref name="source"/>, row for row, checked by <paramref name="verify"/> before it takes its name.</summary>
+    /// <remarks>
+    /// The copy is built under a temporary name in the same folder and renamed into place only once it is whole and
+    /// verified: an interrupted copy leaves no store at <paramref name="path"/>, a finished one leaves all of it.
+    /// </remarks>
+    /// <exception cref="StoreException">The file already exists, or its folder does not.</exception>
+    public static async Task CreateCopyAsync(
+        string path,
+        IStoreTables source,
+        Func<IStoreTables, CancellationToken, Task> verify,
+        SqliteStoreOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(verify);
+        options ??= SqliteStoreOptions.Default;
+        var fullPath = System.IO.Path.GetFullPath(path);
+        var folder = System.IO.Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(folder))
+        {
+            throw new StoreException(path, $"cannot copy the store to '{path}': the folder '{folder}' does not exist");
+        }
+
+        if (File.Exists(fullPath) || Directory.Exists(fullPath))
+        {
+            throw new StoreException(path, $"'{path}' already exists; a copy goes only to a new file — choose another path or remove it yourself", ErrorCategory.Conflict);
+        }
+
+        var building = System.IO.Path.Combine(folder, $"{DirSync.Core.Transport.AtomicFile.TemporaryPrefix}copy-{Guid.NewGuid():N}.db");
+        try
+        {
+            CreateOwnerOnlyFile(building);
+            using (var context = Connect(building, path, options))
+            {
+                context.Execute("PRAGMA journal_mode = WAL");
+                context.Execute("BEGIN IMMEDIATE");
+                context.Execute($"PRAGMA application_id = {SqliteSchema.ApplicationId}");
+                context.Execute($"PRAGMA user_version = {SqliteSchema.CurrentVersion}");
+                context.Execute(SqliteSchema.Create);
+                foreach (var table in StoreTable.All)
+                {
+                    var insert = context.Statement(
+                        $"INSERT INTO {table.Name} ({table.ColumnList}) VALUES ({string.Join(", ", table.Columns.Select((_, i) => "?" + (i + 1)))})");
+                    await foreach (var row in source.ReadTableAsync(table, cancellationToken))
+                    {
+                        for (var i = 0; i < row.Length; i++)
+                        {
+                            _ = row[i] switch
+                            {
+                                null => insert.BindNull(i + 1),
+                                int number => insert.Bind(i + 1, number),
+                                long number => insert.Bind(i + 1, number),
+                                bool flag => insert.Bind(i + 1, flag ? 1 : 0),
+                                string text => insert.Bind(i + 1, text),
+                                byte[] bytes => insert.Bind(i + 1, (ReadOnlySpan<byte>)bytes),
+                                Guid guid => insert.Bind(i + 1, guid),
+                                var other => throw new InvalidOperationException($"A store value of an unexpected type {other.GetType().Name}."),
+                            };
+                        }
+
+                        insert.Execute();
+                    }
+
+                    FaultPoints.Hit("store.copy");
+                }
+
+                context.Execute("COMMIT");
+            }
+
+            await using (var copy = await OpenAsync(building, options, cancellationToken))
+            {
+                await verify(copy, cancellationToken);
+            }
+
+            SqliteConnection.ClearAllPools();
+            File.Move(building, fullPath, overwrite: false);
+        }
+        catch
+        {
+            SqliteConnection.ClearAllPools();
+            DeleteStoreFiles(building);
+            throw;
+        }
+    }
+
     /// <summary>Opens an existing store.</summary>
     /// <exception cref="StoreException">The file is missing, not a DirSync store, or of a newer schema.</exception>
     public static Task<SqliteDirectoryStore> OpenAsync(string path, SqliteStoreOptions? options = null, CancellationToken cancellationToken = default)

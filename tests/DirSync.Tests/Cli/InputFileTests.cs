@@ -132,7 +132,7 @@ public sealed class InputFileTests : IAsyncLifetime
         var result = await CliDeadline.RunAsync(_store.Folder.Path, null, Deadline, "--store", _store.Path, "bulk", "import", "link.csv");
 
         Assert.Equal((0, ""), (result.ExitCode, result.Error));
-        Assert.Equal($"Imported 1 row from {_store.Folder.File("link.csv")}: 1 created, 0 modified, 0 deleted, 0 unchanged, 0 rejected\n", result.Out);
+        Assert.Equal($"Imported 1 row from {_store.Folder.File("link.csv")}: 1 added, 0 modified, 0 deleted, 0 unchanged, 0 rejected\n", result.Out);
     }
 
     private string Fifo(string name)

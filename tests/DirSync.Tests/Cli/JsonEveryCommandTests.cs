@@ -79,6 +79,7 @@ public sealed class JsonEveryCommandTests : IDisposable
             (site, ["mailbox", "remove", "M1"]),
             (site, ["events"]),
             (site, ["store", "check"]),
+            (site, ["store", "copy", "--to", "copy.db"]),
         ];
 
         var covered = new HashSet<string>(RunElsewhere.Keys, StringComparer.Ordinal);

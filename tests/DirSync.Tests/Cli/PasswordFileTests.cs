@@ -34,13 +34,13 @@ public sealed class PasswordFileTests : IAsyncLifetime
 
     private async Task<string?> RequestorKeyAsync()
     {
-        await using var store = await SqliteDirectoryStore.OpenAsync(_store.Path);
+        await using var store = await TestStores.OpenAsync(_store.Path);
         return (await HubSettings.RequestorAsync(store))?.Key;
     }
 
     private async Task<string?> RegisteredKeyAsync(string name)
     {
-        await using var store = await SqliteDirectoryStore.OpenAsync(_store.Path);
+        await using var store = await TestStores.OpenAsync(_store.Path);
         return (await HubSettings.RegisteredAsync(store, name))?.Key;
     }
 

@@ -88,6 +88,8 @@ internal sealed class CrashHarness : IDisposable
         {
             File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
         }
+
+        TestStores.CopyAsync(from, to).GetAwaiter().GetResult();
     }
 
     /// <summary>The first difference between two snapshots, with the lines only one of them has.</summary>
@@ -239,6 +241,7 @@ internal sealed class CrashHarness : IDisposable
         Copy(Work, Crashed);
         var afterCrash = await CrashSnapshot.TakeAsync(Crashed, _known, shownAs: Work);
         Directory.Delete(Crashed, recursive: true);
+        TestStores.Forget(Crashed);
         var expected = afterCrash == done ? twice : untouched is not null && afterCrash == initial ? untouched : reference;
         foreach (var between in _scenario.Between)
         {

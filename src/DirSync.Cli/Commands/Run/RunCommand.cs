@@ -55,6 +55,7 @@ internal static class RunCommand
             if (run.Import?.Blocked is { } blocked)
             {
                 // The plan is printed whole, and the exit says the real run would not go through.
+                context.Io.CommitOutput();
                 throw new DirSyncException($"a real run would be stopped: {blocked}", ErrorCategory.Guard);
             }
         });

@@ -15,7 +15,14 @@ internal static class StoreCheckCommand
         {
             var isQuick = context.ParseResult.GetValue(quick);
             var check = isQuick ? "quick_check" : "integrity_check";
-            await using var store = await context.OpenStoreAsync(cancellationToken);
+            if (context.Store.File is null)
+            {
+                throw new InvalidValueException(
+                    $"'store check' runs SQLite's integrity check on a store file; {context.StorePath} is a PostgreSQL store, which the server checks itself (pg_amcheck; see 'PostgreSQL' in docs/operations.md)");
+            }
+
+            await using var opened = await context.OpenStoreAsync(cancellationToken);
+            var store = (SqliteDirectoryStore)opened;
             var problems = await store.CheckAsync(isQuick, cancellationToken: cancellationToken);
             if (context.Json)
             {

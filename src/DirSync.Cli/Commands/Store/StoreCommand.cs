@@ -2,9 +2,12 @@ using System.CommandLine;
 
 namespace DirSync.Cli.Commands.Store;
 
-/// <summary><c>dirsync store ...</c>: the store file itself.</summary>
+/// <summary><c>dirsync store</c>: work on the store as a whole; each verb lives in a file of its own.</summary>
 internal static class StoreCommand
 {
-    public static Command Create(CliIo io) =>
-        new("store", "Look after the store file itself") { StoreCheckCommand.Create(io) };
+    public static Command Create(CliIo io) => new("store", "Work on the store as a whole")
+    {
+        StoreCheckCommand.Create(io),
+        StoreCopyCommand.Create(io),
+    };
 }
