@@ -27,6 +27,10 @@ internal static class CommandRunner
         }
     }
 
+    // .NET answers a path longer than the file system takes with an exception of its own: the path is the user's, not a bug.
+    private static DirSyncException? TooLong(Exception e) =>
+        e is PathTooLongException ? new DirSyncException("a path you gave is longer than the file system allows; give a shorter one", ErrorCategory.FileSystem, e) : null;
+
     private static async Task<int> RunAsync(CliIo io, ParseResult parseResult, Func<CommandContext, CancellationToken, Task> body, CancellationToken cancellationToken)
     {
         var context = new CommandContext(io, parseResult);
@@ -47,7 +51,7 @@ internal static class CommandRunner
         {
             // A failed command prints nothing on standard output (a receive's report it printed on purpose excepted).
             io.DiscardOutput();
-            if ((e as DirSyncException ?? StoreErrors.Translate(e, () => context.StorePath)) is { } error)
+            if ((e as DirSyncException ?? StoreErrors.Translate(e, () => context.StorePath) ?? TooLong(e)) is { } error)
             {
                 var code = ExitCodes.For(error.Category);
                 ErrorOutput.Write(io, context.Json, code, ErrorNotes.Describe(error, e));
