@@ -1,3 +1,4 @@
+using DirSync.Core.Events;
 using DirSync.Core.Storage;
 
 namespace DirSync.Core.Sync;
@@ -8,6 +9,7 @@ public sealed class Synchronizer
     private readonly IDirectoryStore _store;
     private readonly Exporter _exporter;
     private readonly Importer _importer;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates a synchronizer for <paramref name="store"/>.</summary>
     public Synchronizer(IDirectoryStore store, ChangeSetCodecs? codecs = null, TimeProvider? time = null)
@@ -17,6 +19,7 @@ public sealed class Synchronizer
         codecs ??= ChangeSetCodecs.Default;
         _exporter = new Exporter(store, codecs, time);
         _importer = new Importer(store, codecs, time);
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>Runs the named instance.</summary>
@@ -43,14 +46,57 @@ public sealed class Synchronizer
         ImportResult? import = null;
         if (direction.HasFlag(InstanceDirection.Export))
         {
-            export = await _exporter.ExportAsync(instance.Name, full, options.DryRun, cancellationToken);
+            export = await LoggedAsync(instance.Name, "export", () => _exporter.ExportAsync(instance.Name, full, options.DryRun, cancellationToken), cancellationToken);
+            if (!export.DryRun)
+            {
+                await LogAsync(
+                    EventCodes.InstanceExported, EventSeverity.Information,
+                    $"instance {instance.Name} exported change set {export.Sequence} ({Mode(export.Mode)}, USN {export.UsnFrom} to {export.UsnTo}) to {export.File}: {export.Added} added, {export.Modified} modified, {export.Deleted} deleted",
+                    cancellationToken);
+            }
         }
 
         if (direction.HasFlag(InstanceDirection.Import))
         {
-            import = await _importer.ImportAsync(instance.Name, options, cancellationToken);
+            import = await LoggedAsync(instance.Name, "import", () => _importer.ImportAsync(instance.Name, options, cancellationToken), cancellationToken);
+            if (!import.DryRun && !import.AlreadyApplied)
+            {
+                await LogAsync(
+                    EventCodes.InstanceImported, EventSeverity.Information,
+                    $"instance {instance.Name} imported change set {import.Sequence} ({Mode(import.Mode)}) from {import.Source}: {import.Added} added, {import.Modified} modified, {import.Deleted} deleted, {import.Unchanged} unchanged",
+                    cancellationToken);
+            }
         }
 
         return new RunResult(instance.Name, direction, export, import);
+    }
+
+    private static string Mode(ChangeSetMode mode) => mode == ChangeSetMode.Full ? "full" : "incremental";
+
+    /// <summary>Runs one half, and logs its failure (event 322) as the hub logs a refused message.</summary>
+    private async Task<T> LoggedAsync<T>(string instance, string half, Func<Task<T>> run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (DirSyncException e) when (e.Category is not (ErrorCategory.Guard or ErrorCategory.Busy or ErrorCategory.Store) && !cancellationToken.IsCancellationRequested)
+        {
+            // The guard logs its own event (170); a busy or broken store would take no event either.
+            await LogAsync(EventCodes.InstanceRunFailed, EventSeverity.Error, $"instance {instance}: the {half} failed: {e.Message}", cancellationToken);
+            throw;
+        }
+    }
+
+    private async Task LogAsync(int code, EventSeverity severity, string message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EventLog.WriteAloneAsync(_store, _time, code, severity, message, cancellationToken);
+        }
+        catch (DirSyncException)
+        {
+            // The log is a record of the run, not part of it: a store that takes no event leaves the run as it was.
+        }
     }
 }

@@ -15,8 +15,9 @@ internal static class EventsCommand
 
     public static Command Create(CliIo io)
     {
+        var full = new Option<bool>("--full") { Description = "On a terminal too, show each message whole (output to a file or pipe is never cut)" };
         var limit = OptionValues.Whole("--limit", 1, MaxLimit, DefaultLimit, "events", "n", $"How many of the newest events to show (1 to {MaxLimit}, default {DefaultLimit})");
-        var command = new Command("events", "The event log: messages sent and received, imports, rebuilds and every error, with numbered codes") { limit, Level(io) };
+        var command = new Command("events", "The event log: messages sent and received, imports, rebuilds and every error, with numbered codes") { limit, full, Level(io) };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var count = context.ParseResult.GetValue(limit);
@@ -43,7 +44,12 @@ internal static class EventsCommand
                 return;
             }
 
-            var table = new TableWriter(context.Out, "TIME", "CODE", "SEVERITY", "MESSAGE");
+            // Messages are whole in a file or pipe; on a terminal they are cut to its width unless --full.
+            var table = new TableWriter(context.Out, "TIME", "CODE", "SEVERITY", "MESSAGE")
+            {
+                WholeLastColumn = true,
+                LineWidth = context.ParseResult.GetValue(full) ? null : context.Io.OutTerminalWidth,
+            };
             foreach (var e in events)
             {
                 table.Row(e.Time.ToString("u", CultureInfo.InvariantCulture), e.Code.ToString(CultureInfo.InvariantCulture), e.Severity.ToString().ToLowerInvariant(), e.Message);
