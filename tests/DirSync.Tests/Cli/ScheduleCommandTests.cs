@@ -168,7 +168,7 @@ public sealed class ScheduleCommandTests : IDisposable
 
         var rows = CliJson.Parse(result.Out).EnumerateArray().ToList();
         Assert.Equal(2, rows.Count);
-        string[] names = ["event", "does", "available", "days", "time", "windowMinutes", "since", "lastHandled", "nextRun", "kickedAt"];
+        string[] names = ["event", "does", "timeZone", "available", "days", "time", "windowMinutes", "since", "lastHandled", "nextRun", "kickedAt"];
         Assert.All(rows, row => Assert.Equal(names, row.EnumerateObject().Select(p => p.Name)));
         Assert.Equal(
             ("T1", "requestor send", true, JsonValueKind.Null, JsonValueKind.Null, JsonValueKind.Null, JsonValueKind.Null),

@@ -53,8 +53,10 @@ internal static class ScheduleCommand
                 throw new DirSyncException($"a schedule needs a time of day: dirsync schedule set {cycleEvent} {daysText} <HH:MM>", ErrorCategory.Usage);
             }
 
-            var schedule = Schedule.Parse(cycleEvent, daysText, timeText, r.GetValue(window) ?? Schedule.DefaultWindowMinutes);
             var scheduler = new Scheduler(CycleSetup.TimeZone(context.Io));
+
+            // The schedule keeps the zone it was set in: a daemon elsewhere runs it at this zone's hour.
+            var schedule = Schedule.Parse(cycleEvent, daysText, timeText, r.GetValue(window) ?? Schedule.DefaultWindowMinutes) with { TimeZoneId = scheduler.Zone.Id };
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var now = TimeProvider.System.GetUtcNow();
             var stored = await ScheduleStore.SetAsync(store, schedule, now, cancellationToken);
@@ -101,7 +103,7 @@ internal static class ScheduleCommand
                 table.Row(
                     row.Event.ToString(),
                     s?.DaysText ?? "(not scheduled)",
-                    s?.TimeText ?? "",
+                    s is null ? "" : s.TimeZoneId is { } id && id != scheduler.Zone.Id ? $"{s.TimeText} {id}" : s.TimeText,
                     s is null ? "" : $"{s.WindowMinutes} min",
                     row.Last is { } last ? scheduler.Format(last) : s is null ? "" : "never",
                     row.NextDue is { } next ? scheduler.Format(next) : "");
@@ -138,6 +140,7 @@ internal static class ScheduleCommand
             w.WriteStartObject();
             w.WriteString("event", row.Event.ToString());
             w.WriteString("does", CycleEvents.Describe(row.Event));
+            WriteStringOrNull(w, "timeZone", s is null ? null : s.TimeZoneId ?? zone.Id);
             w.WriteBoolean("available", row.Available);
             WriteStringOrNull(w, "days", s?.DaysText);
             WriteStringOrNull(w, "time", s?.TimeText);
