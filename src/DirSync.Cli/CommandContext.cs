@@ -107,6 +107,23 @@ internal sealed class CommandContext
         return new Utf8JsonWriter(Io.StdOut, JsonOptions);
     }
 
+    /// <summary>Runs long work with a progress line on standard error when it is a terminal, cleared when the work ends however it ends.</summary>
+    /// <param name="verb">What the work is doing, such as <c>Importing</c>.</param>
+    /// <param name="noun">What it counts, such as <c>records</c>.</param>
+    /// <param name="run">The work, given the progress line, or null when standard error is no terminal.</param>
+    public async Task<T> WithProgressAsync<T>(string verb, string noun, Func<Output.ProgressLine?, Task<T>> run)
+    {
+        var progress = Io.ErrorIsTerminal ? new Output.ProgressLine(Io.Error, verb, noun) : null;
+        try
+        {
+            return await run(progress);
+        }
+        finally
+        {
+            progress?.Clear();
+        }
+    }
+
     /// <summary>Reports what a command did: one line of text, or with <c>--json</c> one JSON object of the properties <paramref name="properties"/> writes.</summary>
     public void Report(string text, Action<Utf8JsonWriter> properties)
     {

@@ -30,6 +30,9 @@ public sealed class DirSyncServer
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>Told how many updates of a message have been applied so far, as receive goes (a progress indicator); may be null.</summary>
+    public IProgress<long>? Progress { get; init; }
+
     /// <summary>Makes this store the dir-sync server, or changes its settings.</summary>
     public async Task<HubServerState> EnableAsync(string inbox, int? keepUpdatesDays, string? name, CancellationToken cancellationToken = default)
     {
@@ -327,6 +330,7 @@ public sealed class DirSyncServer
                 OwnedFilter = new RecipientFilter(OriginSource: HubPolicies.SourceKey, ImportedFrom: registered.Name),
                 DeleteLimit = registered.DeleteLimit,
                 AllowDeletes = allowDeletes,
+                Progress = Progress,
             },
             _time,
             cancellationToken);

@@ -31,6 +31,9 @@ public sealed class Requestor
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>Told how many updates have been applied so far, as receive, import or a resync goes (a progress indicator); may be null.</summary>
+    public IProgress<long>? Progress { get; init; }
+
     /// <summary>Makes this store a requestor, or changes its settings (its numbers are kept).</summary>
     /// <param name="name">This postoffice's name.</param>
     /// <param name="inbox">Its inbound drop folder.</param>
@@ -524,6 +527,7 @@ public sealed class Requestor
                 BlockedEvent = (reason, deletes) => $"{what} held back: {reason} (run '{retry(deletes)}' to let it through)",
                 DeleteLimit = state.DeleteLimit,
                 AllowDeletes = allowDeletes,
+                Progress = Progress,
             },
             _time,
             cancellationToken);

@@ -24,6 +24,7 @@ public sealed class ApplySession
     private readonly ApplySessionOptions _options;
     private readonly TimeProvider _time;
     private readonly bool _logEachChange;
+    private long _applied;
     private bool _full;
     private string? _verifiedSha256;
 
@@ -119,6 +120,7 @@ public sealed class ApplySession
     public async Task<AppliedChange> ApplyAsync(ChangeRecord record, CancellationToken cancellationToken = default)
     {
         var change = await _applier.ApplyAsync(record, cancellationToken);
+        _options.Progress?.Report(++_applied);
         if (_logEachChange && change.Action != ApplyAction.Ignored)
         {
             // In the session's transaction: a run that is rolled back leaves no record of changes it did not make.

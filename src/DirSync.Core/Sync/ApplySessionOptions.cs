@@ -32,6 +32,9 @@ public sealed record ApplySessionOptions
     /// <summary>Plan only: report every step, then roll everything back.</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>Told how many records the session has applied so far, as it goes (a progress indicator); may be null.</summary>
+    public IProgress<long>? Progress { get; init; }
+
     /// <summary>Told each step as it is decided; may be null.</summary>
     public Action<PlannedChange>? Observer { get; init; }
 }

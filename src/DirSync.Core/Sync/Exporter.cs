@@ -26,6 +26,9 @@ public sealed class Exporter
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>Told how many records have been written so far, as an export goes (a progress indicator); may be null.</summary>
+    public IProgress<long>? Progress { get; init; }
+
     /// <summary>Exports the named instance: in full when asked or when it has never exported, else incrementally.</summary>
     /// <exception cref="NotFoundException">No such instance.</exception>
     /// <exception cref="DirSyncException">The instance does not export, or its watermark is not valid for this store.</exception>
@@ -62,9 +65,11 @@ public sealed class Exporter
             var records = mode == ChangeSetMode.Full
                 ? FullAsync(transaction, scope, counts, cancellationToken)
                 : IncrementalAsync(transaction, scope, usnFrom, counts, cancellationToken);
+            long written = 0;
             await foreach (var record in records)
             {
                 writer.Write(record);
+                Progress?.Report(++written);
             }
 
             writer.Complete();

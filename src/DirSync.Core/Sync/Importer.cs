@@ -244,6 +244,7 @@ public sealed class Importer
         AllowDeletes = options.AllowDeletes,
         DryRun = options.DryRun,
         Observer = options.Observer,
+        Progress = options.Progress,
     };
 
     private IChangeSetReader OpenFile(string path, string instanceName)

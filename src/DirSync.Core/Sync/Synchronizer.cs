@@ -7,7 +7,7 @@ namespace DirSync.Core.Sync;
 public sealed class Synchronizer
 {
     private readonly IDirectoryStore _store;
-    private readonly Exporter _exporter;
+    private readonly ChangeSetCodecs _codecs;
     private readonly Importer _importer;
     private readonly TimeProvider _time;
 
@@ -17,10 +17,13 @@ public sealed class Synchronizer
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         codecs ??= ChangeSetCodecs.Default;
-        _exporter = new Exporter(store, codecs, time);
+        _codecs = codecs;
         _importer = new Importer(store, codecs, time);
         _time = time ?? TimeProvider.System;
     }
+
+    /// <summary>Told how many records an export has written so far, as it goes (a progress indicator); may be null. An import reports through its <see cref="ImportOptions.Progress"/>.</summary>
+    public IProgress<long>? Progress { get; init; }
 
     /// <summary>Runs the named instance.</summary>
     /// <param name="name">The instance.</param>
@@ -42,11 +45,12 @@ public sealed class Synchronizer
                 $"instance '{instance.Name}' is an {has} instance and cannot {wants}; make it do both with '{CommandHints.InstanceBoth(instance.Name)}'");
         }
 
+        var exporter = new Exporter(_store, _codecs, _time) { Progress = Progress };
         ExportResult? export = null;
         ImportResult? import = null;
         if (direction.HasFlag(InstanceDirection.Export))
         {
-            export = await LoggedAsync(instance.Name, "export", () => _exporter.ExportAsync(instance.Name, full, options.DryRun, cancellationToken), cancellationToken);
+            export = await LoggedAsync(instance.Name, "export", () => exporter.ExportAsync(instance.Name, full, options.DryRun, cancellationToken), cancellationToken);
             if (!export.DryRun)
             {
                 await LogAsync(

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DirSync.Cli.Output;
 using DirSync.Core.Bulk;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
@@ -158,20 +159,12 @@ internal static class BulkCommand
         return command;
     }
 
-    /// <summary>Runs a bulk operation on the store with a progress line on a terminal, cleared when it ends however it ends.</summary>
+    /// <summary>Runs a bulk operation on the store with a progress line on a terminal.</summary>
     private static async Task<T> WithProgressAsync<T>(
-        CommandContext context, string verb, string unit, Func<IDirectoryStore, BulkProgressLine?, Task<T>> run, CancellationToken cancellationToken)
+        CommandContext context, string verb, string unit, Func<IDirectoryStore, ProgressLine?, Task<T>> run, CancellationToken cancellationToken)
     {
-        var progress = context.Io.ErrorIsTerminal ? new BulkProgressLine(context.Io.Error, verb, unit) : null;
         await using var store = await context.OpenStoreAsync(cancellationToken);
-        try
-        {
-            return await run(store, progress);
-        }
-        finally
-        {
-            progress?.Clear();
-        }
+        return await context.WithProgressAsync(verb, unit, progress => run(store, progress));
     }
 
     private static string FullPath(CommandContext context, string path) => Path.GetFullPath(Path.Combine(context.Io.CurrentDirectory, path));

@@ -22,7 +22,8 @@ internal static class GalCommand
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var postoffice = await GalBuilder.LocalPostofficeAsync(store, cancellationToken);
-            var result = await new GalBuilder().RebuildAsync(store, postoffice, cancellationToken: cancellationToken);
+            var result = await context.WithProgressAsync(
+                "Rebuilding the GAL", "recipients read", progress => new GalBuilder { Progress = progress }.RebuildAsync(store, postoffice, cancellationToken: cancellationToken));
             if (context.Json)
             {
                 context.WriteJson(w =>

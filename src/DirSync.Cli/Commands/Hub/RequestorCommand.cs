@@ -125,11 +125,11 @@ internal static class RequestorCommand
 
     private static Command Receive(CliIo io) => CycleOutput.ApplyingStep(
         io, "receive", "T3: take the server's replies (REQMAIN -R); with --apply-on-receive they are applied at once", "requestor receive",
-        (store, allowDeletes, cancellationToken) => new Requestor(store).ReceiveAsync(allowDeletes, cancellationToken));
+        (store, allowDeletes, progress, cancellationToken) => new Requestor(store) { Progress = progress }.ReceiveAsync(allowDeletes, cancellationToken));
 
     private static Command Import(CliIo io) => CycleOutput.ApplyingStep(
         io, "import", "T3: apply the received updates to the address lists (IMPORT -Q)", "requestor import",
-        (store, allowDeletes, cancellationToken) => new Requestor(store).ImportAsync(allowDeletes, cancellationToken));
+        (store, allowDeletes, progress, cancellationToken) => new Requestor(store) { Progress = progress }.ImportAsync(allowDeletes, cancellationToken));
 
     private static Command RequestImport(CliIo io)
     {
@@ -151,7 +151,9 @@ internal static class RequestorCommand
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            var report = await new Requestor(store).ApplyResyncAsync(Path.GetFullPath(context.ParseResult.GetRequiredValue(file), context.Io.CurrentDirectory), context.ParseResult.GetValue(allowDeletes), cancellationToken);
+            var path = Path.GetFullPath(context.ParseResult.GetRequiredValue(file), context.Io.CurrentDirectory);
+            var report = await context.WithProgressAsync(
+                "Applying the resync snapshot", "entries", progress => new Requestor(store) { Progress = progress }.ApplyResyncAsync(path, context.ParseResult.GetValue(allowDeletes), cancellationToken));
             if (context.Json)
             {
                 CycleOutput.Write(context, json: true, "requestor apply-resync", report);

@@ -164,7 +164,7 @@ internal static class ServerCommand
 
     private static Command Receive(CliIo io) => CycleOutput.ApplyingStep(
         io, "receive", "T2: take every waiting requestor message into the master log (SRVMAIN -R)", "server receive",
-        (store, allowDeletes, cancellationToken) => new DirSyncServer(store).ReceiveAsync(allowDeletes, cancellationToken));
+        (store, allowDeletes, progress, cancellationToken) => new DirSyncServer(store) { Progress = progress }.ReceiveAsync(allowDeletes, cancellationToken));
 
     private static Command Send(CliIo io)
     {

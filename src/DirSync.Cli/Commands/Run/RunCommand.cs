@@ -34,15 +34,20 @@ internal static class RunCommand
 
             InstanceDirection? only = result.GetValue(exportOnly) ? InstanceDirection.Export : result.GetValue(importOnly) ? InstanceDirection.Import : null;
             var asJson = context.Json;
-            var options = new ImportOptions
-            {
-                DryRun = result.GetValue(dryRun),
-                AcceptNewSource = result.GetValue(acceptNewSource),
-                AllowDeletes = result.GetValue(allowDeletes),
-                Observer = asJson || !result.GetValue(dryRun) ? null : step => context.Out.WriteLine($"  {step.Action,-9} {step.Alias,-24} {step.Detail}"),
-            };
+            var instanceName = result.GetRequiredValue(name);
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            var run = await new Synchronizer(store).RunAsync(result.GetRequiredValue(name), only, result.GetValue(full), options, cancellationToken);
+            var run = await context.WithProgressAsync($"Running {instanceName}", "records", progress =>
+            {
+                var options = new ImportOptions
+                {
+                    DryRun = result.GetValue(dryRun),
+                    AcceptNewSource = result.GetValue(acceptNewSource),
+                    AllowDeletes = result.GetValue(allowDeletes),
+                    Observer = asJson || !result.GetValue(dryRun) ? null : step => context.Out.WriteLine($"  {step.Action,-9} {step.Alias,-24} {step.Detail}"),
+                    Progress = progress,
+                };
+                return new Synchronizer(store) { Progress = progress }.RunAsync(instanceName, only, result.GetValue(full), options, cancellationToken);
+            });
             if (asJson)
             {
                 context.WriteJson(w => WriteJson(w, run));
