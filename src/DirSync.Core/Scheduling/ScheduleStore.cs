@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using DirSync.Core.Storage;
 
 namespace DirSync.Core.Scheduling;
@@ -161,5 +162,6 @@ public static class ScheduleStore
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time) ? time : null;
 
     // TimeZone is absent from schedules stored before it was kept; they follow the reader's zone, as they always did.
-    private sealed record StoredSchedule(string Days, string Time, int WindowMinutes, DateTimeOffset? Since, string? TimeZone = null);
+    private sealed record StoredSchedule(
+        string Days, string Time, int WindowMinutes, DateTimeOffset? Since, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TimeZone = null);
 }

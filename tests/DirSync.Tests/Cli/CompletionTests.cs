@@ -34,7 +34,10 @@ public sealed class CompletionTests : IDisposable
         var bin = Directory.CreateDirectory(_folder.File("bin")).FullName;
         var wrapper = Path.Combine(bin, "dirsync");
         await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\nexec dotnet '{CliRunner.CommandPath}' \"$@\"\n");
-        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         var words = line.Split(' ');
         var script =
             $"source '{Repository.File("scripts/dirsync-completion.bash")}'\n"

@@ -20,7 +20,7 @@ public sealed class ScheduleTimeZoneProcessTests : IDisposable
         await OkAsync(null, "--store", store, "requestor", "enable", "--name", "NET/PO1", "--inbox", "po1-in", "--server-inbox", "hub-in", "--password", "pw");
 
         var set = CliJson.Parse((await OkAsync("Asia/Tokyo", "--store", store, "--json", "schedule", "set", "T1", "daily", "09:00")).Out);
-        var listed = CliJson.Parse((await OkAsync("America/New_York", "--store", store, "--json", "schedule", "list")).Out).EnumerateArray().Single();
+        var listed = CliJson.Parse((await OkAsync("America/New_York", "--store", store, "--json", "schedule", "list")).Out).EnumerateArray().Single(row => row.GetProperty("event").GetString() == "T1");
         var text = (await OkAsync("America/New_York", "--store", store, "schedule", "list")).Out;
 
         Assert.Equal("Asia/Tokyo", set.GetProperty("timeZone").GetString());
