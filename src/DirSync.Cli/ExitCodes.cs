@@ -17,6 +17,8 @@ internal static class ExitCodes
     public const int Sync = 9;
     public const int Guard = 10;
     public const int FileSystem = 11;
+    public const int Directory = 12;
+    public const int Refused = 13;
 
     /// <summary>What a command interrupted by Ctrl+C exits with.</summary>
     public const int Cancelled = 130;
@@ -36,6 +38,8 @@ internal static class ExitCodes
         ErrorCategory.Sync => Sync,
         ErrorCategory.Guard => Guard,
         ErrorCategory.FileSystem => FileSystem,
+        ErrorCategory.Directory => Directory,
+        ErrorCategory.Refused => Refused,
         _ => InternalError,
     };
 
@@ -53,6 +57,8 @@ internal static class ExitCodes
         Sync => "sync",
         Guard => "guard",
         FileSystem => "file-system",
+        Directory => "directory",
+        Refused => "refused",
         Cancelled or Terminated => "cancelled",
         _ => "error",
     };

@@ -1,3 +1,4 @@
+using DirSync.Core.Connectors;
 using DirSync.Core.Model;
 
 namespace DirSync.Core.Sync;
@@ -47,6 +48,15 @@ public sealed record InstanceSettings
     /// <summary>The format an export writes; imports detect the format themselves.</summary>
     public ChangeSetFormat Format { get; init; } = ChangeSetFormat.Ldif;
 
+    /// <summary>The live directory the instance imports from or exports to instead of a file; null for files.</summary>
+    public DirectoryEndpoint? Directory { get; init; }
+
+    /// <summary>For LDIF file exports: the DN the entries are written under instead of <c>ou=Site,o=Org</c>; null for that default.</summary>
+    public string? LdifBaseDn { get; init; }
+
+    /// <summary>For LDIF file exports: write entries as stock-schema <c>inetOrgPerson</c> entries that <c>ldapadd</c> loads into OpenLDAP.</summary>
+    public bool LdifInetOrgPerson { get; init; }
+
     /// <summary>Every descriptive attribute of the schema: the export list when none is given.</summary>
     public static IReadOnlyList<AttributeDefinition> DefaultExportAttributes { get; } =
         AttributeCatalog.All.Where(a => a.Kind == AttributeKind.Descriptive).ToList();
@@ -67,7 +77,10 @@ public sealed record InstanceSettings
         && MultiValueAppend == other.MultiValueAppend
         && DeleteLimit == other.DeleteLimit
         && Relay == other.Relay
-        && Format == other.Format;
+        && Format == other.Format
+        && Equals(Directory, other.Directory)
+        && LdifBaseDn == other.LdifBaseDn
+        && LdifInetOrgPerson == other.LdifInetOrgPerson;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Direction, ExportFile, ImportFile, AddressType, Format);

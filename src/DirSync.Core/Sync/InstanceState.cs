@@ -41,4 +41,10 @@ public sealed record InstanceState
 
     /// <summary>When the instance last imported.</summary>
     public DateTimeOffset? LastImport { get; init; }
+
+    /// <summary>The identity of the live directory the instance reads or writes, fixed by its first run there.</summary>
+    public Guid? DirectoryIdentity { get; init; }
+
+    /// <summary>Where the last import from a live directory ended (an RFC 4533 or DirSync cookie); the next one reads what changed since.</summary>
+    public string? DirectoryCookie { get; init; }
 }

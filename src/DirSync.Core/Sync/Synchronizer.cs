@@ -1,3 +1,4 @@
+using DirSync.Core.Connectors;
 using DirSync.Core.Events;
 using DirSync.Core.Storage;
 
@@ -9,16 +10,18 @@ public sealed class Synchronizer
     private readonly IDirectoryStore _store;
     private readonly ChangeSetCodecs _codecs;
     private readonly Importer _importer;
+    private readonly IDirectoryConnector? _connector;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates a synchronizer for <paramref name="store"/>.</summary>
-    public Synchronizer(IDirectoryStore store, ChangeSetCodecs? codecs = null, TimeProvider? time = null)
+    /// <summary>Creates a synchronizer for <paramref name="store"/>; <paramref name="connector"/> opens the live directories instances name.</summary>
+    public Synchronizer(IDirectoryStore store, ChangeSetCodecs? codecs = null, TimeProvider? time = null, IDirectoryConnector? connector = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         codecs ??= ChangeSetCodecs.Default;
         _codecs = codecs;
         _importer = new Importer(store, codecs, time);
+        _connector = connector;
         _time = time ?? TimeProvider.System;
     }
 
@@ -45,35 +48,65 @@ public sealed class Synchronizer
                 $"instance '{instance.Name}' is an {has} instance and cannot {wants}; make it do both with '{CommandHints.InstanceBoth(instance.Name)}'");
         }
 
-        var exporter = new Exporter(_store, _codecs, _time) { Progress = Progress };
         ExportResult? export = null;
         ImportResult? import = null;
+        if (instance.Settings.Directory is not null)
+        {
+            var connector = _connector ?? throw new InvalidValueException($"instance '{instance.Name}' names a directory, but this dirsync has no LDAP connector");
+            if (direction.HasFlag(InstanceDirection.Export))
+            {
+                export = await LoggedAsync(instance.Name, "export", async () =>
+                {
+                    await using var target = await connector.OpenTargetAsync(instance, options.DryRun, cancellationToken);
+                    return await new DirectoryExporter(_store, _time).ExportAsync(instance, target, full, options.DryRun, cancellationToken);
+                }, cancellationToken);
+                await LogExportAsync(instance.Name, export, cancellationToken);
+            }
+
+            if (direction.HasFlag(InstanceDirection.Import))
+            {
+                import = await LoggedAsync(instance.Name, "import", async () =>
+                {
+                    await using var source = await connector.OpenSourceAsync(instance, cancellationToken);
+                    return await new DirectoryImporter(_store, _time).ImportAsync(instance, source, full, options, cancellationToken);
+                }, cancellationToken);
+                await LogImportAsync(instance.Name, import, cancellationToken);
+            }
+
+            return new RunResult(instance.Name, direction, export, import);
+        }
+
         if (direction.HasFlag(InstanceDirection.Export))
         {
+            var exporter = new Exporter(_store, _codecs, _time) { Progress = Progress };
             export = await LoggedAsync(instance.Name, "export", () => exporter.ExportAsync(instance.Name, full, options.DryRun, cancellationToken), cancellationToken);
-            if (!export.DryRun)
-            {
-                await LogAsync(
-                    EventCodes.InstanceExported, EventSeverity.Information,
-                    $"instance {instance.Name} exported change set {export.Sequence} ({Mode(export.Mode)}, USN {export.UsnFrom} to {export.UsnTo}) to {export.File}: {export.Added} added, {export.Modified} modified, {export.Deleted} deleted",
-                    cancellationToken);
-            }
+            await LogExportAsync(instance.Name, export, cancellationToken);
         }
 
         if (direction.HasFlag(InstanceDirection.Import))
         {
             import = await LoggedAsync(instance.Name, "import", () => _importer.ImportAsync(instance.Name, options, cancellationToken), cancellationToken);
-            if (!import.DryRun && !import.AlreadyApplied)
-            {
-                await LogAsync(
-                    EventCodes.InstanceImported, EventSeverity.Information,
-                    $"instance {instance.Name} imported change set {import.Sequence} ({Mode(import.Mode)}) from {import.Source}: {import.Added} added, {import.Modified} modified, {import.Deleted} deleted, {import.Unchanged} unchanged",
-                    cancellationToken);
-            }
+            await LogImportAsync(instance.Name, import, cancellationToken);
         }
 
         return new RunResult(instance.Name, direction, export, import);
     }
+
+    private Task LogExportAsync(string instance, ExportResult export, CancellationToken cancellationToken) =>
+        export.DryRun
+            ? Task.CompletedTask
+            : LogAsync(
+                EventCodes.InstanceExported, EventSeverity.Information,
+                $"instance {instance} exported change set {export.Sequence} ({Mode(export.Mode)}, USN {export.UsnFrom} to {export.UsnTo}) to {export.File}: {export.Added} added, {export.Modified} modified, {export.Deleted} deleted",
+                cancellationToken);
+
+    private Task LogImportAsync(string instance, ImportResult import, CancellationToken cancellationToken) =>
+        import.DryRun || import.AlreadyApplied
+            ? Task.CompletedTask
+            : LogAsync(
+                EventCodes.InstanceImported, EventSeverity.Information,
+                $"instance {instance} imported change set {import.Sequence} ({Mode(import.Mode)}) from {import.Source}: {import.Added} added, {import.Modified} modified, {import.Deleted} deleted, {import.Unchanged} unchanged",
+                cancellationToken);
 
     private static string Mode(ChangeSetMode mode) => mode == ChangeSetMode.Full ? "full" : "incremental";
 

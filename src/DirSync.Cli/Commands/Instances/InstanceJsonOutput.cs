@@ -35,6 +35,24 @@ internal static class InstanceJsonOutput
             w.WriteNull("deleteLimit");
         }
 
+        if (s.Directory is { } d)
+        {
+            w.WriteStartObject("ldap");
+            w.WriteString("url", d.Url);
+            w.WriteString("baseDn", d.BaseDn);
+            Nullable(w, "bindDn", d.BindDn);
+            Nullable(w, "passwordFile", d.PasswordFile);
+            Nullable(w, "filter", d.Filter);
+            Nullable(w, "tlsCa", d.TlsCa);
+            w.WriteEndObject();
+        }
+
+        if (s.LdifBaseDn is not null || s.LdifInetOrgPerson)
+        {
+            Nullable(w, "ldifBaseDn", s.LdifBaseDn);
+            w.WriteBoolean("ldifInetOrgPerson", s.LdifInetOrgPerson);
+        }
+
         w.WriteStartObject("state");
         w.WriteNumber("lastUsn", t.LastUsn);
         w.WriteNumber("lastSequence", t.LastSequence);
@@ -46,6 +64,11 @@ internal static class InstanceJsonOutput
         Nullable(w, "sourceInstance", t.SourceInstance);
         w.WriteNumber("lastImportedSequence", t.LastImportedSequence);
         Nullable(w, "lastImport", Output.JsonTime.Utc(t.LastImport));
+        if (s.Directory is not null)
+        {
+            Nullable(w, "directoryIdentity", t.DirectoryIdentity?.ToString());
+        }
+
         w.WriteEndObject();
         w.WriteEndObject();
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using DirSync.Core;
 using DirSync.Core.Sync;
+using DirSync.Ldap;
 
 namespace DirSync.Cli.Commands.Run;
 
@@ -46,7 +47,7 @@ internal static class RunCommand
                     Observer = asJson || !result.GetValue(dryRun) ? null : step => context.Out.WriteLine($"  {step.Action,-9} {step.Alias,-24} {step.Detail}"),
                     Progress = progress,
                 };
-                return new Synchronizer(store) { Progress = progress }.RunAsync(instanceName, only, result.GetValue(full), options, cancellationToken);
+                return new Synchronizer(store, connector: new LdapConnector()) { Progress = progress }.RunAsync(instanceName, only, result.GetValue(full), options, cancellationToken);
             });
             if (asJson)
             {
@@ -63,6 +64,15 @@ internal static class RunCommand
                 context.Io.CommitOutput();
                 throw new DirSyncException($"a real run would be stopped: {blocked}", ErrorCategory.Guard);
             }
+
+            if (run.Export is { Refused.Count: > 0 } refusedExport)
+            {
+                var first = refusedExport.Refused[0];
+                var more = refusedExport.Refused.Count > 1 ? $" (and {refusedExport.Refused.Count - 1} more)" : "";
+                throw new DirSyncException(
+                    $"{refusedExport.File} refused {refusedExport.Refused.Count} entries: {first}{more}; what it accepted is recorded, the refused ones are sent again by the next run",
+                    ErrorCategory.Refused);
+            }
         });
         return command;
     }
@@ -73,7 +83,11 @@ internal static class RunCommand
         {
             var what = e.DryRun ? "would export" : "exported";
             output.WriteLine(
-                $"{run.Instance}: {what} change set {e.Sequence} ({Mode(e.Mode)}, USN {e.UsnFrom}→{e.UsnTo}) to {e.File}: {e.Added} added, {e.Modified} modified, {e.Deleted} deleted; {e.Skipped} passed over");
+                $"{run.Instance}: {what} change set {e.Sequence} ({Mode(e.Mode)}, USN {e.UsnFrom}→{e.UsnTo}) to {e.File}: {e.Added} added, {e.Modified} modified, {e.Deleted} deleted; {e.Skipped} {(e.Refused.Count > 0 || e.Unchanged > 0 ? "unchanged" : "passed over")}");
+            foreach (var refusal in e.Refused)
+            {
+                output.WriteLine($"  refused: {refusal}");
+            }
         }
 
         if (run.Import is { } i)
@@ -141,6 +155,17 @@ internal static class RunCommand
         w.WriteNumber("usnFrom", e.UsnFrom);
         w.WriteNumber("usnTo", e.UsnTo);
         w.WriteBoolean("dryRun", e.DryRun);
+        if (e.File.StartsWith("ldap", StringComparison.Ordinal))
+        {
+            // A directory export: the entries the server refused, each with its DN and the server's reason.
+            w.WriteStartArray("refused");
+            foreach (var refusal in e.Refused)
+            {
+                w.WriteStringValue(refusal);
+            }
+
+            w.WriteEndArray();
+        }
     }
 
     private static void WriteImport(Utf8JsonWriter w, ImportResult i)
