@@ -61,6 +61,12 @@ public static class CommandHints
     /// <summary>Sets an instance's delete limit.</summary>
     public static string InstanceDeleteLimit(string instance) => $"dirsync instance set {Arg(instance)} --delete-limit <n>";
 
+    /// <summary>Runs an instance.</summary>
+    public static string Run(string instance) => $"dirsync run {Arg(instance)}";
+
+    /// <summary>Points an instance at a live directory.</summary>
+    public static string InstanceDirectory(string instance) => $"dirsync instance set {Arg(instance)} --ldap <URL> --base-dn <DN>";
+
     /// <summary>Runs an instance, whichever it is.</summary>
     public static string RunAny() => "dirsync run <instance>";
 
