@@ -430,9 +430,9 @@ public sealed class DirSyncServer
             error = new HubError(EventCodes.SyncNumberBeyondLog, $"{registered.Name} reports SrvSync {registered.ReportedSrvSync} but the master log ends at {state.Sync}: the server was restored from an older copy. Recover: on every requestor '{CommandHints.RequestorSendFull()}', let one T2 run, then '{CommandHints.ServerResync()}' here and '{CommandHints.RequestorApplyResync("<file>")}' on each requestor");
             records = Empty();
         }
-        else if (registered.ReportedSrvSync < state.PurgedThrough)
+        else if (registered.ReportedSrvSync < (registered.ForeignPurgedThrough ?? state.PurgedThrough))
         {
-            error = new HubError(EventCodes.MissingTransactions, $"missing transactions {registered.ReportedSrvSync + 1} to {state.PurgedThrough} for {registered.Name}: they were purged after {state.KeepUpdatesDays} days (Keep Updates). Recover: on {registered.Name} run '{CommandHints.RequestorRequestImport()}' and let the next cycle complete");
+            error = new HubError(EventCodes.MissingTransactions, $"missing transactions {registered.ReportedSrvSync + 1} to {registered.ForeignPurgedThrough ?? state.PurgedThrough} for {registered.Name}: they were purged after {state.KeepUpdatesDays} days (Keep Updates). Recover: on {registered.Name} run '{CommandHints.RequestorRequestImport()}' and let the next cycle complete");
             records = Empty();
         }
         else
@@ -461,17 +461,45 @@ public sealed class DirSyncServer
         return (count, $"{registered.Name}: {summary}{(import ? " (import reply)" : "")}{(error is null ? "" : " — " + error)}");
     }
 
-    /// <summary>Purges master-log updates older than Keep Updates and remembers how far the purge reached.</summary>
+    /// <summary>Purges master-log updates older than Keep Updates and remembers how far the purge reached, in all and for each requestor.</summary>
+    /// <remarks>
+    /// The log is numbered in the order updates arrived, so what is old enough is its beginning. For each requestor the
+    /// purge remembers the highest number it removed that came from another postoffice: a requestor that reports less
+    /// has lost updates for good (error 138), while one whose only purged updates are its own has lost nothing.
+    /// </remarks>
     private async Task<HubServerState> PurgeAsync(CancellationToken cancellationToken)
     {
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var state = await RequireServerAsync(transaction, cancellationToken);
-        var purged = await transaction.PurgeQueueAsync(HubSettings.MasterLog, _time.GetUtcNow() - TimeSpan.FromDays(state.KeepUpdatesDays), cancellationToken);
+        var cutoff = _time.GetUtcNow() - TimeSpan.FromDays(state.KeepUpdatesDays);
+        long through = 0, purged = 0;
+        var highestByOrigin = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        await foreach (var entry in transaction.ReadQueueAsync(HubSettings.MasterLog, 0, cancellationToken))
+        {
+            if (entry.Time >= cutoff)
+            {
+                break;
+            }
+
+            through = entry.Number;
+            highestByOrigin[entry.Origin] = entry.Number;
+            purged++;
+        }
+
         if (purged > 0)
         {
+            // A requestor that has no count of its own yet (registered before counts were kept) is assumed to lack everything purged before.
+            var before = state.PurgedThrough;
+            await transaction.TrimQueueAsync(HubSettings.MasterLog, through, cancellationToken);
             var (first, _, count) = await transaction.GetQueueBoundsAsync(HubSettings.MasterLog, cancellationToken);
             state = state with { PurgedThrough = Math.Max(state.PurgedThrough, count == 0 ? state.Sync : first - 1) };
             await HubSettings.SaveAsync(transaction, state, cancellationToken);
+            foreach (var registered in await HubSettings.RegisteredAsync(transaction, cancellationToken))
+            {
+                var foreign = highestByOrigin.Where(o => !PostofficeName.Same(o.Key, registered.Name)).Select(o => o.Value).DefaultIfEmpty(0).Max();
+                await HubSettings.SaveAsync(transaction, registered with { ForeignPurgedThrough = Math.Max(registered.ForeignPurgedThrough ?? before, foreign) }, cancellationToken);
+            }
+
             await EventLog.WriteAsync(transaction, _time, EventCodes.Sent, EventSeverity.Information,
                 $"purged {purged} updates older than {state.KeepUpdatesDays} days from the master log (through {state.PurgedThrough})", cancellationToken);
         }

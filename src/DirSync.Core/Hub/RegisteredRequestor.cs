@@ -39,6 +39,10 @@ public sealed record RegisteredRequestor
     /// <summary>The delete guard's limit for this requestor's updates; null for the default.</summary>
     public long? DeleteLimit { get; init; }
 
+    /// <summary>The highest master-log number purged that came from another postoffice: what this requestor would lack if it has not received it; null before the first purge since it was registered.</summary>
+    /// <remarks>Its own updates purged from the log are never missing for it: it does not receive them back.</remarks>
+    public long? ForeignPurgedThrough { get; init; }
+
     /// <summary>The id of the last message taken in, to refuse the same message twice.</summary>
     public string? LastMessageId { get; init; }
 }

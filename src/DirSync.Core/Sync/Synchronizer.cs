@@ -48,48 +48,59 @@ public sealed class Synchronizer
                 $"instance '{instance.Name}' is an {has} instance and cannot {wants}; make it do both with '{CommandHints.InstanceBoth(instance.Name)}'");
         }
 
-        ExportResult? export = null;
-        ImportResult? import = null;
-        if (instance.Settings.Directory is not null)
+        var directory = instance.Settings.Directory;
+        if (directory is not null && _connector is null)
         {
-            var connector = _connector ?? throw new InvalidValueException($"instance '{instance.Name}' names a directory, but this dirsync has no LDAP connector");
-            if (direction.HasFlag(InstanceDirection.Export))
-            {
-                export = await LoggedAsync(instance.Name, "export", async () =>
-                {
-                    await using var target = await connector.OpenTargetAsync(instance, options.DryRun, cancellationToken);
-                    return await new DirectoryExporter(_store, _time).ExportAsync(instance, target, full, options.DryRun, cancellationToken);
-                }, cancellationToken);
-                await LogExportAsync(instance.Name, export, cancellationToken);
-            }
-
-            if (direction.HasFlag(InstanceDirection.Import))
-            {
-                import = await LoggedAsync(instance.Name, "import", async () =>
-                {
-                    await using var source = await connector.OpenSourceAsync(instance, cancellationToken);
-                    return await new DirectoryImporter(_store, _time).ImportAsync(instance, source, full, options, cancellationToken);
-                }, cancellationToken);
-                await LogImportAsync(instance.Name, import, cancellationToken);
-            }
-
-            return new RunResult(instance.Name, direction, export, import);
+            throw new InvalidValueException($"instance '{instance.Name}' names a directory, but this dirsync has no LDAP connector");
         }
 
+        ExportResult? export = null;
         if (direction.HasFlag(InstanceDirection.Export))
         {
-            var exporter = new Exporter(_store, _codecs, _time) { Progress = Progress };
-            export = await LoggedAsync(instance.Name, "export", () => exporter.ExportAsync(instance.Name, full, options.DryRun, cancellationToken), cancellationToken);
+            export = await LoggedAsync(instance.Name, "export", async () =>
+            {
+                if (directory is not null)
+                {
+                    await using var target = await _connector!.OpenTargetAsync(instance, options.DryRun, cancellationToken);
+                    return await new DirectoryExporter(_store, _time).ExportAsync(instance, target, full, options.DryRun, cancellationToken);
+                }
+
+                return await new Exporter(_store, _codecs, _time) { Progress = Progress }.ExportAsync(instance.Name, full, options.DryRun, cancellationToken);
+            }, cancellationToken);
             await LogExportAsync(instance.Name, export, cancellationToken);
         }
 
-        if (direction.HasFlag(InstanceDirection.Import))
+        if (!direction.HasFlag(InstanceDirection.Import))
         {
-            import = await LoggedAsync(instance.Name, "import", () => _importer.ImportAsync(instance.Name, options, cancellationToken), cancellationToken);
-            await LogImportAsync(instance.Name, import, cancellationToken);
+            return new RunResult(instance.Name, direction, export, null);
         }
 
-        return new RunResult(instance.Name, direction, export, import);
+        if (export is not null && directory is null && instance.Settings.ImportFile is { } file && !File.Exists(file))
+        {
+            // The other side of a pair has not exported yet (its first run comes after this one): nothing to import is not a failure.
+            return new RunResult(instance.Name, direction, export, null) { ImportSkipped = $"nothing to import yet: '{file}' does not exist" };
+        }
+
+        try
+        {
+            var import = await LoggedAsync(instance.Name, "import", async () =>
+            {
+                if (directory is not null)
+                {
+                    await using var source = await _connector!.OpenSourceAsync(instance, cancellationToken);
+                    return await new DirectoryImporter(_store, _time).ImportAsync(instance, source, full, options, cancellationToken);
+                }
+
+                return await _importer.ImportAsync(instance.Name, options, cancellationToken);
+            }, cancellationToken);
+            await LogImportAsync(instance.Name, import, cancellationToken);
+            return new RunResult(instance.Name, direction, export, import);
+        }
+        catch (DirSyncException e) when (export is not null && !options.DryRun)
+        {
+            // The export is committed and stands; the result says so, beside why the import did not go through.
+            return new RunResult(instance.Name, direction, export, null) { ImportFailure = e };
+        }
     }
 
     private Task LogExportAsync(string instance, ExportResult export, CancellationToken cancellationToken) =>

@@ -70,6 +70,46 @@ public sealed class KeepUpdatesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Send_OnlyTheRequestorsOwnUpdatesWerePurgedUnreceived_NoErrorAndNothingIsLost()
+    {
+        // Day 0: one cycle (ann from NET/PO1, dan from NET/PO2). Day 1: NET/PO2 sends dee and dot, whose reply is lost.
+        await using var net = await HubNetwork.CreateAsync(14, Po1, Po2);
+        await net[Po1].AddMailboxAsync("ann", "Ann");
+        await net[Po2].AddMailboxAsync("dan", "Dan");
+        await net.CycleAsync();
+        net.Time.Advance(TimeSpan.FromDays(1));
+        await net[Po2].AddMailboxAsync("dee", "Dee");
+        await net[Po2].AddMailboxAsync("dot", "Dot");
+        await net[Po2].SendAsync();
+        await net.Hub.ReceiveAsync();
+        await net.Hub.SendAsync();
+        foreach (var reply in Directory.GetFiles(net[Po2].Inbox, "*.dsm"))
+        {
+            File.Delete(reply);
+        }
+
+        // Day 16: everything through dee and dot is purged; NET/PO2 still reports the SrvSync of day 0, but what it
+        // lacks of the purged log is only its own.
+        net.Time.Advance(TimeSpan.FromDays(15));
+        var reported = (await net[Po2].StateAsync()).SrvSync;
+        await net[Po2].SendAsync();
+        await net.Hub.ReceiveAsync();
+        var sent = await net.Hub.SendAsync();
+        var received = await net[Po2].ReceiveAsync();
+
+        Assert.Equal(2, reported);
+        Assert.Equal(["NET/PO2: SrvTx R=3 S=4 (was 2) I=0 0 sent"], sent.Lines);
+        Assert.Empty(received.Errors);
+        Assert.Null((await net[Po2].StateAsync()).LastServerError);
+        Assert.Empty(await HubNetwork.EventsAsync(net.Server, EventCodes.MissingTransactions));
+        var status = await net.Hub.StatusAsync();
+        Assert.Equal(4, status.Server.PurgedThrough);
+        Assert.Equal(
+            [(Po1, 4L), (Po2, 1L)],
+            status.Requestors.Select(r => (r.Name, r.ForeignPurgedThrough!.Value)).OrderBy(r => r.Name, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task RequestImport_After138_ReplacesTheForeignListsAndClearsTheError()
     {
         await P1.SendAsync();

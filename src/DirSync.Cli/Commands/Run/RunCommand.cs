@@ -58,6 +58,13 @@ internal static class RunCommand
                 WriteText(context.Out, run);
             }
 
+            if (run.ImportFailure is { } failure)
+            {
+                // The export half is committed and stands: it is reported, and the exit is the import's.
+                context.Io.CommitOutput();
+                throw new DirSyncException($"the export of {run.Instance} was written (change set {run.Export!.Sequence}), but its import failed: {failure.Message}", failure.Category, failure);
+            }
+
             if (run.Import?.Blocked is { } blocked)
             {
                 // The plan is printed whole, and the exit says the real run would not go through.
@@ -67,6 +74,8 @@ internal static class RunCommand
 
             if (run.Export is { Refused.Count: > 0 } refusedExport)
             {
+                // What the directory accepted is done and reported; the refused entries are listed above the exit.
+                context.Io.CommitOutput();
                 var first = refusedExport.Refused[0];
                 var more = refusedExport.Refused.Count > 1 ? $" (and {refusedExport.Refused.Count - 1} more)" : "";
                 throw new DirSyncException(
@@ -88,6 +97,11 @@ internal static class RunCommand
             {
                 output.WriteLine($"  refused: {refusal}");
             }
+        }
+
+        if (run.ImportSkipped is { } skipped)
+        {
+            output.WriteLine($"{run.Instance}: {skipped}");
         }
 
         if (run.Import is { } i)
@@ -130,14 +144,24 @@ internal static class RunCommand
             WriteExport(w, export);
         }
 
-        if (run.Export is not null && run.Import is not null)
+        if (run.Export is not null && run.Direction == InstanceDirection.Both)
         {
             w.WriteStartObject("export");
             WriteExport(w, run.Export);
             w.WriteEndObject();
-            w.WriteStartObject("import");
-            WriteImport(w, run.Import);
-            w.WriteEndObject();
+            if (run.Import is not null)
+            {
+                w.WriteStartObject("import");
+                WriteImport(w, run.Import);
+                w.WriteEndObject();
+            }
+            else
+            {
+                // The import half did nothing: the reason, where a script looks for the import.
+                w.WriteStartObject("import");
+                w.WriteString(run.ImportFailure is null ? "skipped" : "error", run.ImportSkipped ?? run.ImportFailure?.Message);
+                w.WriteEndObject();
+            }
         }
 
         w.WriteEndObject();
