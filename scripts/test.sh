@@ -54,3 +54,16 @@ dotnet test DirSync.slnx -c Release --logger "console;verbosity=minimal" "$@"
 second=("$@")
 [ ${#second[@]} -gt 0 ] || second=(--filter "FullyQualifiedName~DirSync.Tests.Cli|FullyQualifiedName~DirSync.Tests.Hub|FullyQualifiedName~DirSync.Tests.Crash")
 DIRSYNC_TEST_STORE=postgresql dotnet test tests/DirSync.Tests -c Release --no-build --logger "console;verbosity=minimal" "${second[@]}"
+
+# The .NET tool package: `dotnet pack` makes it, `dotnet tool install` puts it in a tool path of its
+# own (as the README shows), and the installed `dirsync --version` prints the project's version.
+tool_dir="$(mktemp -d)"
+trap 'rm -rf "$tool_dir"' EXIT
+dotnet pack src/DirSync.Cli -c Release -o "$tool_dir/package" --nologo -v quiet
+dotnet tool install --tool-path "$tool_dir/tools" --add-source "$tool_dir/package" DirSync.Tool
+expected="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/DirSync.Cli/DirSync.Cli.csproj)"
+version="$("$tool_dir/tools/dirsync" --version)"
+case "$version" in
+  "$expected"|"$expected+"*) echo "The installed tool package runs: dirsync --version printed $version" ;;
+  *) echo "dirsync --version of the installed tool printed '$version', not version $expected" >&2; exit 1 ;;
+esac

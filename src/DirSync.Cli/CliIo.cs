@@ -33,6 +33,9 @@ internal sealed class CliIo
     /// <summary>True when standard error is a terminal (progress may be drawn there).</summary>
     public bool ErrorIsTerminal { get; init; }
 
+    /// <summary>The width of the terminal standard output goes to, or null when it goes to a file or pipe.</summary>
+    public int? OutTerminalWidth { get; init; }
+
     /// <summary>Writes the output held so far and lets later output through at once: for output that must not wait for the end.</summary>
     public void CommitOutput()
     {
@@ -51,5 +54,19 @@ internal sealed class CliIo
         new(Console.OpenStandardOutput(), Console.Error, System.Environment.GetEnvironmentVariable, System.Environment.CurrentDirectory)
         {
             ErrorIsTerminal = !Console.IsErrorRedirected,
+            OutTerminalWidth = Console.IsOutputRedirected ? null : TerminalWidth(),
         };
+
+    // A terminal that does not say how wide it is is taken as the classic 80 columns.
+    private static int TerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : 80;
+        }
+        catch (IOException)
+        {
+            return 80;
+        }
+    }
 }

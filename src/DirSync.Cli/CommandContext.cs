@@ -23,6 +23,12 @@ internal sealed class CommandContext
 
     private StoreLocation? _store;
 
+    private static readonly JsonWriterOptions JsonLineOptions = new()
+    {
+        Indented = false,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public CommandContext(CliIo io, ParseResult parseResult)
     {
         Io = io;
@@ -34,6 +40,9 @@ internal sealed class CommandContext
     public ParseResult ParseResult { get; }
 
     public TextWriter Out => Io.Out;
+
+    /// <summary>True when <c>--json</c> was given: results as JSON on standard output, an error as JSON on standard error.</summary>
+    public bool Json => ParseResult.GetValue(GlobalOptions.Json);
 
     /// <summary>The store as messages and reports name it: the file's path, or the URI without its password.</summary>
     public string StorePath => Store.Display;
@@ -96,6 +105,55 @@ internal sealed class CommandContext
     {
         Io.Out.Flush();
         return new Utf8JsonWriter(Io.StdOut, JsonOptions);
+    }
+
+    /// <summary>Runs long work with a progress line on standard error when it is a terminal, cleared when the work ends however it ends.</summary>
+    /// <param name="verb">What the work is doing, such as <c>Importing</c>.</param>
+    /// <param name="noun">What it counts, such as <c>records</c>.</param>
+    /// <param name="run">The work, given the progress line, or null when standard error is no terminal.</param>
+    public async Task<T> WithProgressAsync<T>(string verb, string noun, Func<Output.ProgressLine?, Task<T>> run)
+    {
+        var progress = Io.ErrorIsTerminal ? new Output.ProgressLine(Io.Error, verb, noun) : null;
+        try
+        {
+            return await run(progress);
+        }
+        finally
+        {
+            progress?.Clear();
+        }
+    }
+
+    /// <summary>Reports what a command did: one line of text, or with <c>--json</c> one JSON object of the properties <paramref name="properties"/> writes.</summary>
+    public void Report(string text, Action<Utf8JsonWriter> properties)
+    {
+        if (!Json)
+        {
+            Out.WriteLine(text);
+            return;
+        }
+
+        WriteJson(w =>
+        {
+            w.WriteStartObject();
+            properties(w);
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>Writes one JSON object on one line of standard output (JSON Lines), for a command that reports as it goes.</summary>
+    public void WriteJsonLine(Action<Utf8JsonWriter> properties)
+    {
+        Io.Out.Flush();
+        using (var json = new Utf8JsonWriter(Io.StdOut, JsonLineOptions))
+        {
+            json.WriteStartObject();
+            properties(json);
+            json.WriteEndObject();
+        }
+
+        Io.StdOut.Write("\n"u8);
+        Io.StdOut.Flush();
     }
 
     /// <summary>Writes one JSON document to standard output.</summary>

@@ -27,6 +27,10 @@ internal static class CommandRunner
         }
     }
 
+    // .NET answers a path longer than the file system takes with an exception of its own: the path is the user's, not a bug.
+    private static DirSyncException? TooLong(Exception e) =>
+        e is PathTooLongException ? new DirSyncException("a path you gave is longer than the file system allows; give a shorter one", ErrorCategory.FileSystem, e) : null;
+
     private static async Task<int> RunAsync(CliIo io, ParseResult parseResult, Func<CommandContext, CancellationToken, Task> body, CancellationToken cancellationToken)
     {
         var context = new CommandContext(io, parseResult);
@@ -39,17 +43,19 @@ internal static class CommandRunner
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             io.DiscardOutput();
-            io.Error.WriteLine(StopSignals.Line(StopSignals.Signal));
-            return StopSignals.ExitCode(StopSignals.Signal);
+            var stopped = StopSignals.ExitCode(StopSignals.Signal);
+            ErrorOutput.Write(io, context.Json, stopped, StopSignals.Line(StopSignals.Signal)["dirsync: ".Length..]);
+            return stopped;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A failed command prints nothing on standard output (a receive's report it printed on purpose excepted).
             io.DiscardOutput();
-            if ((e as DirSyncException ?? StoreErrors.Translate(e, () => context.StorePath)) is { } error)
+            if ((e as DirSyncException ?? StoreErrors.Translate(e, () => context.StorePath) ?? TooLong(e)) is { } error)
             {
-                io.Error.WriteLine(ErrorLine(ErrorNotes.Describe(error, e)));
-                return ExitCodes.For(error.Category);
+                var code = ExitCodes.For(error.Category);
+                ErrorOutput.Write(io, context.Json, code, ErrorNotes.Describe(error, e));
+                return code;
             }
 
             if (e is DbException db && TryDescribeStore(context, db) is { } line)
@@ -60,7 +66,7 @@ internal static class CommandRunner
             }
 
             var detail = io.Environment("DIRSYNC_DEBUG") is "1" ? e.ToString() : $"{e.GetType().Name}: {e.Message}";
-            io.Error.WriteLine($"dirsync: internal error ({detail}); this is a bug — please report it with the command you ran");
+            ErrorOutput.Write(io, context.Json, ExitCodes.InternalError, $"internal error ({detail}); this is a bug — please report it with the command you ran");
             return ExitCodes.InternalError;
         }
         finally

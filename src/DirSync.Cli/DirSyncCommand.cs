@@ -42,7 +42,8 @@ internal static class DirSyncCommand
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0 && parseResult.Action is not HelpAction)
         {
-            io.Error.WriteLine(CommandRunner.ErrorLine(Describe(parseResult)));
+            // A script that asked for JSON gets its usage error as JSON too, wherever --json stood.
+            ErrorOutput.Write(io, parseResult.GetValue(GlobalOptions.Json), ExitCodes.Usage, Describe(parseResult));
             return ExitCodes.Usage;
         }
 
@@ -71,6 +72,7 @@ internal static class DirSyncCommand
         var root = new RootCommand("DirSync keeps the address books of mail systems and directories in sync.")
         {
             GlobalOptions.Store,
+            GlobalOptions.Json,
             GlobalOptions.StorePasswordFile,
             InitCommand.Create(io),
             InfoCommand.Create(io),
@@ -112,13 +114,33 @@ internal static class DirSyncCommand
             return $"unknown {what} '{token}' for '{path}'{(hint is null ? "" : "; " + hint)} ({help})";
         }
 
-        var message = OneLine(parseResult.Errors[0].Message).TrimEnd('.');
+        var message = OneLine(Plain(parseResult.Errors[0])).TrimEnd('.');
         if (message.Length > 0)
         {
             message = char.ToLowerInvariant(message[0]) + message[1..];
         }
 
         return $"{message} ({help})";
+    }
+
+    // The parser's own conversion message names a .NET type ("expected type 'System.Int32'"); options with a kind
+    // of value read it themselves (OptionValues), and this says the same in words for any that does not.
+    private static string Plain(ParseError error)
+    {
+        if (!error.Message.Contains("expected type '", StringComparison.Ordinal))
+        {
+            return error.Message;
+        }
+
+        var name = error.SymbolResult switch
+        {
+            OptionResult option => option.Option.Name,
+            ArgumentResult { Parent: OptionResult option } => option.Option.Name,
+            ArgumentResult argument => $"<{argument.Argument.Name}>",
+            _ => "the value",
+        };
+        var token = error.SymbolResult is { Tokens.Count: > 0 } result ? result.Tokens[^1].Value : "";
+        return $"{name} does not take {OptionValues.Echo(token)}";
     }
 
     // Some parser messages list choices on lines of their own; an error is one line on stderr.

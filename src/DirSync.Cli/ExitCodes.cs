@@ -20,8 +20,15 @@ internal static class ExitCodes
     public const int Directory = 12;
     public const int Refused = 13;
 
+    /// <summary>What a command interrupted by Ctrl+C exits with.</summary>
+    public const int Cancelled = 130;
+
+    /// <summary>What a command stopped by SIGTERM exits with.</summary>
+    public const int Terminated = 143;
+
     public static int For(ErrorCategory category) => category switch
     {
+        ErrorCategory.Usage => Usage,
         ErrorCategory.InvalidValue => InvalidValue,
         ErrorCategory.NotFound => NotFound,
         ErrorCategory.Conflict => Conflict,
@@ -34,5 +41,25 @@ internal static class ExitCodes
         ErrorCategory.Directory => Directory,
         ErrorCategory.Refused => Refused,
         _ => InternalError,
+    };
+
+    /// <summary>The kind of failure an exit code stands for, as JSON errors name it (<c>"error": "not-found"</c>).</summary>
+    public static string Kind(int code) => code switch
+    {
+        InternalError => "internal",
+        Usage => "usage",
+        InvalidValue => "invalid-value",
+        NotFound => "not-found",
+        Conflict => "conflict",
+        Store => "store",
+        Busy => "busy",
+        Format => "format",
+        Sync => "sync",
+        Guard => "guard",
+        FileSystem => "file-system",
+        Directory => "directory",
+        Refused => "refused",
+        Cancelled or Terminated => "cancelled",
+        _ => "error",
     };
 }

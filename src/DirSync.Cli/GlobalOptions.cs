@@ -1,10 +1,14 @@
 using System.CommandLine;
+using DirSync.Core.Sync;
 
 namespace DirSync.Cli;
 
-/// <summary>Options every command accepts.</summary>
+/// <summary>Options every command accepts, before or after the command words, and options several commands share.</summary>
 internal static class GlobalOptions
 {
+    /// <summary>The most recipients <c>--allow-deletes</c> may name: more than any directory holds.</summary>
+    public const long MaxAllowDeletes = 1_000_000_000;
+
     public static readonly Option<string?> Store = new("--store")
     {
         Description = "The store: a SQLite file, or a postgresql:// URI (default: $DIRSYNC_STORE, else dirsync.db in the current folder)",
@@ -19,20 +23,29 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
-    public static Option<bool> Json() => new("--json") { Description = "Print JSON for scripts instead of a table" };
+    /// <summary>JSON for scripts: the result on standard output, and an error as one JSON object on standard error.</summary>
+    public static readonly Option<bool> Json = new("--json")
+    {
+        Description = "Print JSON for scripts instead of text (an error too, as one JSON object on standard error)",
+        Recursive = true,
+    };
 
     /// <summary>How many deletions this run may make beyond the delete guard's limit.</summary>
-    public static Option<long?> AllowDeletes() => new("--allow-deletes")
-    {
-        Description = "Let this run delete up to this many recipients even beyond the delete guard's limit",
-        HelpName = "n",
-        Validators = { r => { if (r.GetValueOrDefault<long?>() is < 0) { r.AddError("--allow-deletes is a number of recipients from 0"); } } },
-    };
+    public static Option<long?> AllowDeletes() => OptionValues.OptionalLong(
+        "--allow-deletes",
+        0,
+        MaxAllowDeletes,
+        "recipients",
+        "n",
+        "Let this run delete up to this many recipients even beyond the delete guard's limit");
 
     /// <summary>The delete guard's own limit for an instance or requestor.</summary>
-    public static Option<string?> DeleteLimit() => new("--delete-limit")
-    {
-        Description = "The most recipients one run may delete without --allow-deletes ('default': 500, or 10% of what the source owns, at least 10)",
-        HelpName = "n|default",
-    };
+    public static Option<string?> DeleteLimit() => OptionValues.Checked(
+        "--delete-limit",
+        "n|default",
+        "The most recipients one run may delete without --allow-deletes ('default': 500, or 10% of what the source owns, at least 10)",
+        text => InstanceAdmin.ParseDeleteLimit(text));
+
+    /// <summary>Shows what a destructive command would do, and changes nothing.</summary>
+    public static Option<bool> DryRun(string description) => new("--dry-run") { Description = description };
 }

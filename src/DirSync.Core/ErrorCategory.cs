@@ -35,4 +35,8 @@ public enum ErrorCategory
 
     /// <summary>A live directory refused some of an export's entries; the rest was written and recorded.</summary>
     Refused,
+
+    /// <summary>The request itself is malformed: options that exclude each other, a value the command needs missing.</summary>
+    /// <remarks>Most such mistakes are caught by the command line's parser; this is for those only the command can see.</remarks>
+    Usage,
 }

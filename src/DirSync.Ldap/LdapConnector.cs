@@ -63,7 +63,7 @@ public sealed class LdapConnector : IDirectoryConnector
     }
 
     private static DirectoryEndpoint Endpoint(Instance instance) =>
-        instance.Settings.Directory ?? throw new InvalidValueException($"instance '{instance.Name}' has no directory; give it one with 'dirsync instance set {instance.Name} --ldap URL --base-dn DN'");
+        instance.Settings.Directory ?? throw new InvalidValueException($"instance '{instance.Name}' has no directory; give it one with '{CommandHints.InstanceDirectory(instance.Name)}'");
 
     private static bool IsAccountName(string text) =>
         !text.Contains('=', StringComparison.Ordinal) && (text.Contains('@', StringComparison.Ordinal) || text.Contains('\\', StringComparison.Ordinal)) && text.Trim().Length == text.Length;

@@ -172,7 +172,7 @@ public sealed class PostgresDirectoryStore : PostgresDirectoryReader, IDirectory
                 throw new StoreException(
                     address.Display,
                     tables == 0
-                        ? $"no store in '{address.Display}'; create one with 'dirsync init --org <Org> --site <Site> --server <Server>' or point --store (or DIRSYNC_STORE) at an existing store"
+                        ? $"no store in '{address.Display}'; create one with '{CommandHints.Init()}' or point --store (or DIRSYNC_STORE) at an existing store"
                         : $"'{address.Display}' is not a DirSync store (its database holds tables of another application)");
             }
 
@@ -376,7 +376,7 @@ public sealed class PostgresDirectoryStore : PostgresDirectoryReader, IDirectory
             await dataSource.DisposeAsync();
             throw new StoreException(
                 address.Display,
-                $"cannot open store '{address.Display}': the database '{address.Database}' does not exist; create it with 'createdb' (see docs/operations.md), then run 'dirsync init'",
+                $"cannot open store '{address.Display}': the database '{address.Database}' does not exist; create it with 'createdb' (see docs/operations.md), then run '{CommandHints.Init()}'",
                 innerException: e);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)

@@ -220,7 +220,7 @@ internal sealed class PostgresTransaction : PostgresDirectoryReader, IDirectoryT
         {
             parentId = Context.ContainerIdsByKey.TryGetValue(parent.Key, out var found)
                 ? found
-                : throw new NotFoundException("container", parent.Value, $"add it first ('dirsync container add {parent}')");
+                : throw new NotFoundException("container", parent.Value, $"add it first ('{CommandHints.ContainerAdd(parent)}')");
         }
 
         var id = await Context.ScalarAsync<long>(
@@ -441,7 +441,7 @@ internal sealed class PostgresTransaction : PostgresDirectoryReader, IDirectoryT
     {
         var id = Context.ContainerIdsByKey.TryGetValue(value.Container.Key, out var found)
             ? found
-            : throw new NotFoundException("container", value.Container.Value, "create it with 'dirsync container add'");
+            : throw new NotFoundException("container", value.Container.Value, $"create it with '{CommandHints.ContainerAdd(value.Container)}'");
         value.Container = Context.ContainersById[id];
         return id;
     }

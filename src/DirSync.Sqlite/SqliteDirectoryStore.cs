@@ -224,12 +224,12 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
         {
             throw new StoreException(
                 path,
-                $"no store at '{path}'; create one with 'dirsync init --org <Org> --site <Site> --server <Server>' or point --store (or DIRSYNC_STORE) at an existing store");
+                $"no store at '{path}'; create one with '{CommandHints.Init()}' or point --store (or DIRSYNC_STORE) at an existing store");
         }
 
         if (new FileInfo(fullPath).Length == 0)
         {
-            throw new StoreException(path, $"'{path}' is empty, not a DirSync store (an interrupted 'dirsync init'?); remove it and run init again");
+            throw new StoreException(path, $"'{path}' is empty, not a DirSync store (an interrupted init?); remove it and run '{CommandHints.Init()}' again");
         }
 
         SqliteContext? opened = null;
@@ -338,7 +338,7 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
         {
             throw new StoreException(
                 Path,
-                $"the store '{Path}' was found damaged ({damage}) and takes no writes until 'dirsync store check' finds it whole; restore it from a backup (see 'A damaged store' in docs/operations.md)");
+                $"the store '{Path}' was found damaged ({damage}) and takes no writes until '{CommandHints.StoreCheck()}' finds it whole; restore it from a backup (see 'A damaged store' in docs/operations.md)");
         }
 
         // Run directly so SQLite's busy_timeout is the only wait: Microsoft.Data.Sqlite would retry a busy

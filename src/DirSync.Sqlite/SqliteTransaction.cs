@@ -174,7 +174,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         {
             parentId = Context.ContainerIdsByKey.TryGetValue(parent.Key, out var found)
                 ? found
-                : throw new NotFoundException("container", parent.Value, $"add it first ('dirsync container add {parent}')");
+                : throw new NotFoundException("container", parent.Value, $"add it first ('{CommandHints.ContainerAdd(parent)}')");
         }
 
         var command = Context.Command("INSERT INTO containers (path, path_key, parent_id) VALUES ($path, $key, $parent) RETURNING id");
@@ -431,7 +431,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     {
         var id = Context.ContainerIdsByKey.TryGetValue(value.Container.Key, out var found)
             ? found
-            : throw new NotFoundException("container", value.Container.Value, "create it with 'dirsync container add'");
+            : throw new NotFoundException("container", value.Container.Value, $"create it with '{CommandHints.ContainerAdd(value.Container)}'");
         value.Container = Context.ContainersById[id];
         return id;
     }

@@ -43,7 +43,7 @@ public static class StoreErrors
                 StoreDamage.Mark(path, what);
                 return new StoreException(
                     path,
-                    $"the store '{path}' is damaged ({what}); it takes no more writes: check it with 'dirsync store check' and restore it from a backup (see 'A damaged store' in docs/operations.md)",
+                    $"the store '{path}' is damaged ({what}); it takes no more writes: check it with '{CommandHints.StoreCheck()}' and restore it from a backup (see 'A damaged store' in docs/operations.md)",
                     innerException: sqlite);
             case Full:
                 return new StoreException(path, $"cannot write the store '{path}': No space left on device; free space (the disk or the quota is full) and run the command again", ErrorCategory.FileSystem, sqlite);

@@ -45,8 +45,8 @@ internal static class RecipientJson
         json.WriteEndArray();
         json.WriteNumber("usnCreated", value.UsnCreated);
         json.WriteNumber("usnChanged", value.UsnChanged);
-        json.WriteString("whenCreated", value.WhenCreated);
-        json.WriteString("whenChanged", value.WhenChanged);
+        json.WriteString("whenCreated", JsonTime.Utc(value.WhenCreated));
+        json.WriteString("whenChanged", JsonTime.Utc(value.WhenChanged));
         json.WriteEndObject();
     }
 

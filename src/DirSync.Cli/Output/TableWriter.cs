@@ -20,6 +20,12 @@ internal sealed class TableWriter
 
     public long RowCount { get; private set; }
 
+    /// <summary>The most characters a line may take, the last column cut to fit (a terminal's width); null for no limit.</summary>
+    public int? LineWidth { get; init; }
+
+    /// <summary>True to write the last column whole (up to <see cref="LineWidth"/>), not cut to the width of the first rows.</summary>
+    public bool WholeLastColumn { get; init; }
+
     public void Row(params string?[] cells)
     {
         // A line break in a value is a space in a table; any other control character is shown escaped.
@@ -67,13 +73,23 @@ internal sealed class TableWriter
 
     private void Write(string[] row)
     {
+        var used = 0;
         for (var i = 0; i < row.Length; i++)
         {
             var cell = row[i];
-            if (cell.Length > _widths![i])
+            var last = i == row.Length - 1;
+            var width = last && WholeLastColumn ? int.MaxValue : _widths![i];
+            if (last && LineWidth is { } line)
             {
-                cell = cell[..(_widths[i] - 1)] + "…";
+                width = Math.Min(width, Math.Max(10, line - used));
             }
+
+            if (cell.Length > width)
+            {
+                cell = cell[..(width - 1)] + "…";
+            }
+
+            used += _widths![i] + 2;
 
             if (i < row.Length - 1)
             {

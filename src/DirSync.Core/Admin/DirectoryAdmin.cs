@@ -51,19 +51,27 @@ public sealed class DirectoryAdmin
     /// <exception cref="NotFoundException">There is none.</exception>
     public async Task<DirectoryObject> GetRecipientAsync(string alias, CancellationToken cancellationToken = default) =>
         await _store.FindByAliasAsync(alias, cancellationToken)
-        ?? throw new NotFoundException("recipient", alias, "see 'dirsync recipients list'");
+        ?? throw new NotFoundException("recipient", alias, $"see '{CommandHints.RecipientsList()}'");
 
     /// <summary>Sets an address type's template and regenerates that type on every recipient.</summary>
     /// <returns>How many recipients got a new address.</returns>
     /// <exception cref="InvalidValueException">The template is not valid.</exception>
-    public async Task<int> SetAddressTemplateAsync(string addressType, string template, CancellationToken cancellationToken = default)
+    /// <param name="addressType">The address type, in any case.</param>
+    /// <param name="template">The template.</param>
+    /// <param name="dryRun">Do everything and count it, then leave the store as it was.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<int> SetAddressTemplateAsync(string addressType, string template, bool dryRun = false, CancellationToken cancellationToken = default)
     {
         var parsed = AddressTemplate.Parse(addressType, template);
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         await transaction.SetAddressTemplateAsync(parsed.AddressType, parsed.Text, cancellationToken);
         var editor = await RecipientEditor.CreateAsync(transaction, cancellationToken);
         var changed = await editor.RegenerateAddressesAsync(parsed.AddressType, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (!dryRun)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return changed;
     }
 
@@ -79,7 +87,10 @@ public sealed class DirectoryAdmin
 
     /// <summary>Removes tombstones older than <paramref name="olderThan"/>.</summary>
     /// <returns>How many were removed and the cut-off time.</returns>
-    public async Task<(int Purged, DateTimeOffset DeletedBefore)> PurgeTombstonesAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
+    /// <param name="olderThan">How long ago a tombstone's recipient must have been deleted.</param>
+    /// <param name="dryRun">Count what would be purged, then leave the store as it was.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<(int Purged, DateTimeOffset DeletedBefore)> PurgeTombstonesAsync(TimeSpan olderThan, bool dryRun = false, CancellationToken cancellationToken = default)
     {
         if (olderThan < TimeSpan.Zero)
         {
@@ -89,7 +100,11 @@ public sealed class DirectoryAdmin
         var cutoff = _time.GetUtcNow() - olderThan;
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var purged = await transaction.PurgeTombstonesAsync(cutoff, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (!dryRun)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return (purged, cutoff);
     }
 
@@ -97,9 +112,8 @@ public sealed class DirectoryAdmin
     {
         if (value.Class != expected)
         {
-            var command = value.Class == ObjectClass.DistributionList ? "dl" : value.Class.ToToken();
             throw new InvalidValueException(
-                $"'{value.Alias}' is a {value.Class.ToToken()}, not a {expected.ToToken()}; use 'dirsync {command} {verb} {value.Alias}'");
+                $"'{value.Alias}' is a {value.Class.ToToken()}, not a {expected.ToToken()}; use '{CommandHints.Recipient(value.Class, verb, value.Alias)}'");
         }
 
         return value;

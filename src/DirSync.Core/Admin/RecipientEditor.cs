@@ -40,7 +40,7 @@ public sealed class RecipientEditor
     /// <exception cref="NotFoundException">There is none.</exception>
     public async ValueTask<DirectoryObject> GetAsync(string alias, CancellationToken cancellationToken = default) =>
         await _transaction.FindByAliasAsync(alias, cancellationToken)
-        ?? throw new NotFoundException("recipient", alias, "see 'dirsync recipients list'");
+        ?? throw new NotFoundException("recipient", alias, $"see '{CommandHints.RecipientsList()}'");
 
     /// <summary>Creates a recipient.</summary>
     /// <param name="objectClass">What to create.</param>
@@ -196,7 +196,7 @@ public sealed class RecipientEditor
     {
         if (!await _transaction.ContainerExistsAsync(container, cancellationToken))
         {
-            throw new NotFoundException("container", container.Value, $"create it with 'dirsync container add {container}'");
+            throw new NotFoundException("container", container.Value, $"create it with '{CommandHints.ContainerAdd(container)}'");
         }
     }
 

@@ -281,7 +281,7 @@ public sealed partial class BulkCsvReader : IDisposable
 
         var hint = NameSuggestions.Hint(name, BulkColumnNames.All);
         throw HeaderError(index + 1, hint is null
-            ? $"unknown column '{name}'; see 'dirsync attributes' for the names DirSync keeps, or add --ignore-unknown-columns to pass over the columns it does not know"
+            ? $"unknown column '{name}'; see '{CommandHints.Attributes()}' for the names DirSync keeps, or add --ignore-unknown-columns to pass over the columns it does not know"
             : $"unknown column '{name}'; {hint} (or add --ignore-unknown-columns to pass over the columns DirSync does not know)");
     }
 

@@ -49,7 +49,7 @@ public sealed class BulkExporter
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         if (options.Container is { } container && !await transaction.ContainerExistsAsync(container, cancellationToken))
         {
-            throw new NotFoundException("container", container.Value, "see 'dirsync container list'");
+            throw new NotFoundException("container", container.Value, $"see '{CommandHints.ContainerList()}'");
         }
 
         using var file = AtomicFile.Create(path);

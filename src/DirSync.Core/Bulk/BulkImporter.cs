@@ -55,7 +55,7 @@ public sealed class BulkImporter
 
         if (options.Container is { } container && !await _store.ContainerExistsAsync(container, cancellationToken))
         {
-            throw new NotFoundException("container", container.Value, $"create it with 'dirsync container add {container}'");
+            throw new NotFoundException("container", container.Value, $"create it with '{CommandHints.ContainerAdd(container)}'");
         }
 
         await using var stream = OpenInput(path);

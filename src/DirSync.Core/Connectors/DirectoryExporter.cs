@@ -41,7 +41,7 @@ public sealed class DirectoryExporter
         if (!sameDirectory && !full)
         {
             throw new DirSyncException(
-                $"instance '{instance.Name}' wrote to directory {state.DirectoryIdentity}, but {target.Name} is directory {target.Identity}; what it owns there means nothing here — run 'dirsync run {instance.Name} --full'",
+                $"instance '{instance.Name}' wrote to directory {state.DirectoryIdentity}, but {target.Name} is directory {target.Identity}; what it owns there means nothing here — run '{CommandHints.RunFull(instance.Name)}'",
                 ErrorCategory.Sync);
         }
 
@@ -163,7 +163,7 @@ public sealed class DirectoryExporter
         if (lost is not null)
         {
             throw new DirSyncException(
-                $"{lost.Message}; the {added + modified + deleted} changes {target.Name} accepted before are recorded, the watermark is where it was — run 'dirsync run {instance.Name}' again when the server is back",
+                $"{lost.Message}; the {added + modified + deleted} changes {target.Name} accepted before are recorded, the watermark is where it was — run '{CommandHints.Run(instance.Name)}' again when the server is back",
                 ErrorCategory.Directory,
                 lost);
         }

@@ -41,14 +41,14 @@ public sealed class DirectoryImporter
         var settings = instance.Settings;
         if (!await transaction.ContainerExistsAsync(settings.TargetContainer, cancellationToken))
         {
-            throw new NotFoundException("container", settings.TargetContainer.Value, $"instance '{instance.Name}' imports into it; create it with 'dirsync container add'");
+            throw new NotFoundException("container", settings.TargetContainer.Value, $"instance '{instance.Name}' imports into it; create it with '{CommandHints.ContainerAdd(settings.TargetContainer)}'");
         }
 
         var state = instance.State;
         if (state.DirectoryIdentity is { } bound && bound != source.Identity && !full)
         {
             throw new DirSyncException(
-                $"instance '{instance.Name}' last read directory {bound}, but {source.Name} is directory {source.Identity} (another server, or one restored or rebuilt); its cookie means nothing there — run 'dirsync run {instance.Name} --full'",
+                $"instance '{instance.Name}' last read directory {bound}, but {source.Name} is directory {source.Identity} (another server, or one restored or rebuilt); its cookie means nothing there — run '{CommandHints.RunFull(instance.Name)}'",
                 ErrorCategory.Sync);
         }
 
@@ -61,7 +61,7 @@ public sealed class DirectoryImporter
             Container = _ => settings.TargetContainer,
             Attributes = DirectoryAttributes,
             AddressType = settings.AddressType,
-            AddressTypeHint = $"the entry has no mail address of that type; set the instance's address type with 'dirsync instance set {instance.Name} --address-type SMTP'",
+            AddressTypeHint = $"the entry has no mail address of that type; set the instance's address type with '{CommandHints.InstanceAddressType(instance.Name)}'",
             ObjectClass = settings.ImportObjectClass,
             MultiValueAppend = settings.MultiValueAppend,
         };
@@ -73,7 +73,8 @@ public sealed class DirectoryImporter
             {
                 Input = source.Name,
                 Source = source.Name,
-                RaiseLimit = $"dirsync instance set {instance.Name} --delete-limit <n>",
+                RaiseLimit = CommandHints.InstanceDeleteLimit(instance.Name),
+                Retry = deletes => CommandHints.RunAllowingDeletes(instance.Name, deletes),
                 BlockedEvent = (message, _) => $"instance {instance.Name}: {message}",
                 DeleteLimit = settings.DeleteLimit,
                 AllowDeletes = options.AllowDeletes,

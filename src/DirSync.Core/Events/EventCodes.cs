@@ -47,6 +47,9 @@ public static class EventCodes
     /// <summary>Received updates were imported into the address lists.</summary>
     public const int Imported = 300;
 
+    /// <summary>One record of a change set applied (an add, change, delete, or a refusal), logged at the maximum level only.</summary>
+    public const int ChangeApplied = 301;
+
     /// <summary>A scheduled event ran.</summary>
     public const int ScheduleRan = 310;
 
@@ -55,6 +58,15 @@ public static class EventCodes
 
     /// <summary>A scheduled event's run window passed without it starting (no daemon ran it in time); it waits for its next time.</summary>
     public const int ScheduleMissed = 312;
+
+    /// <summary>An instance exported a change set (<c>dirsync run</c>).</summary>
+    public const int InstanceExported = 320;
+
+    /// <summary>An instance imported a change set (<c>dirsync run</c>).</summary>
+    public const int InstanceImported = 321;
+
+    /// <summary>An instance's run failed; nothing of the failed half was applied.</summary>
+    public const int InstanceRunFailed = 322;
 
     /// <summary>A Dir-Sync message was sent (Exchange's 4395).</summary>
     public const int MessageSent = 4395;

@@ -30,6 +30,9 @@ public sealed class GalBuilder
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>Told how many recipients have been read so far, as a rebuild goes (a progress indicator); may be null.</summary>
+    public IProgress<long>? Progress { get; init; }
+
     /// <summary>The name this server's own recipients carry as their postoffice: the requestor name if set, else the server name.</summary>
     /// <exception cref="DirSyncException">The stored requestor setting is not valid JSON.</exception>
     public static async Task<string> LocalPostofficeAsync(IDirectoryReader store, CancellationToken cancellationToken = default)
@@ -94,14 +97,14 @@ public sealed class GalBuilder
         // Read without holding the write lock, so writers go on meanwhile; if one committed before the lock was
         // taken, the list is read again under the lock: the GAL committed is always that of the store it replaces.
         var usn = await store.GetHighestUsnAsync(cancellationToken);
-        var (buffer, order, suffixed) = await BuildAsync(store, localPostoffice, compareInfo, cancellationToken);
+        var (buffer, order, suffixed) = await BuildAsync(store, localPostoffice, compareInfo, Progress, cancellationToken);
         FaultPoints.Hit("gal.listed");
         await using var transaction = await store.BeginTransactionAsync(cancellationToken);
         if (await transaction.GetHighestUsnAsync(cancellationToken) != usn)
         {
             // The first reading goes before the second is made: two of them at a million would double the peak.
             buffer = null!;
-            (buffer, order, suffixed) = await BuildAsync(transaction, localPostoffice, compareInfo, cancellationToken);
+            (buffer, order, suffixed) = await BuildAsync(transaction, localPostoffice, compareInfo, Progress, cancellationToken);
         }
 
         await transaction.ReplaceGalAsync(EntriesAsync(buffer, order, cancellationToken), cancellationToken);
@@ -113,11 +116,13 @@ public sealed class GalBuilder
     }
 
     private static async Task<(GalEntryBuffer Buffer, int[] Order, List<int> Suffixed)> BuildAsync(
-        IDirectoryReader reader, string localPostoffice, CompareInfo compareInfo, CancellationToken cancellationToken)
+        IDirectoryReader reader, string localPostoffice, CompareInfo compareInfo, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var buffer = new GalEntryBuffer(compareInfo, Options);
+        long read = 0;
         await foreach (var value in reader.ListAsync(RecipientFilter.All, cancellationToken))
         {
+            progress?.Report(++read);
             buffer.Add(value.Guid, value.Class, value.DisplayName, value.Alias, AddressOf(value), value.Origin?.ImportedFrom ?? localPostoffice);
         }
 

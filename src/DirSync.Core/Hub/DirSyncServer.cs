@@ -30,6 +30,9 @@ public sealed class DirSyncServer
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>Told how many updates of a message have been applied so far, as receive goes (a progress indicator); may be null.</summary>
+    public IProgress<long>? Progress { get; init; }
+
     /// <summary>Makes this store the dir-sync server, or changes its settings.</summary>
     public async Task<HubServerState> EnableAsync(string inbox, int? keepUpdatesDays, string? name, CancellationToken cancellationToken = default)
     {
@@ -99,7 +102,7 @@ public sealed class DirSyncServer
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         await RequireServerAsync(transaction, cancellationToken);
         var registered = await HubSettings.RegisteredAsync(transaction, name, cancellationToken)
-            ?? throw new NotFoundException("requestor", name, "see 'dirsync server status'");
+            ?? throw new NotFoundException("requestor", name, $"see '{CommandHints.ServerStatus()}'");
         registered = registered with
         {
             ReqSync = 0,
@@ -119,13 +122,16 @@ public sealed class DirSyncServer
     }
 
     /// <summary>Removes a requestor and deletes its entries here; the deletes reach every other requestor at the next cycle.</summary>
-    /// <returns>How many entries were deleted.</returns>
-    public async Task<int> RemoveRequestorAsync(string name, CancellationToken cancellationToken = default)
+    /// <param name="name">The requestor postoffice.</param>
+    /// <param name="dryRun">Do everything and count it, then leave the store as it was.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>How many of its entries were (or would be) deleted.</returns>
+    public async Task<int> RemoveRequestorAsync(string name, bool dryRun = false, CancellationToken cancellationToken = default)
     {
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var state = await RequireServerAsync(transaction, cancellationToken);
         var registered = await HubSettings.RegisteredAsync(transaction, name, cancellationToken)
-            ?? throw new NotFoundException("requestor", name, "see 'dirsync server status'");
+            ?? throw new NotFoundException("requestor", name, $"see '{CommandHints.ServerStatus()}'");
         var entries = new List<DirectoryObject>();
         await foreach (var value in transaction.ListAsync(new RecipientFilter(OriginSource: HubPolicies.SourceKey), cancellationToken))
         {
@@ -147,7 +153,11 @@ public sealed class DirSyncServer
         await HubSettings.SaveAsync(transaction, state with { Sync = sync }, cancellationToken);
         await EventLog.WriteAsync(transaction, _time, EventCodes.Sent, EventSeverity.Information,
             $"requestor {registered.Name} removed; {entries.Count} of its entries deleted here and queued as deletes for the other requestors", cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (!dryRun)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return entries.Count;
     }
 
@@ -271,12 +281,12 @@ public sealed class DirSyncServer
         var registered = await HubSettings.RegisteredAsync(_store, message.From, cancellationToken);
         if (registered is null)
         {
-            return new Inbox.Refusal(EventCodes.NotRegistered, $"requestor {message.From} is not registered; register it with 'dirsync server add-requestor {message.From} --inbox <dir> --password <pw>'");
+            return new Inbox.Refusal(EventCodes.NotRegistered, $"requestor {message.From} is not registered; register it with '{CommandHints.ServerAddRequestor(message.From)}'");
         }
 
         if (!HubKey.Verify(registered.Key, trailer.Sha256, trailer.Proof))
         {
-            return new Inbox.Refusal(EventCodes.BadPassword, $"invalid Dir-Sync password from {message.From}: the message's proof does not match the password registered here; the administrators must agree on it ('dirsync server add-requestor' / 'dirsync requestor enable --password')");
+            return new Inbox.Refusal(EventCodes.BadPassword, $"invalid Dir-Sync password from {message.From}: the message's proof does not match the password registered here; the administrators must agree on it ('{CommandHints.ServerAddRequestor(message.From)}' here, '{CommandHints.RequestorPassword()}' there)");
         }
 
         if ((registered.ResetAt is { } reset && header.Created < reset) || message.Generation < registered.Generation)
@@ -288,7 +298,7 @@ public sealed class DirSyncServer
         {
             return new Inbox.Refusal(
                 EventCodes.TransactionsOutOfSequence,
-                $"{message.From} reset its sync numbers (generation {message.Generation}), but this server still counts them from before (ReqSync {registered.ReqSync}) and would skip its updates as taken in; if it was reset on purpose, reset it here too with 'dirsync server reset-requestor {message.From}', then let it send again");
+                $"{message.From} reset its sync numbers (generation {message.Generation}), but this server still counts them from before (ReqSync {registered.ReqSync}) and would skip its updates as taken in; if it was reset on purpose, reset it here too with '{CommandHints.ServerResetRequestor(message.From)}', then let it send again");
         }
 
         if (await HubSettings.ServerAsync(_store, cancellationToken) is { } server && OutOfSequence(message, trailer.Records, registered, server) is { } jump)
@@ -357,11 +367,13 @@ public sealed class DirSyncServer
             {
                 Input = claimed.Name,
                 Source = registered.Name,
-                RaiseLimit = $"dirsync server add-requestor {registered.Name} --inbox <dir> --delete-limit <n>",
-                BlockedEvent = (reason, deletes) => $"message {claimed.Name} from {registered.Name} was held back: {reason} (run 'dirsync server receive --allow-deletes {deletes}' to let it through)",
+                RaiseLimit = CommandHints.ServerRequestorDeleteLimit(registered.Name),
+                Retry = CommandHints.ServerReceiveAllowingDeletes,
+                BlockedEvent = (reason, deletes) => $"message {claimed.Name} from {registered.Name} was held back: {reason} (run '{CommandHints.ServerReceiveAllowingDeletes(deletes)}' to let it through)",
                 OwnedFilter = new RecipientFilter(OriginSource: HubPolicies.SourceKey, ImportedFrom: registered.Name),
                 DeleteLimit = registered.DeleteLimit,
                 AllowDeletes = allowDeletes,
+                Progress = Progress,
             },
             _time,
             cancellationToken);
@@ -459,12 +471,12 @@ public sealed class DirSyncServer
         }
         else if (registered.ReportedSrvSync > state.Sync)
         {
-            error = new HubError(EventCodes.SyncNumberBeyondLog, $"{registered.Name} reports SrvSync {registered.ReportedSrvSync} but the master log ends at {state.Sync}: the server was restored from an older copy. Recover: on every requestor 'dirsync requestor send --full', let one T2 run, then 'dirsync server resync --out <file>' here and 'dirsync requestor apply-resync <file>' on each requestor");
+            error = new HubError(EventCodes.SyncNumberBeyondLog, $"{registered.Name} reports SrvSync {registered.ReportedSrvSync} but the master log ends at {state.Sync}: the server was restored from an older copy. Recover: on every requestor '{CommandHints.RequestorSendFull()}', let one T2 run, then '{CommandHints.ServerResync()}' here and '{CommandHints.RequestorApplyResync("<file>")}' on each requestor");
             records = Empty();
         }
         else if (registered.ReportedSrvSync < (registered.ForeignPurgedThrough ?? state.PurgedThrough))
         {
-            error = new HubError(EventCodes.MissingTransactions, $"missing transactions {registered.ReportedSrvSync + 1} to {registered.ForeignPurgedThrough ?? state.PurgedThrough} for {registered.Name}: they were purged after {state.KeepUpdatesDays} days (Keep Updates). Recover: on {registered.Name} run 'dirsync requestor request-import' and let the next cycle complete");
+            error = new HubError(EventCodes.MissingTransactions, $"missing transactions {registered.ReportedSrvSync + 1} to {registered.ForeignPurgedThrough ?? state.PurgedThrough} for {registered.Name}: they were purged after {state.KeepUpdatesDays} days (Keep Updates). Recover: on {registered.Name} run '{CommandHints.RequestorRequestImport()}' and let the next cycle complete");
             records = Empty();
         }
         else
@@ -591,5 +603,5 @@ public sealed class DirSyncServer
         new($"'{folder}' is {whose}; the server and requestor {requestor} each need a folder of their own, or the server would claim the replies to {requestor} and refuse them as misdirected");
 
     private static DirSyncException NotServer() =>
-        new("this store is not a dir-sync server; enable it with 'dirsync server enable --inbox <dir>'", ErrorCategory.InvalidValue);
+        new($"this store is not a dir-sync server; enable it with '{CommandHints.ServerEnable()}'", ErrorCategory.InvalidValue);
 }

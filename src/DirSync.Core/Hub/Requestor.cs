@@ -31,6 +31,9 @@ public sealed class Requestor
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>Told how many updates have been applied so far, as receive, import or a resync goes (a progress indicator); may be null.</summary>
+    public IProgress<long>? Progress { get; init; }
+
     /// <summary>Makes this store a requestor, or changes its settings (its numbers are kept).</summary>
     /// <param name="name">This postoffice's name.</param>
     /// <param name="inbox">Its inbound drop folder.</param>
@@ -222,7 +225,7 @@ public sealed class Requestor
     {
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var state = await RequireAsync(transaction, cancellationToken);
-        var session = await BeginApplyAsync(transaction, state, "the queued updates", allowDeletes, "dirsync requestor import", cancellationToken);
+        var session = await BeginApplyAsync(transaction, state, "the queued updates", allowDeletes, deletes => CommandHints.RequestorImport(deletes), cancellationToken);
         long fullRecords = 0;
         if (state.FullBatchLast > 0)
         {
@@ -270,7 +273,7 @@ public sealed class Requestor
     /// <param name="cancellationToken">Cancels the work.</param>
     public async Task<CycleReport> ApplyResyncAsync(string path, long? allowDeletes = null, CancellationToken cancellationToken = default)
     {
-        using (InputFile.OpenRead(path, $"the resync file '{path}'", "make it on the server with 'dirsync server resync --out <file>'"))
+        using (InputFile.OpenRead(path, $"the resync file '{path}'", $"make it on the server with '{CommandHints.ServerResync()}'"))
         {
             // Only checked here: a pipe or device is refused before anything waits on it.
         }
@@ -278,7 +281,7 @@ public sealed class Requestor
         var (message, header, checkedTrailer) = MessageFile.Inspect(path, path);
         if (message.Kind != MessageKind.Resync)
         {
-            throw new DirSyncException($"'{path}' is a Dir-Sync message, not a resync snapshot; make one with 'dirsync server resync --out <file>'", ErrorCategory.Format);
+            throw new DirSyncException($"'{path}' is a Dir-Sync message, not a resync snapshot; make one with '{CommandHints.ServerResync()}'", ErrorCategory.Format);
         }
 
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
@@ -290,7 +293,7 @@ public sealed class Requestor
                 ErrorCategory.Sync);
         }
 
-        var session = await BeginApplyAsync(transaction, state, path, allowDeletes, $"dirsync requestor apply-resync {path}", cancellationToken);
+        var session = await BeginApplyAsync(transaction, state, path, allowDeletes, deletes => CommandHints.RequestorApplyResync(path, deletes), cancellationToken);
         session.Verified(checkedTrailer.Sha256);
         var anchors = MessageFile.Anchors(path, path, checkedTrailer.Sha256);
         await session.ReconcileAsync(anchors, cancellationToken);
@@ -475,7 +478,7 @@ public sealed class Requestor
         CancellationToken cancellationToken)
     {
         // The transaction goes on after the session (the reply's numbers are saved in it), so the session must not own it.
-        var session = await BeginApplyAsync(transaction, state, $"reply {claimed.Name}", allowDeletes, "dirsync requestor receive", cancellationToken);
+        var session = await BeginApplyAsync(transaction, state, $"reply {claimed.Name}", allowDeletes, deletes => CommandHints.RequestorReceive(deletes), cancellationToken);
         session.Verified(verifiedSha256);
         if (full)
         {
@@ -553,7 +556,7 @@ public sealed class Requestor
 
     /// <summary>An apply session for the server's updates, with this requestor's policy and delete guard.</summary>
     private Task<ApplySession> BeginApplyAsync(
-        IDirectoryTransaction transaction, RequestorState state, string what, long? allowDeletes, string command, CancellationToken cancellationToken) =>
+        IDirectoryTransaction transaction, RequestorState state, string what, long? allowDeletes, Func<long, string> retry, CancellationToken cancellationToken) =>
         ApplySession.BeginAsync(
             _store,
             transaction,
@@ -562,10 +565,12 @@ public sealed class Requestor
             {
                 Input = what,
                 Source = "the dir-sync server",
-                RaiseLimit = "dirsync requestor enable ... --delete-limit <n>",
-                BlockedEvent = (reason, deletes) => $"{what} held back: {reason} (run '{command} --allow-deletes {deletes}' to let it through)",
+                RaiseLimit = CommandHints.RequestorDeleteLimit(),
+                Retry = retry,
+                BlockedEvent = (reason, deletes) => $"{what} held back: {reason} (run '{retry(deletes)}' to let it through)",
                 DeleteLimit = state.DeleteLimit,
                 AllowDeletes = allowDeletes,
+                Progress = Progress,
             },
             _time,
             cancellationToken);
@@ -574,5 +579,5 @@ public sealed class Requestor
         await HubSettings.RequestorAsync(reader, cancellationToken) ?? throw NotRequestor();
 
     private static DirSyncException NotRequestor() =>
-        new("this store is not a Dir-Sync requestor; enable it with 'dirsync requestor enable --name <NET/PO> --inbox <dir> --server-inbox <dir>'", ErrorCategory.InvalidValue);
+        new($"this store is not a Dir-Sync requestor; enable it with '{CommandHints.RequestorEnable()}'", ErrorCategory.InvalidValue);
 }

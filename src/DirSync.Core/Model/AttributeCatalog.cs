@@ -87,7 +87,7 @@ public static class AttributeCatalog
             return attribute;
         }
 
-        var hint = NameSuggestions.Hint(name, ByName.Keys) ?? "see 'dirsync attributes' for the list";
+        var hint = NameSuggestions.Hint(name, ByName.Keys) ?? $"see '{CommandHints.Attributes()}' for the list";
         throw new InvalidValueException($"unknown attribute '{name}'; {hint}");
     }
 

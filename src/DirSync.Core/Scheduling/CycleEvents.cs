@@ -51,6 +51,6 @@ public static class CycleEvents
     };
 
     internal static string NotAvailable(CycleEvent @event) => @event == CycleEvent.T2
-        ? "T2 is the dir-sync server's event and this store is not a dir-sync server; enable it with 'dirsync server enable --inbox <dir>'"
-        : $"{@event} is a requestor's event and this store is not a Dir-Sync requestor; enable it with 'dirsync requestor enable --name <NET/PO> --inbox <dir> --server-inbox <dir>'";
+        ? $"T2 is the dir-sync server's event and this store is not a dir-sync server; enable it with '{CommandHints.ServerEnable()}'"
+        : $"{@event} is a requestor's event and this store is not a Dir-Sync requestor; enable it with '{CommandHints.RequestorEnable()}'";
 }

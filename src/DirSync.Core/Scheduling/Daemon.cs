@@ -233,7 +233,7 @@ public sealed class Daemon
     }
 
     private static string Errors(IReadOnlyList<string> errors) =>
-        errors[0] + (errors.Count > 1 ? $" and {errors.Count - 1} more" : "") + " (see 'dirsync events')";
+        errors[0] + (errors.Count > 1 ? $" and {errors.Count - 1} more" : "") + $" (see '{CommandHints.Events()}')";
 
     private static string Describe(Exception e) =>
         e is DirSyncException ? e.Message : $"internal error ({e.GetType().Name}: {e.Message}); this is a bug — please report it";

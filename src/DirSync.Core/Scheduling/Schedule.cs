@@ -68,6 +68,10 @@ public sealed partial record Schedule
     /// <summary>The run window.</summary>
     public TimeSpan Window => TimeSpan.FromMinutes(WindowMinutes);
 
+    /// <summary>The IANA name of the time zone whose wall clock the schedule follows (the zone it was set in); null for the reader's own zone.</summary>
+    /// <remarks>Stored with the schedule, so a daemon started in another zone still runs it at the hour it was set for.</remarks>
+    public string? TimeZoneId { get; init; }
+
     /// <summary>When the schedule was set; occurrences before it never run. Null for a schedule not yet stored.</summary>
     public DateTimeOffset? Since { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using DirSync.Core.Storage;
 
 namespace DirSync.Core.Scheduling;
@@ -38,12 +39,12 @@ public static class ScheduleStore
         try
         {
             var stored = JsonSerializer.Deserialize<StoredSchedule>(json, Json) ?? throw new JsonException("null");
-            return Schedule.Parse(@event, stored.Days, stored.Time, stored.WindowMinutes) with { Since = stored.Since };
+            return Schedule.Parse(@event, stored.Days, stored.Time, stored.WindowMinutes) with { Since = stored.Since, TimeZoneId = stored.TimeZone };
         }
         catch (Exception e) when (e is JsonException or InvalidValueException or ArgumentNullException)
         {
             throw new DirSyncException(
-                $"the stored schedule '{key}' is damaged ({e.Message}); set it again with 'dirsync schedule set {@event} <days> <HH:MM>'", ErrorCategory.Store, e);
+                $"the stored schedule '{key}' is damaged ({e.Message}); set it again with '{CommandHints.ScheduleSet(@event)}'", ErrorCategory.Store, e);
         }
     }
 
@@ -73,7 +74,7 @@ public static class ScheduleStore
         await CycleEvents.RequireAsync(transaction, schedule.Event, cancellationToken);
         var stored = schedule with { Since = now };
         var json = JsonSerializer.Serialize(
-            new StoredSchedule(schedule.DaysText, schedule.TimeText, schedule.WindowMinutes, now), Json);
+            new StoredSchedule(schedule.DaysText, schedule.TimeText, schedule.WindowMinutes, now, schedule.TimeZoneId), Json);
         await transaction.SetSettingAsync(SchedulePrefix + schedule.Event, json, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return stored;
@@ -160,5 +161,7 @@ public static class ScheduleStore
     private static DateTimeOffset? ReadTime(string? text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time) ? time : null;
 
-    private sealed record StoredSchedule(string Days, string Time, int WindowMinutes, DateTimeOffset? Since);
+    // TimeZone is absent from schedules stored before it was kept; they follow the reader's zone, as they always did.
+    private sealed record StoredSchedule(
+        string Days, string Time, int WindowMinutes, DateTimeOffset? Since, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TimeZone = null);
 }

@@ -20,8 +20,31 @@ public sealed class Scheduler
         Zone = zone ?? TimeZoneInfo.Local;
     }
 
-    /// <summary>The time zone schedules follow.</summary>
+    /// <summary>The time zone of schedules that name none, and of times shown.</summary>
     public TimeZoneInfo Zone { get; }
+
+    /// <summary>The zone whose wall clock <paramref name="schedule"/> follows: its own, else <see cref="Zone"/>.</summary>
+    /// <exception cref="DirSyncException">The schedule names a zone this machine does not know.</exception>
+    public TimeZoneInfo ZoneOf(Schedule schedule)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (schedule.TimeZoneId is not { } id || id == Zone.Id)
+        {
+            return Zone;
+        }
+
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new DirSyncException(
+                $"{schedule.Event}'s schedule follows the time zone '{id}', which this machine does not know; install its time zone data, or set the schedule again with '{CommandHints.ScheduleSet(schedule.Event)}'",
+                ErrorCategory.Store,
+                e);
+        }
+    }
 
     /// <summary>The occurrence of <paramref name="schedule"/> waiting at <paramref name="now"/>, or null when there is none.</summary>
     /// <param name="schedule">The schedule (its <see cref="Schedule.Since"/> bounds how far back occurrences count).</param>
@@ -30,7 +53,7 @@ public sealed class Scheduler
     public ScheduledOccurrence? Pending(Schedule schedule, DateTimeOffset? last, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        var occurrence = schedule.LastOccurrence(now, Zone);
+        var occurrence = schedule.LastOccurrence(now, ZoneOf(schedule));
         if (occurrence < schedule.Since || occurrence <= last)
         {
             return null;
@@ -63,7 +86,7 @@ public sealed class Scheduler
         ArgumentNullException.ThrowIfNull(missed);
         ArgumentNullException.ThrowIfNull(time);
         var message = $"{missed.Event} missed its run of {Format(missed.Occurrence)}: nothing started it within its {missed.Schedule.WindowMinutes}-minute window " +
-            $"(was the daemon stopped?); it runs next at {Format(missed.Schedule.NextOccurrence(time.GetUtcNow(), Zone))}, or kick it with 'dirsync kick {missed.Event}'";
+            $"(was the daemon stopped?); it runs next at {Format(missed.Schedule.NextOccurrence(time.GetUtcNow(), ZoneOf(missed.Schedule)))}, or kick it with '{CommandHints.Kick(missed.Event)}'";
         await using var transaction = await store.BeginTransactionAsync(cancellationToken);
         await ScheduleStore.SetLastAsync(transaction, missed.Event, missed.Occurrence, cancellationToken);
         await EventLog.WriteAsync(transaction, time, EventCodes.ScheduleMissed, EventSeverity.Warning, message, cancellationToken);
@@ -91,7 +114,7 @@ public sealed class Scheduler
             DateTimeOffset? next = null;
             if (schedule is not null)
             {
-                next = Pending(schedule, last, now) is { Missed: false } waiting ? waiting.Occurrence : schedule.NextOccurrence(now, Zone);
+                next = Pending(schedule, last, now) is { Missed: false } waiting ? waiting.Occurrence : schedule.NextOccurrence(now, ZoneOf(schedule));
             }
 
             rows.Add(new ScheduleStatus(@event, available.Contains(@event), schedule, last, next, kick));

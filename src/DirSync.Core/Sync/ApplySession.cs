@@ -23,11 +23,14 @@ public sealed class ApplySession
     private readonly ChangeApplier _applier;
     private readonly ApplySessionOptions _options;
     private readonly TimeProvider _time;
+    private readonly bool _logEachChange;
+    private long _applied;
     private bool _full;
     private string? _verifiedSha256;
 
-    private ApplySession(IDirectoryStore store, IDirectoryTransaction transaction, ChangeApplier applier, ApplySessionOptions options, long owned, TimeProvider time)
+    private ApplySession(IDirectoryStore store, IDirectoryTransaction transaction, ChangeApplier applier, ApplySessionOptions options, long owned, TimeProvider time, bool logEachChange)
     {
+        _logEachChange = logEachChange;
         _store = store;
         Transaction = transaction;
         _applier = applier;
@@ -77,7 +80,9 @@ public sealed class ApplySession
         ArgumentNullException.ThrowIfNull(options);
         var owned = await transaction.CountAsync(options.OwnedFilter ?? new RecipientFilter(OriginSource: policy.SourceKey), cancellationToken);
         var applier = new ChangeApplier(await RecipientEditor.CreateAsync(transaction, cancellationToken), policy, options.Input, options.Observer);
-        return new ApplySession(store, transaction, applier, options, owned, time ?? TimeProvider.System);
+        // The level is read once: at any level below maximum, a record costs no look-up.
+        var logEachChange = !options.DryRun && await EventLog.LevelAsync(transaction, cancellationToken) == EventLevel.Maximum;
+        return new ApplySession(store, transaction, applier, options, owned, time ?? TimeProvider.System, logEachChange);
     }
 
     /// <summary>Moves the objects of a replaced source to this session's source, anchors unchanged; they count as owned by it.</summary>
@@ -112,8 +117,21 @@ public sealed class ApplySession
     /// <summary>Applies one record.</summary>
     /// <returns>What it did; a refusal carries its reason.</returns>
     /// <exception cref="DirSyncException">The record cannot be applied; the message names the input, line and alias.</exception>
-    public Task<AppliedChange> ApplyAsync(ChangeRecord record, CancellationToken cancellationToken = default) =>
-        _applier.ApplyAsync(record, cancellationToken);
+    public async Task<AppliedChange> ApplyAsync(ChangeRecord record, CancellationToken cancellationToken = default)
+    {
+        var change = await _applier.ApplyAsync(record, cancellationToken);
+        _options.Progress?.Report(++_applied);
+        if (_logEachChange && change.Action != ApplyAction.Ignored)
+        {
+            // In the session's transaction: a run that is rolled back leaves no record of changes it did not make.
+            var what = change.Action.ToString().ToLowerInvariant();
+            await EventLog.WriteAsync(
+                Transaction, _time, EventCodes.ChangeApplied, EventSeverity.Detail,
+                $"{_options.Input}: {what} {change.Alias}{(change.Reason is null ? "" : $" ({change.Reason})")}", cancellationToken);
+        }
+
+        return change;
+    }
 
     /// <summary>Adds a note for the administrator.</summary>
     public void Note(string note) => _applier.Note(note);
@@ -166,7 +184,7 @@ public sealed class ApplySession
 
         try
         {
-            DeleteGuard.Check(Deleted, Owned, input.Records, _full, _options.DeleteLimit, _options.AllowDeletes, _options.Source, _options.RaiseLimit);
+            DeleteGuard.Check(Deleted, Owned, input.Records, _full, _options.DeleteLimit, _options.AllowDeletes, _options.Source, _options.RaiseLimit, _options.Retry);
             return null;
         }
         catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)

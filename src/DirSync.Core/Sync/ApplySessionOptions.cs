@@ -14,6 +14,9 @@ public sealed record ApplySessionOptions
     /// <summary>How to raise the delete limit for good (a command), for the delete guard's message.</summary>
     public required string RaiseLimit { get; init; }
 
+    /// <summary>The command that runs this work again allowing a number of deletions, for the delete guard's message; null to say it in words.</summary>
+    public Func<long, string>? Retry { get; init; }
+
     /// <summary>The text of the event logged when the guard stops a real run, given the guard's message and the deletions it counted.</summary>
     public required Func<string, long, string> BlockedEvent { get; init; }
 
@@ -28,6 +31,9 @@ public sealed record ApplySessionOptions
 
     /// <summary>Plan only: report every step, then roll everything back.</summary>
     public bool DryRun { get; init; }
+
+    /// <summary>Told how many records the session has applied so far, as it goes (a progress indicator); may be null.</summary>
+    public IProgress<long>? Progress { get; init; }
 
     /// <summary>Told each step as it is decided; may be null.</summary>
     public Action<PlannedChange>? Observer { get; init; }

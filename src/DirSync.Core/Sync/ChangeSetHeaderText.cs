@@ -86,7 +86,7 @@ public static class ChangeSetHeaderText
         ArgumentNullException.ThrowIfNull(error);
         if (!values.TryGetValue(MagicKey, out var version))
         {
-            throw error("not a DirSync change set: the header line 'dirsync-changeset' is missing (a file exported by 'dirsync run' starts with it)");
+            throw error($"not a DirSync change set: the header line 'dirsync-changeset' is missing (a file exported by '{CommandHints.RunAny()}' starts with it)");
         }
 
         if (version.Trim() != ChangeSetHeader.CurrentVersion.ToString(CultureInfo.InvariantCulture))

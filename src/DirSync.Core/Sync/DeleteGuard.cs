@@ -36,9 +36,11 @@ public static class DeleteGuard
     /// <param name="allowed">The number the administrator allowed for this run (<c>--allow-deletes</c>), if any.</param>
     /// <param name="source">The source, for the message.</param>
     /// <param name="setting">How to raise the limit for good (a command), for the message.</param>
+    /// <param name="retry">The command that runs the work again allowing a number of deletions, for the message; null to say it in words.</param>
     /// <exception cref="DirSyncException">The deletions are blocked (category <see cref="ErrorCategory.Guard"/>).</exception>
-    public static void Check(long deletes, long owned, long records, bool full, long? configured, long? allowed, string source, string setting)
+    public static void Check(long deletes, long owned, long records, bool full, long? configured, long? allowed, string source, string setting, Func<long, string>? retry = null)
     {
+        var again = retry is null ? $"run again allowing {Count(deletes)} deletions" : $"run again with '{retry(deletes)}'";
         if (deletes == 0 || (allowed is { } n && deletes <= n))
         {
             return;
@@ -47,7 +49,7 @@ public static class DeleteGuard
         if (full && records == 0 && owned > 0)
         {
             throw new DirSyncException(
-                $"the full change set from {source} holds no entries, but {Count(owned)} recipients here came from it: that looks like a broken source, not a request to delete them all; nothing was applied. If {source} really has none left, run again with --allow-deletes {deletes}",
+                $"the full change set from {source} holds no entries, but {Count(owned)} recipients here came from it: that looks like a broken source, not a request to delete them all; nothing was applied. If {source} really has none left, {again}",
                 ErrorCategory.Guard);
         }
 
@@ -56,7 +58,7 @@ public static class DeleteGuard
         {
             var why = configured is null ? $"500, or 10% of the {Count(owned)} it owns here, whichever is smaller, and at least {Floor}" : "the limit set for it";
             throw new DirSyncException(
-                $"the changes from {source} would delete {Count(deletes)} recipients, more than the limit of {Count(limit)} ({why}); nothing was applied. If the deletes are intended, run again with --allow-deletes {deletes}, or raise the limit with '{setting}'",
+                $"the changes from {source} would delete {Count(deletes)} recipients, more than the limit of {Count(limit)} ({why}); nothing was applied. If the deletes are intended, {again}, or raise the limit with '{setting}'",
                 ErrorCategory.Guard);
         }
     }

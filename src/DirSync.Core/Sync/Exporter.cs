@@ -27,6 +27,9 @@ public sealed class Exporter
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>Told how many records have been written so far, as an export goes (a progress indicator); may be null.</summary>
+    public IProgress<long>? Progress { get; init; }
+
     /// <summary>Exports the named instance: in full when asked or when it has never exported, else incrementally.</summary>
     /// <exception cref="NotFoundException">No such instance.</exception>
     /// <exception cref="DirSyncException">The instance does not export, or its watermark is not valid for this store.</exception>
@@ -34,12 +37,12 @@ public sealed class Exporter
     {
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var instance = await transaction.FindInstanceAsync(instanceName, cancellationToken)
-            ?? throw new NotFoundException("instance", instanceName, "see 'dirsync instance list'");
+            ?? throw new NotFoundException("instance", instanceName, $"see '{CommandHints.InstanceList()}'");
         var settings = instance.Settings;
         if (!settings.Direction.HasFlag(InstanceDirection.Export) || settings.ExportFile is null)
         {
             throw new DirSyncException(
-                $"instance '{instance.Name}' does not export; give it an export file with 'dirsync instance set {instance.Name} --export --file <path>' (or --both)",
+                $"instance '{instance.Name}' does not export; give it an export file with '{CommandHints.InstanceExport(instance.Name)}' (or --both)",
                 ErrorCategory.InvalidValue);
         }
 
@@ -66,9 +69,11 @@ public sealed class Exporter
             var records = mode == ChangeSetMode.Full
                 ? FullAsync(transaction, scope, counts, cancellationToken)
                 : IncrementalAsync(transaction, scope, usnFrom, counts, cancellationToken);
+            long written = 0;
             await foreach (var record in records)
             {
                 writer.Write(record);
+                Progress?.Report(++written);
             }
 
             writer.Complete();
@@ -155,7 +160,7 @@ public sealed class Exporter
         if (state.WatermarkIdentity != storeIdentity)
         {
             throw new DirSyncException(
-                $"instance '{instance.Name}' has a watermark (USN {state.LastUsn}) taken from store {state.WatermarkIdentity}, but this store is {storeIdentity} (restored or replaced?); USNs do not carry between stores — run 'dirsync run {instance.Name} --full'",
+                $"instance '{instance.Name}' has a watermark (USN {state.LastUsn}) taken from store {state.WatermarkIdentity}, but this store is {storeIdentity} (restored or replaced?); USNs do not carry between stores — run '{CommandHints.RunFull(instance.Name)}'",
                 ErrorCategory.Sync);
         }
 
@@ -163,7 +168,7 @@ public sealed class Exporter
         if (purged > state.LastUsn)
         {
             throw new DirSyncException(
-                $"tombstones up to USN {purged} were purged after instance '{instance.Name}' last exported (USN {state.LastUsn}), so deletes since then cannot be seen; run 'dirsync run {instance.Name} --full'",
+                $"tombstones up to USN {purged} were purged after instance '{instance.Name}' last exported (USN {state.LastUsn}), so deletes since then cannot be seen; run '{CommandHints.RunFull(instance.Name)}'",
                 ErrorCategory.Sync);
         }
     }

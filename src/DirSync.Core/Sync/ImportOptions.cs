@@ -14,4 +14,7 @@ public sealed record ImportOptions
 
     /// <summary>Told each step of the plan as it is decided (for printing a dry run); may be null.</summary>
     public Action<PlannedChange>? Observer { get; init; }
+
+    /// <summary>Told how many records have been applied so far, as the import goes; may be null.</summary>
+    public IProgress<long>? Progress { get; init; }
 }

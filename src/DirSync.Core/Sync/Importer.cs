@@ -49,10 +49,10 @@ public sealed class Importer
         using var reader = OpenFile(path, configuredName);
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var instance = await transaction.FindInstanceAsync(instanceName, cancellationToken)
-            ?? throw new NotFoundException("instance", instanceName, "see 'dirsync instance list'");
+            ?? throw new NotFoundException("instance", instanceName, $"see '{CommandHints.InstanceList()}'");
         if (!await transaction.ContainerExistsAsync(instance.Settings.TargetContainer, cancellationToken))
         {
-            throw new NotFoundException("container", instance.Settings.TargetContainer.Value, $"instance '{instance.Name}' imports into it; create it with 'dirsync container add'");
+            throw new NotFoundException("container", instance.Settings.TargetContainer.Value, $"instance '{instance.Name}' imports into it; create it with '{CommandHints.ContainerAdd(instance.Settings.TargetContainer)}'");
         }
 
         var header = reader.Header;
@@ -82,7 +82,7 @@ public sealed class Importer
         {
             var missing = header.Sequence - 1 > last + 1 ? $"change sets {last + 1} to {header.Sequence - 1} are" : $"change set {last + 1} is";
             throw new DirSyncException(
-                $"'{path}' holds change set {header.Sequence} from {header.Source.DisplayName} but the last one applied here is {last}: {missing} missing; run 'dirsync run {header.Instance} --full' at {header.Source.DisplayName} and import that file",
+                $"'{path}' holds change set {header.Sequence} from {header.Source.DisplayName} but the last one applied here is {last}: {missing} missing; run '{CommandHints.RunFull(header.Instance)}' at {header.Source.DisplayName} and import that file",
                 ErrorCategory.Sync);
         }
 
@@ -161,11 +161,11 @@ public sealed class Importer
     private async Task<(string Path, string Name)> ImportFileAsync(string instanceName, CancellationToken cancellationToken)
     {
         var configured = await _store.FindInstanceAsync(instanceName, cancellationToken)
-            ?? throw new NotFoundException("instance", instanceName, "see 'dirsync instance list'");
+            ?? throw new NotFoundException("instance", instanceName, $"see '{CommandHints.InstanceList()}'");
         if (!configured.Settings.Direction.HasFlag(InstanceDirection.Import) || configured.Settings.ImportFile is not { } path)
         {
             throw new DirSyncException(
-                $"instance '{configured.Name}' does not import; give it an import file with 'dirsync instance set {configured.Name} --import --file <path>' (or --both)",
+                $"instance '{configured.Name}' does not import; give it an import file with '{CommandHints.InstanceImport(configured.Name)}' (or --both)",
                 ErrorCategory.InvalidValue);
         }
 
@@ -183,7 +183,7 @@ public sealed class Importer
         {
             // Not a replay: written after the last file applied, yet numbered as if before it.
             throw new DirSyncException(
-                $"'{path}' holds change set {header.Sequence} from {header.Source.DisplayName}, written after change set {last} that was applied here: the source's numbers went back (was it restored from a backup?); run 'dirsync run {header.Instance} --full' there and import that file",
+                $"'{path}' holds change set {header.Sequence} from {header.Source.DisplayName}, written after change set {last} that was applied here: the source's numbers went back (was it restored from a backup?); run '{CommandHints.RunFull(header.Instance)}' there and import that file",
                 ErrorCategory.Sync);
         }
 
@@ -227,7 +227,7 @@ public sealed class Importer
             Container = _ => settings.TargetContainer,
             Attributes = header.Attributes,
             AddressType = settings.AddressType,
-            AddressTypeHint = $"set the instance's address type to one the source generates ('dirsync instance set {instance.Name} --address-type <TYPE>')",
+            AddressTypeHint = $"set the instance's address type to one the source generates ('{CommandHints.InstanceAddressType(instance.Name)}')",
             ObjectClass = settings.ImportObjectClass,
             MultiValueAppend = settings.MultiValueAppend,
         };
@@ -237,12 +237,14 @@ public sealed class Importer
     {
         Input = path,
         Source = header.Source.DisplayName,
-        RaiseLimit = $"dirsync instance set {instance.Name} --delete-limit <n>",
+        RaiseLimit = CommandHints.InstanceDeleteLimit(instance.Name),
+        Retry = deletes => CommandHints.RunAllowingDeletes(instance.Name, deletes),
         BlockedEvent = (message, _) => $"instance {instance.Name}: {message}",
         DeleteLimit = instance.Settings.DeleteLimit,
         AllowDeletes = options.AllowDeletes,
         DryRun = options.DryRun,
         Observer = options.Observer,
+        Progress = options.Progress,
     };
 
     private IChangeSetReader OpenFile(string path, string instanceName)
@@ -251,7 +253,7 @@ public sealed class Importer
         var stream = InputFile.OpenRead(
             path,
             $"the import file '{path}' of instance '{instanceName}'",
-            $"copy the source's export file there (or point the instance elsewhere with 'dirsync instance set {instanceName} --import-file <path>')");
+            $"copy the source's export file there (or point the instance elsewhere with '{CommandHints.InstanceImportFile(instanceName)}')");
         try
         {
             return _codecs.OpenReader(stream, path);
@@ -292,8 +294,8 @@ public sealed class Importer
         }
 
         var hint = header.Mode == ChangeSetMode.Full
-            ? $"if that is a replacement for the old source, run 'dirsync run {instance.Name} --accept-new-source'"
-            : $"if that server replaced the old one, export with --full there and run 'dirsync run {instance.Name} --accept-new-source'";
+            ? $"if that is a replacement for the old source, run '{CommandHints.RunAcceptingNewSource(instance.Name)}'"
+            : $"if that server replaced the old one, export in full there ('{CommandHints.RunFull(header.Instance)}') and run '{CommandHints.RunAcceptingNewSource(instance.Name)}'";
         throw new DirSyncException(
             $"instance '{instance.Name}' imports from {state.SourceName} (instance {state.SourceInstance}, store {bound}), but '{path}' comes from {header.Source.DisplayName} (instance {header.Instance}, store {header.Source.Identity}); {hint}",
             ErrorCategory.Sync);

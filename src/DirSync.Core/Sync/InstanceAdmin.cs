@@ -220,7 +220,7 @@ public sealed class InstanceAdmin
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         if (!await transaction.RemoveInstanceAsync(name, cancellationToken))
         {
-            throw new NotFoundException("instance", name, "see 'dirsync instance list'");
+            throw new NotFoundException("instance", name, $"see '{CommandHints.InstanceList()}'");
         }
 
         await DirectoryOwnership.ForgetAsync(transaction, name, cancellationToken);
@@ -232,7 +232,7 @@ public sealed class InstanceAdmin
     /// <exception cref="NotFoundException">There is no such instance.</exception>
     public async Task<Instance> GetAsync(string name, CancellationToken cancellationToken = default) =>
         await _store.FindInstanceAsync(name, cancellationToken)
-        ?? throw new NotFoundException("instance", name, "see 'dirsync instance list'");
+        ?? throw new NotFoundException("instance", name, $"see '{CommandHints.InstanceList()}'");
 
     /// <summary>Reads an export list; alias, display name and addresses are always exported and may be listed.</summary>
     /// <exception cref="InvalidValueException">A name is unknown or cannot be exported.</exception>
@@ -356,7 +356,7 @@ public sealed class InstanceAdmin
     {
         if (!await transaction.ContainerExistsAsync(path, cancellationToken))
         {
-            throw new NotFoundException("container", path.Value, $"create it with 'dirsync container add {path}'");
+            throw new NotFoundException("container", path.Value, $"create it with '{CommandHints.ContainerAdd(path)}'");
         }
     }
 }

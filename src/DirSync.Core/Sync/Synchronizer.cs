@@ -1,4 +1,5 @@
 using DirSync.Core.Connectors;
+using DirSync.Core.Events;
 using DirSync.Core.Storage;
 
 namespace DirSync.Core.Sync;
@@ -7,10 +8,10 @@ namespace DirSync.Core.Sync;
 public sealed class Synchronizer
 {
     private readonly IDirectoryStore _store;
-    private readonly Exporter _exporter;
+    private readonly ChangeSetCodecs _codecs;
     private readonly Importer _importer;
     private readonly IDirectoryConnector? _connector;
-    private readonly TimeProvider? _time;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates a synchronizer for <paramref name="store"/>; <paramref name="connector"/> opens the live directories instances name.</summary>
     public Synchronizer(IDirectoryStore store, ChangeSetCodecs? codecs = null, TimeProvider? time = null, IDirectoryConnector? connector = null)
@@ -18,11 +19,14 @@ public sealed class Synchronizer
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         codecs ??= ChangeSetCodecs.Default;
-        _exporter = new Exporter(store, codecs, time);
+        _codecs = codecs;
         _importer = new Importer(store, codecs, time);
         _connector = connector;
-        _time = time;
+        _time = time ?? TimeProvider.System;
     }
+
+    /// <summary>Told how many records an export has written so far, as it goes (a progress indicator); may be null. An import reports through its <see cref="ImportOptions.Progress"/>.</summary>
+    public IProgress<long>? Progress { get; init; }
 
     /// <summary>Runs the named instance.</summary>
     /// <param name="name">The instance.</param>
@@ -41,7 +45,7 @@ public sealed class Synchronizer
             var has = InstanceJson.DirectionToken(instance.Settings.Direction);
             var wants = InstanceJson.DirectionToken(direction);
             throw new InvalidValueException(
-                $"instance '{instance.Name}' is an {has} instance and cannot {wants}; make it do both with 'dirsync instance set {instance.Name} --both --export-file <path> --import-file <path>'");
+                $"instance '{instance.Name}' is an {has} instance and cannot {wants}; make it do both with '{CommandHints.InstanceBoth(instance.Name)}'");
         }
 
         var directory = instance.Settings.Directory;
@@ -53,15 +57,17 @@ public sealed class Synchronizer
         ExportResult? export = null;
         if (direction.HasFlag(InstanceDirection.Export))
         {
-            if (directory is not null)
+            export = await LoggedAsync(instance.Name, "export", async () =>
             {
-                await using var target = await _connector!.OpenTargetAsync(instance, options.DryRun, cancellationToken);
-                export = await new DirectoryExporter(_store, _time).ExportAsync(instance, target, full, options.DryRun, cancellationToken);
-            }
-            else
-            {
-                export = await _exporter.ExportAsync(instance.Name, full, options.DryRun, cancellationToken);
-            }
+                if (directory is not null)
+                {
+                    await using var target = await _connector!.OpenTargetAsync(instance, options.DryRun, cancellationToken);
+                    return await new DirectoryExporter(_store, _time).ExportAsync(instance, target, full, options.DryRun, cancellationToken);
+                }
+
+                return await new Exporter(_store, _codecs, _time) { Progress = Progress }.ExportAsync(instance.Name, full, options.DryRun, cancellationToken);
+            }, cancellationToken);
+            await LogExportAsync(instance.Name, export, cancellationToken);
         }
 
         if (!direction.HasFlag(InstanceDirection.Import))
@@ -77,23 +83,68 @@ public sealed class Synchronizer
 
         try
         {
-            ImportResult import;
-            if (directory is not null)
+            var import = await LoggedAsync(instance.Name, "import", async () =>
             {
-                await using var source = await _connector!.OpenSourceAsync(instance, cancellationToken);
-                import = await new DirectoryImporter(_store, _time).ImportAsync(instance, source, full, options, cancellationToken);
-            }
-            else
-            {
-                import = await _importer.ImportAsync(instance.Name, options, cancellationToken);
-            }
+                if (directory is not null)
+                {
+                    await using var source = await _connector!.OpenSourceAsync(instance, cancellationToken);
+                    return await new DirectoryImporter(_store, _time).ImportAsync(instance, source, full, options, cancellationToken);
+                }
 
+                return await _importer.ImportAsync(instance.Name, options, cancellationToken);
+            }, cancellationToken);
+            await LogImportAsync(instance.Name, import, cancellationToken);
             return new RunResult(instance.Name, direction, export, import);
         }
         catch (DirSyncException e) when (export is not null && !options.DryRun)
         {
             // The export is committed and stands; the result says so, beside why the import did not go through.
             return new RunResult(instance.Name, direction, export, null) { ImportFailure = e };
+        }
+    }
+
+    private Task LogExportAsync(string instance, ExportResult export, CancellationToken cancellationToken) =>
+        export.DryRun
+            ? Task.CompletedTask
+            : LogAsync(
+                EventCodes.InstanceExported, EventSeverity.Information,
+                $"instance {instance} exported change set {export.Sequence} ({Mode(export.Mode)}, USN {export.UsnFrom} to {export.UsnTo}) to {export.File}: {export.Added} added, {export.Modified} modified, {export.Deleted} deleted",
+                cancellationToken);
+
+    private Task LogImportAsync(string instance, ImportResult import, CancellationToken cancellationToken) =>
+        import.DryRun || import.AlreadyApplied
+            ? Task.CompletedTask
+            : LogAsync(
+                EventCodes.InstanceImported, EventSeverity.Information,
+                $"instance {instance} imported change set {import.Sequence} ({Mode(import.Mode)}) from {import.Source}: {import.Added} added, {import.Modified} modified, {import.Deleted} deleted, {import.Unchanged} unchanged",
+                cancellationToken);
+
+    private static string Mode(ChangeSetMode mode) => mode == ChangeSetMode.Full ? "full" : "incremental";
+
+    /// <summary>Runs one half, and logs its failure (event 322) as the hub logs a refused message.</summary>
+    private async Task<T> LoggedAsync<T>(string instance, string half, Func<Task<T>> run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (DirSyncException e) when (e.Category is not (ErrorCategory.Guard or ErrorCategory.Busy or ErrorCategory.Store) && !cancellationToken.IsCancellationRequested)
+        {
+            // The guard logs its own event (170); a busy or broken store would take no event either.
+            await LogAsync(EventCodes.InstanceRunFailed, EventSeverity.Error, $"instance {instance}: the {half} failed: {e.Message}", cancellationToken);
+            throw;
+        }
+    }
+
+    private async Task LogAsync(int code, EventSeverity severity, string message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EventLog.WriteAloneAsync(_store, _time, code, severity, message, cancellationToken);
+        }
+        catch (DirSyncException)
+        {
+            // The log is a record of the run, not part of it: a store that takes no event leaves the run as it was.
         }
     }
 }

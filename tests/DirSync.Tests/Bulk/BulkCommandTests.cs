@@ -268,8 +268,8 @@ public sealed class BulkCommandTests : IAsyncLifetime
     {
         { ["bulk", "import", "x.csv", "--stop-on-error", "--skip-errors"], "give --stop-on-error or --skip-errors, not both (see 'dirsync bulk import --help')" },
         { ["bulk", "import", "x.csv", "--batch-size", "10"], "--batch-size applies only with --skip-errors; without it the whole file is one transaction (see 'dirsync bulk import --help')" },
-        { ["bulk", "import", "x.csv", "--skip-errors", "--batch-size", "0"], "--batch-size must be a number of rows from 1 up (see 'dirsync bulk import --help')" },
-        { ["bulk", "import", "x.csv", "--skip-errors", "--batch-size", "many"], "cannot parse argument 'many' for option '--batch-size' as expected type 'System.Int32' (see 'dirsync bulk import --help')" },
+        { ["bulk", "import", "x.csv", "--skip-errors", "--batch-size", "0"], "--batch-size must be a whole number of rows from 1 to 10000000, not '0' (see 'dirsync bulk import --help')" },
+        { ["bulk", "import", "x.csv", "--skip-errors", "--batch-size", "many"], "--batch-size must be a whole number of rows from 1 to 10000000, not 'many' (see 'dirsync bulk import --help')" },
         { ["bulk", "import"], "required argument 'file' missing for command: 'import' (see 'dirsync bulk import --help')" },
         { ["bulk", "import", "x.csv", "--skip-error"], "unknown option '--skip-error' for 'dirsync bulk import'; did you mean '--skip-errors'? (see 'dirsync bulk import --help')" },
         { ["bulk", "exprot", "x.csv"], "unknown command 'exprot' for 'dirsync bulk'; did you mean 'export'? (see 'dirsync bulk --help')" },

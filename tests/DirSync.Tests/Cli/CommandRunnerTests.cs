@@ -78,8 +78,8 @@ public sealed class CommandRunnerTests : IAsyncLifetime
         { ["mailbox", "set", "Mailbox11", "--attr", "USN-Created=1"], 3, "uSNCreated is kept by the directory and cannot be set" },
         { ["mailbox", "set", "Mailbox11", "--attr", "Imported-From=elsewhere"], 3, "importedFrom is kept by the directory and cannot be set" },
         { ["mailbox", "add", "New", "--attr", "objectClass=dl"], 3, "objectClass cannot be changed; remove the recipient and add it with the new class" },
-        { ["mailbox", "set", "Mailbox11"], 3, "nothing to change; give at least one option (see --help)" },
-        { ["dl", "set", "List", "--json"], 3, "nothing to change; give at least one option (see --help)" },
+        { ["mailbox", "set", "Mailbox11"], 2, "nothing to change; give at least one option (see --help)" },
+        { ["dl", "set", "List"], 2, "nothing to change; give at least one option (see --help)" },
         { ["mailbox", "set", "joe", "--display-name", "Joe"], 3, "'joe' is a custom-recipient, not a mailbox; use 'dirsync custom-recipient set joe'" },
         { ["custom-recipient", "set", "List", "--display-name", "L"], 3, "'List' is a distribution-list, not a custom-recipient; use 'dirsync dl set List'" },
         { ["dl", "remove", "Mailbox11"], 3, "'Mailbox11' is a mailbox, not a distribution-list; use 'dirsync mailbox remove Mailbox11'" },
@@ -171,7 +171,7 @@ public sealed class CommandRunnerTests : IAsyncLifetime
 
         var result = await CliRunner.RunAsync(path, "recipients", "list");
 
-        AssertError(result, 6, $"'{path}' is empty, not a DirSync store (an interrupted 'dirsync init'?); remove it and run init again");
+        AssertError(result, 6, $"'{path}' is empty, not a DirSync store (an interrupted init?); remove it and run 'dirsync init --org <Org> --site <Site> --server <Server>' again");
         Assert.Equal(0, new FileInfo(path).Length);
     }
 

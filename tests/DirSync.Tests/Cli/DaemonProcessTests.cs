@@ -54,6 +54,45 @@ public sealed partial class DaemonProcessTests : IDisposable
         Assert.All(CliJson.Parse(list.Out).EnumerateArray(), row => Assert.Equal(System.Text.Json.JsonValueKind.Null, row.GetProperty("kickedAt").ValueKind));
     }
 
+    [Fact]
+    public async Task Daemon_WithJson_PrintsOneJsonObjectPerRunAndNothingElse()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Windows has no SIGTERM to send a console process");
+        var store = _folder.File("po1.db");
+        var serverInbox = Directory.CreateDirectory(_folder.File("hub-in")).FullName;
+        Directory.CreateDirectory(_folder.File("po1-in"));
+        foreach (var args in new[]
+        {
+            new[] { "init", "--org", "Testorg", "--site", "Site1", "--server", "Server1" },
+            ["requestor", "enable", "--name", "NET/PO1", "--inbox", "po1-in", "--server-inbox", "hub-in", "--password", "secret"],
+            ["mailbox", "add", "alice"],
+            ["kick", "T1"],
+        })
+        {
+            var setup = await CliRunner.RunAsync(store, args);
+            Assert.True(setup.ExitCode == 0, setup.ToString());
+        }
+
+        await using var daemon = CliProcess.Start(_folder.Path, null, "--store", store, "--json", "daemon", "--poll", "1");
+        await daemon.WaitUntilAsync(() => daemon.OutLines.Count > 0, Timeout, "the kicked T1's line");
+
+        // Stopped between polls, as the test above stops it, rather than in the middle of the first one's bookkeeping.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var stopped = await daemon.TerminateAsync(Timeout);
+
+        Assert.True(stopped.ExitCode == 0, stopped.ToString());
+        Assert.Equal("", stopped.Error);
+        var line = Assert.Single(stopped.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var run = System.Text.Json.JsonDocument.Parse(line);
+        Assert.Equal(["time", "event", "reason", "code", "succeeded", "summary", "lines"], run.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("T1", run.RootElement.GetProperty("event").GetString());
+        Assert.Equal("kick", run.RootElement.GetProperty("reason").GetString());
+        Assert.Equal(310, run.RootElement.GetProperty("code").GetInt32());
+        Assert.Equal("T1 (kicked): requestor send: 1 message, 1 update", run.RootElement.GetProperty("summary").GetString());
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$", run.RootElement.GetProperty("time").GetString());
+        Assert.Equal(1, HubSites.Waiting(serverInbox));
+    }
+
     [GeneratedRegex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0[12]:00 310 ")]
     private static partial Regex RunLine();
 }

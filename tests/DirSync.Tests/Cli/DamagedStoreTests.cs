@@ -47,7 +47,10 @@ public sealed class DamagedStoreTests : IAsyncLifetime
 
         Assert.Equal(6, result.ExitCode);
         Assert.Equal("", result.Out);
-        Assert.Matches($"^dirsync: the store '{Escape(_store.Path)}' is damaged \\(.+\\); it takes no more writes: check it with 'dirsync store check' and restore it from a backup \\(see 'A damaged store' in docs/operations.md\\)\n$", result.Error);
+        // With --json the error is the JSON object, its message the line dirsync: would have printed.
+        using var error = System.Text.Json.JsonDocument.Parse(result.Error);
+        Assert.Equal((6, "store"), (error.RootElement.GetProperty("code").GetInt32(), error.RootElement.GetProperty("error").GetString()));
+        Assert.Matches($"^the store '{Escape(_store.Path)}' is damaged \\(.+\\); it takes no more writes: check it with 'dirsync store check' and restore it from a backup \\(see 'A damaged store' in docs/operations.md\\)$", error.RootElement.GetProperty("message").GetString());
     }
 
     [Fact]
@@ -77,7 +80,7 @@ public sealed class DamagedStoreTests : IAsyncLifetime
         Assert.Equal("integrity_check", report.GetProperty("check").GetString());
         Assert.False(report.GetProperty("whole").GetBoolean());
         Assert.NotEqual(0, report.GetProperty("problems").GetArrayLength());
-        Assert.StartsWith($"dirsync: the store '{_store.Path}' is damaged: ", result.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"{{\"code\":6,\"error\":\"store\",\"message\":\"the store '{_store.Path}' is damaged: ", result.Error, StringComparison.Ordinal);
         Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(6, (await CliRunner.RunProcessAsync(_store.Folder.Path, null, "--store", _store.Path, "mailbox", "add", "zzz")).ExitCode);
     }

@@ -38,10 +38,10 @@ public sealed class DirSyncCommandTests : IAsyncLifetime
         { ["mailbox", "add"], "required argument 'alias' missing for command: 'add' (see 'dirsync mailbox add --help')" },
         { ["custom-recipient", "add", "New"], "option '--target-address' is required (see 'dirsync custom-recipient add --help')" },
         { ["recipients", "list", "--class", "bogus"], "argument 'bogus' not recognized. Must be one of: 'mailbox', 'custom-recipient', 'dl', 'distribution-list', 'remote' (see 'dirsync recipients list --help')" },
-        { ["tombstones", "purge", "--older-than", "-1"], "--older-than must be a number of days from 0 to 36500 (see 'dirsync tombstones purge --help')" },
-        { ["tombstones", "purge", "--older-than", "36501"], "--older-than must be a number of days from 0 to 36500 (see 'dirsync tombstones purge --help')" },
-        { ["tombstones", "purge", "--older-than", "NaN"], "--older-than must be a number of days from 0 to 36500 (see 'dirsync tombstones purge --help')" },
-        { ["tombstones", "purge", "--older-than", "abc"], "cannot parse argument 'abc' for option '--older-than' as expected type 'System.Double' (see 'dirsync tombstones purge --help')" },
+        { ["tombstones", "purge", "--older-than", "-1"], "--older-than must be a number of days from 0 to 36500 (such as 0.5), not '-1' (see 'dirsync tombstones purge --help')" },
+        { ["tombstones", "purge", "--older-than", "36501"], "--older-than must be a number of days from 0 to 36500 (such as 0.5), not '36501' (see 'dirsync tombstones purge --help')" },
+        { ["tombstones", "purge", "--older-than", "NaN"], "--older-than must be a number of days from 0 to 36500 (such as 0.5), not 'NaN' (see 'dirsync tombstones purge --help')" },
+        { ["tombstones", "purge", "--older-than", "abc"], "--older-than must be a number of days from 0 to 36500 (such as 0.5), not 'abc' (see 'dirsync tombstones purge --help')" },
         { ["mailbox", "ad\nd", "New"], "unknown command 'ad\\nd' for 'dirsync mailbox'; did you mean 'add'? (see 'dirsync mailbox --help')" },
     };
 

@@ -122,7 +122,7 @@ public sealed class DirSyncHubEndToEndTests : IDisposable
         await FailsAsync(
             Server,
             9,
-            $"server receive: {refused} refused — 156: invalid Dir-Sync password from CORP/B: the message's proof does not match the password registered here; the administrators must agree on it ('dirsync server add-requestor' / 'dirsync requestor enable --password') (see 'dirsync events')",
+            $"server receive: {refused} refused — 156: invalid Dir-Sync password from CORP/B: the message's proof does not match the password registered here; the administrators must agree on it ('dirsync server add-requestor CORP/B --inbox <dir> --password-file <path>' here, 'dirsync requestor enable --name <NET/PO> --inbox <dir> --server-inbox <dir> --password-file <path>' there) (see 'dirsync events')",
             "server", "receive");
         await OkAsync(Server, "server", "send");
         await ReceiveAllAsync();

@@ -87,7 +87,7 @@ public sealed class DirSyncProcessTests : IDisposable
             (["mailbox", "add", "mailbox11"], 5, "the alias 'mailbox11' is already used by mailbox 'Mailbox11'; choose another alias"),
             (["init", "--org", "Testorg", "--site", "Site1", "--server", "Server1"], 5, $"'{store}' already exists; init never overwrites a store — choose another --store path or remove the file yourself"),
             (["--store", "missing.db", "info"], 6, $"no store at '{_folder.File("missing.db")}'; create one with 'dirsync init --org <Org> --site <Site> --server <Server>' or point --store (or DIRSYNC_STORE) at an existing store"),
-            (["tombstones", "purge", "--older-than", "abc"], 2, "cannot parse argument 'abc' for option '--older-than' as expected type 'System.Double' (see 'dirsync tombstones purge --help')"),
+            (["tombstones", "purge", "--older-than", "abc"], 2, "--older-than must be a number of days from 0 to 36500 (such as 0.5), not 'abc' (see 'dirsync tombstones purge --help')"),
         ];
         foreach (var (args, exit, message) in failures)
         {

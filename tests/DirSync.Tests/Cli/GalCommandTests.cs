@@ -229,7 +229,7 @@ public sealed class GalCommandTests : IAsyncLifetime
         var result = await RunAsync("gal", "search", "john", "--limit", limit);
 
         Assert.Equal(
-            (2, "", "dirsync: --limit must be a number from 1 to 10000 (see 'dirsync gal search --help')\n"),
+            (2, "", $"dirsync: --limit must be a whole number of entries from 1 to 10000, not '{limit}' (see 'dirsync gal search --help')\n"),
             (result.ExitCode, result.Out, result.Error.ReplaceLineEndings("\n")));
     }
 }

@@ -26,7 +26,7 @@ public sealed class HubResetTests : IDisposable
 
         // Reset on the requestor alone: the server would skip its renumbered updates, so it refuses them and says how to go on.
         Assert.Equal(
-            "Reset requestor NET/PO1: ReqSync 0, SrvSync 0; the next 'requestor send' sends the whole local list and asks for every address list. Reset it on the server too: 'dirsync server reset-requestor NET/PO1'\n",
+            "Reset requestor NET/PO1: ReqSync 0, SrvSync 0; the next 'dirsync requestor send' sends the whole local list and asks for every address list. Reset it on the server too: 'dirsync server reset-requestor NET/PO1'\n",
             await OkAsync("po1", "requestor", "reset"));
         await OkAsync("po1", "requestor", "send");
         var refused = await RunAsync("hub", "server", "receive");

@@ -120,7 +120,7 @@ public sealed class InstanceCommandTests
                 sourceName = "Testorg/Site1/Server1",
                 sourceInstance = "INSTANCE1",
                 lastImportedSequence = 1,
-                lastImport = state.LastImport!.Value.ToString("O", CultureInfo.InvariantCulture),
+                lastImport = DirSync.Cli.Output.JsonTime.Utc(state.LastImport!.Value),
             },
         });
         Assert.Equal(expected, SyncJson.Canonical(result.Out));
@@ -176,7 +176,7 @@ public sealed class InstanceCommandTests
                     lastSequence = 1,
                     watermarkIdentity = (string?)state.WatermarkIdentity.ToString(),
                     fullExportRequired = (string?)null,
-                    lastExport = (string?)state.LastExport!.Value.ToString("O", CultureInfo.InvariantCulture),
+                    lastExport = (string?)DirSync.Cli.Output.JsonTime.Utc(state.LastExport!.Value),
                     sourceIdentity = (string?)null,
                     sourceName = (string?)null,
                     sourceInstance = (string?)null,
@@ -231,7 +231,7 @@ public sealed class InstanceCommandTests
     }
 
     [Theory]
-    [InlineData(InvalidValue, "give only one of --export, --import and --both", "instance", "set", "INSTANCE9", "--export", "--import", "--file", "x")]
+    [InlineData(2, "give only one of --export, --import and --both (see 'dirsync instance set --help')", "instance", "set", "INSTANCE9", "--export", "--import", "--file", "x")]
     [InlineData(InvalidValue, "instance 'INSTANCE9' does not exist yet; say what it does with --export, --import or --both", "instance", "set", "INSTANCE9", "--file", "x")]
     [InlineData(InvalidValue, "invalid instance name 'INSTANCE 9': an instance name may hold only letters, digits, '-', '_' and '.'", "instance", "set", "INSTANCE 9", "--export", "--file", "x")]
     [InlineData(InvalidValue, "member cannot be exported: a list reaches the other side as a custom recipient, without members", "instance", "set", "INSTANCE1", "--attributes", "member")]

@@ -15,6 +15,8 @@ public sealed class ReadmeSnippetTests : IDisposable
         ["bash scripts/quickstart.sh"] = "builds dirsync and runs the seed's walkthrough, which WalkthroughTests runs step by step",
         ["bash scripts/test.sh"] = "runs every test, this one among them",
         ["bash benchmarks/run.sh --size 1000000"] = "puts a million mailboxes through every command, for many minutes",
+        ["dotnet pack src/DirSync.Cli -c Release -o ./artifacts"] = "builds the tool package; scripts/test.sh packs it and installs it into a tool path of its own",
+        ["dotnet tool install --global --add-source ./artifacts DirSync.Tool"] = "installs for the whole user; scripts/test.sh installs the package into a temporary tool path and runs it",
     };
 
     /// <summary>The other commands a snippet may use besides dirsync: quick, and touching nothing outside the folder.</summary>
@@ -37,7 +39,7 @@ public sealed class ReadmeSnippetTests : IDisposable
             var where = $"README.md line {command.Line}: {command.Text}";
             if (NotRun.ContainsKey(command.Text))
             {
-                Assert.True(File.Exists(RepositoryFile(command.Words[1])), $"{where}: no such script");
+                Assert.True(command.Words[0] != "bash" || File.Exists(RepositoryFile(command.Words[1])), $"{where}: no such script");
                 notRun.Add(command.Text);
             }
             else if (command.Words[0] == "dirsync")

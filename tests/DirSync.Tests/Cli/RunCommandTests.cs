@@ -78,7 +78,7 @@ public sealed class RunCommandTests
         await sites.FailsAsync(
             sites.Server2,
             Format,
-            $"{sites.Sync1}:3: not a DirSync change set: the header line 'dirsync-changeset' is missing (a file exported by 'dirsync run' starts with it)",
+            $"{sites.Sync1}:3: not a DirSync change set: the header line 'dirsync-changeset' is missing (a file exported by 'dirsync run <instance>' starts with it)",
             "run", "INSTANCE2");
     }
 
@@ -125,11 +125,11 @@ public sealed class RunCommandTests
             + "  delete    Mailbox12                absent from the full change set\n"
             + "  delete    Mailbox13                absent from the full change set\n"
             + "INSTANCE2: would import change set 2 (full) from Testorg/Site1/Server1: 0 added, 0 modified, 3 deleted, 0 unchanged\n"
-            + "  note: a real run would stop here: the full change set from Testorg/Site1/Server1 holds no entries, but 3 recipients here came from it: that looks like a broken source, not a request to delete them all; nothing was applied. If Testorg/Site1/Server1 really has none left, run again with --allow-deletes 3\n"
+            + "  note: a real run would stop here: the full change set from Testorg/Site1/Server1 holds no entries, but 3 recipients here came from it: that looks like a broken source, not a request to delete them all; nothing was applied. If Testorg/Site1/Server1 really has none left, run again with 'dirsync run INSTANCE2 --allow-deletes 3'\n"
             + "Dry run: nothing was changed.\n",
             result.Out.ReplaceLineEndings("\n"));
         Assert.Equal(
-            "dirsync: a real run would be stopped: the full change set from Testorg/Site1/Server1 holds no entries, but 3 recipients here came from it: that looks like a broken source, not a request to delete them all; nothing was applied. If Testorg/Site1/Server1 really has none left, run again with --allow-deletes 3\n",
+            "dirsync: a real run would be stopped: the full change set from Testorg/Site1/Server1 holds no entries, but 3 recipients here came from it: that looks like a broken source, not a request to delete them all; nothing was applied. If Testorg/Site1/Server1 really has none left, run again with 'dirsync run INSTANCE2 --allow-deletes 3'\n",
             result.Error.ReplaceLineEndings("\n"));
         Assert.Equal(before, await SyncSnapshot.TakeAsync(sites.Server2));
         await sites.OkAsync(sites.Server2, "run", "INSTANCE2", "--dry-run", "--allow-deletes", "3");
@@ -168,14 +168,14 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public async Task Run_ExportAndImportFlagsTogether_ExitsWithInvalidValue()
+    public async Task Run_ExportAndImportFlagsTogether_IsAUsageError()
     {
         using var sites = await CliSites.CreateAsync();
 
         await sites.FailsAsync(
             sites.Server1,
-            InvalidValue,
-            "give --export or --import, not both (without either, the instance does what it is set to do)",
+            2,
+            "give --export or --import, not both (without either, the instance does what it is set to do) (see 'dirsync run --help')",
             "run", "INSTANCE1", "--export", "--import");
     }
 

@@ -118,14 +118,14 @@ public sealed class ScheduleCommandTests : IDisposable
 
         (string[] Args, int Exit, string Message)[] failures =
         [
-            (["T4", "daily", "18:00"], 3, "unknown event 'T4': use T1 (requestor send), T2 (server receive and send) or T3 (requestor receive, import and GAL rebuild)"),
+            (["T4", "daily", "18:00"], 2, "unknown event 'T4': use T1 (requestor send), T2 (server receive and send) or T3 (requestor receive, import and GAL rebuild) (see 'dirsync schedule set --help')"),
             (["T1", "tues", "18:00"], 3, "unknown day 'tues' in 'tues' (did you mean 'tue'?); use daily, weekdays, weekends, or days separated by commas such as mon,wed,fri (mon tue wed thu fri sat sun, or full names such as monday; any case)"),
             (["T1", "daily", "6pm"], 3, "invalid time '6pm': use HH:MM on the 24-hour clock, from 00:00 to 23:59 (such as 18:00)"),
-            (["T1", "daily"], 3, "a schedule needs a time of day: dirsync schedule set T1 daily <HH:MM>"),
-            (["T1", "none", "18:00"], 3, "'none' removes T1's schedule and takes no time or window: dirsync schedule set T1 none"),
-            (["T1", "daily", "18:00", "--window", "0"], 3, "invalid run window 0: use a number of minutes from 1 to 10080 (a week)"),
+            (["T1", "daily"], 2, "a schedule needs a time of day: dirsync schedule set T1 daily <HH:MM>"),
+            (["T1", "none", "18:00"], 2, "'none' removes T1's schedule and takes no time or window: dirsync schedule set T1 none"),
+            (["T1", "daily", "18:00", "--window", "0"], 2, "--window must be a whole number of minutes from 1 to 10080, not '0' (see 'dirsync schedule set --help')"),
             (["T2", "daily", "18:00"], 3, "T2 is the dir-sync server's event and this store is not a dir-sync server; enable it with 'dirsync server enable --inbox <dir>'"),
-            (["T1", "daily", "18:00", "--window", "x"], 2, "cannot parse argument 'x' for option '--window' as expected type 'System.Nullable`1[System.Int32]' (see 'dirsync schedule set --help')"),
+            (["T1", "daily", "18:00", "--window", "x"], 2, "--window must be a whole number of minutes from 1 to 10080, not 'x' (see 'dirsync schedule set --help')"),
         ];
         foreach (var (args, exit, message) in failures)
         {
@@ -168,7 +168,7 @@ public sealed class ScheduleCommandTests : IDisposable
 
         var rows = CliJson.Parse(result.Out).EnumerateArray().ToList();
         Assert.Equal(2, rows.Count);
-        string[] names = ["event", "does", "available", "days", "time", "windowMinutes", "since", "lastHandled", "nextRun", "kickedAt"];
+        string[] names = ["event", "does", "timeZone", "available", "days", "time", "windowMinutes", "since", "lastHandled", "nextRun", "kickedAt"];
         Assert.All(rows, row => Assert.Equal(names, row.EnumerateObject().Select(p => p.Name)));
         Assert.Equal(
             ("T1", "requestor send", true, JsonValueKind.Null, JsonValueKind.Null, JsonValueKind.Null, JsonValueKind.Null),
@@ -266,10 +266,10 @@ public sealed class ScheduleCommandTests : IDisposable
 
         (string[] Args, int Exit, string Message)[] failures =
         [
-            (["daemon", "--poll", "0"], 3, "--poll is a number of seconds from 1 to 3600"),
-            (["daemon", "--poll", "3601"], 3, "--poll is a number of seconds from 1 to 3600"),
-            (["daemon", "--poll", "soon"], 2, "cannot parse argument 'soon' for option '--poll' as expected type 'System.Int32' (see 'dirsync daemon --help')"),
-            (["daemon"], 3, "this store is neither a Dir-Sync requestor nor a dir-sync server, so the daemon would have nothing to do; enable a role with 'dirsync requestor enable' or 'dirsync server enable'"),
+            (["daemon", "--poll", "0"], 2, "--poll must be a whole number of seconds from 1 to 3600, not '0' (see 'dirsync daemon --help')"),
+            (["daemon", "--poll", "3601"], 2, "--poll must be a whole number of seconds from 1 to 3600, not '3601' (see 'dirsync daemon --help')"),
+            (["daemon", "--poll", "soon"], 2, "--poll must be a whole number of seconds from 1 to 3600, not 'soon' (see 'dirsync daemon --help')"),
+            (["daemon"], 3, "this store is neither a Dir-Sync requestor nor a dir-sync server, so the daemon would have nothing to do; enable a role with 'dirsync requestor enable --name <NET/PO> --inbox <dir> --server-inbox <dir>' or 'dirsync server enable --inbox <dir>'"),
         ];
         foreach (var (args, exit, message) in failures)
         {

@@ -34,7 +34,7 @@ public sealed class TombstonesCommandTests : IAsyncLifetime
         var result = await _store.RunOkAsync("tombstones", "purge", "--older-than", "0", "--json");
 
         var json = CliJson.Parse(result.Out);
-        Assert.Equal(["purged", "deletedBefore"], json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["purged", "deletedBefore", "dryRun"], json.EnumerateObject().Select(p => p.Name));
         Assert.Equal(2, json.GetProperty("purged").GetInt32());
         var cutoff = json.GetProperty("deletedBefore").GetDateTimeOffset();
         Assert.InRange(cutoff, before, DateTimeOffset.UtcNow);

@@ -41,8 +41,8 @@ public sealed class DeleteGuardHubTests : IAsyncLifetime
         }
     }
 
-    private static string TooMany(string source, long deletes, long limit, long owned, string setting) =>
-        $"the changes from {source} would delete {deletes} recipients, more than the limit of {limit} (500, or 10% of the {owned} it owns here, whichever is smaller, and at least 10); nothing was applied. If the deletes are intended, run again with --allow-deletes {deletes}, or raise the limit with '{setting}'";
+    private static string TooMany(string source, long deletes, long limit, long owned, string setting, string retry) =>
+        $"the changes from {source} would delete {deletes} recipients, more than the limit of {limit} (500, or 10% of the {owned} it owns here, whichever is smaller, and at least 10); nothing was applied. If the deletes are intended, run again with '{retry}', or raise the limit with '{setting}'";
 
     [Fact]
     public async Task Receive_RequestorDeletingMoreThanTheLimit_IsHeldClaimedUntilAllowed()
@@ -56,7 +56,7 @@ public sealed class DeleteGuardHubTests : IAsyncLifetime
         var blocked = await _net.Hub.ReceiveAsync();
         var again = await _net.Hub.ReceiveAsync();
 
-        var why = TooMany(Po1, 11, 10, 12, "dirsync server add-requestor NET/PO1 --inbox <dir> --delete-limit <n>");
+        var why = TooMany(Po1, 11, 10, 12, "dirsync server add-requestor NET/PO1 --inbox <dir> --delete-limit <n>", "dirsync server receive --allow-deletes 11");
         Assert.Equal((0, 0, 0L), (blocked.Messages, blocked.Rejected, blocked.Updates));
         Assert.Equal([$"{file}: {why}"], blocked.Errors);
         Assert.Equal([$"{file}: {why}"], again.Errors);
@@ -101,7 +101,7 @@ public sealed class DeleteGuardHubTests : IAsyncLifetime
         var received = await _net.Hub.ReceiveAsync();
 
         Assert.Equal(
-            [$"{file}: the changes from NET/PO1 would delete 3 recipients, more than the limit of 2 (the limit set for it); nothing was applied. If the deletes are intended, run again with --allow-deletes 3, or raise the limit with 'dirsync server add-requestor NET/PO1 --inbox <dir> --delete-limit <n>'"],
+            [$"{file}: the changes from NET/PO1 would delete 3 recipients, more than the limit of 2 (the limit set for it); nothing was applied. If the deletes are intended, run again with 'dirsync server receive --allow-deletes 3', or raise the limit with 'dirsync server add-requestor NET/PO1 --inbox <dir> --delete-limit <n>'"],
             received.Errors);
     }
 
@@ -115,7 +115,7 @@ public sealed class DeleteGuardHubTests : IAsyncLifetime
         var received = await _net.Hub.ReceiveAsync();
 
         Assert.Equal(
-            [$"{file}: the full change set from NET/PO1 holds no entries, but 12 recipients here came from it: that looks like a broken source, not a request to delete them all; nothing was applied. If NET/PO1 really has none left, run again with --allow-deletes 12"],
+            [$"{file}: the full change set from NET/PO1 holds no entries, but 12 recipients here came from it: that looks like a broken source, not a request to delete them all; nothing was applied. If NET/PO1 really has none left, run again with 'dirsync server receive --allow-deletes 12'"],
             received.Errors);
         Assert.Equal(14, (await ServerOwnersAsync()).Count);
 
@@ -138,7 +138,7 @@ public sealed class DeleteGuardHubTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<DirSyncException>(() => P2.ImportAsync());
 
-        var why = TooMany("the dir-sync server", 11, 10, 13, "dirsync requestor enable ... --delete-limit <n>");
+        var why = TooMany("the dir-sync server", 11, 10, 13, "dirsync requestor enable --name <NET/PO> --inbox <dir> --server-inbox <dir> --delete-limit <n>", "dirsync requestor import --allow-deletes 11");
         Assert.Equal((ErrorCategory.Guard, why), (error.Category, error.Message));
         Assert.Equal(before, await P2.EntriesAsync());
         Assert.Equal(11, (await P2.Requestor.StatusAsync()).Inbound);
@@ -166,7 +166,7 @@ public sealed class DeleteGuardHubTests : IAsyncLifetime
 
         var blocked = await P3.ReceiveAsync();
 
-        var why = TooMany("the dir-sync server", 11, 10, 13, "dirsync requestor enable ... --delete-limit <n>");
+        var why = TooMany("the dir-sync server", 11, 10, 13, "dirsync requestor enable --name <NET/PO> --inbox <dir> --server-inbox <dir> --delete-limit <n>", "dirsync requestor receive --allow-deletes 11");
         Assert.Equal([$"{reply}: {why}"], blocked.Errors);
         Assert.Equal([reply], HubNetwork.FilesIn(P3.Inbox, "processing"));
         Assert.Equal(before, await P3.EntriesAsync());
@@ -194,7 +194,7 @@ public sealed class DeleteGuardHubTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<DirSyncException>(() => P2.ImportAsync());
 
-        Assert.Equal(TooMany("the dir-sync server", 12, 10, 13, "dirsync requestor enable ... --delete-limit <n>"), error.Message);
+        Assert.Equal(TooMany("the dir-sync server", 12, 10, 13, "dirsync requestor enable --name <NET/PO> --inbox <dir> --server-inbox <dir> --delete-limit <n>", "dirsync requestor import --allow-deletes 12"), error.Message);
         await P2.ImportAsync(allowDeletes: 12);
         Assert.Equal(["bob@NET/PO2", "cy@NET/PO3"], await P2.OwnersAsync());
     }

@@ -146,7 +146,7 @@ public sealed class MessageProofTests : IAsyncLifetime
         await AssertRefusedAsync(
             file,
             EventCodes.NotRegistered,
-            "requestor NET/PO9 is not registered; register it with 'dirsync server add-requestor NET/PO9 --inbox <dir> --password <pw>'");
+            "requestor NET/PO9 is not registered; register it with 'dirsync server add-requestor NET/PO9 --inbox <dir> --password-file <path>'");
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public sealed class MessageProofTests : IAsyncLifetime
     private static string Key(string name) => HubKey.Derive(name, HubNetwork.PasswordOf(name));
 
     private static string BadPassword(string from) =>
-        $"invalid Dir-Sync password from {from}: the message's proof does not match the password registered here; the administrators must agree on it ('dirsync server add-requestor' / 'dirsync requestor enable --password')";
+        $"invalid Dir-Sync password from {from}: the message's proof does not match the password registered here; the administrators must agree on it ('dirsync server add-requestor {from} --inbox <dir> --password-file <path>' here, 'dirsync requestor enable --name <NET/PO> --inbox <dir> --server-inbox <dir> --password-file <path>' there)";
 
     /// <summary>T2 receive refuses the message: moved to rejected/ beside its reason, an event logged, nothing applied or logged for the requestors.</summary>
     private async Task AssertRefusedAsync(string file, int code, string reason, bool alreadyApplied = false)

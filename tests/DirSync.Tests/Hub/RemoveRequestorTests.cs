@@ -80,7 +80,7 @@ public sealed class RemoveRequestorTests : IAsyncLifetime
 
         var received = await _net.Hub.ReceiveAsync();
 
-        var reason = "158: requestor NET/PO2 is not registered; register it with 'dirsync server add-requestor NET/PO2 --inbox <dir> --password <pw>'";
+        var reason = "158: requestor NET/PO2 is not registered; register it with 'dirsync server add-requestor NET/PO2 --inbox <dir> --password-file <path>'";
         Assert.Equal((0, 1), (received.Messages, received.Rejected));
         var file = Assert.Single(HubNetwork.FilesIn(_net.ServerInbox, "rejected"), f => f.EndsWith(".dsm", StringComparison.Ordinal));
         Assert.Equal([$"{file} refused — {reason}"], received.Errors);

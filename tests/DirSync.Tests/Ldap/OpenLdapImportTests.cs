@@ -195,7 +195,7 @@ public sealed class OpenLdapImportTests
 
         var result = await store.FailsAsync(
             Guard,
-            $"the changes from {slapd.Url} ({Slapd.People}) would delete 11 recipients, more than the limit of 10 (500, or 10% of the 12 it owns here, whichever is smaller, and at least 10); nothing was applied. If the deletes are intended, run again with --allow-deletes 11, or raise the limit with 'dirsync instance set PEOPLE --delete-limit <n>'",
+            $"the changes from {slapd.Url} ({Slapd.People}) would delete 11 recipients, more than the limit of 10 (500, or 10% of the 12 it owns here, whichever is smaller, and at least 10); nothing was applied. If the deletes are intended, run again with 'dirsync run PEOPLE --allow-deletes 11', or raise the limit with 'dirsync instance set PEOPLE --delete-limit <n>'",
             "run", "PEOPLE");
 
         Assert.Equal((0L, 0L, 11L, 0L, "incremental"), await store.RunInstanceAsync("PEOPLE", "--allow-deletes", "11"));

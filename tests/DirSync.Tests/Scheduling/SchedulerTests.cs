@@ -24,6 +24,35 @@ public sealed class SchedulerTests : IAsyncLifetime
         ScheduleStore.SetAsync(@event == CycleEvent.T2 ? _sites.Server : _sites.Requestor, Schedule.Parse(@event, days, time, window), since);
 
     [Fact]
+    public async Task Pending_ScheduleSetInAnotherZone_RunsAtThatZonesHourWhereverTheDaemonIs()
+    {
+        // Set in Tokyo for 09:00 (00:00 UTC); read back from the store by daemons in Berlin and in New York.
+        var tokyo = Schedule.Parse(CycleEvent.T1, "daily", "09:00") with { TimeZoneId = "Asia/Tokyo" };
+        await ScheduleStore.SetAsync(_sites.Requestor, tokyo, Utc(1, 14, 12));
+        var stored = await ScheduleStore.GetAsync(_sites.Requestor, CycleEvent.T1);
+        var newYork = new Scheduler(TimeZoneInfo.FindSystemTimeZoneById("America/New_York"));
+
+        Assert.Equal("Asia/Tokyo", stored!.TimeZoneId);
+        foreach (var daemon in new[] { _scheduler, newYork })
+        {
+            Assert.Null(daemon.Pending(stored, null, Utc(1, 14, 23, 59)));
+            Assert.Equal(new ScheduledOccurrence(stored, Utc(1, 15, 0), false), daemon.Pending(stored, null, Utc(1, 15, 0, 1)));
+        }
+
+        var status = await newYork.StatusAsync(_sites.Requestor, Utc(1, 15, 1));
+        Assert.Equal(Utc(1, 16, 0), status.Single(s => s.Event == CycleEvent.T1).NextDue);
+    }
+
+    [Fact]
+    public async Task Pending_ScheduleStoredWithoutAZone_FollowsTheSchedulersZone()
+    {
+        var schedule = await SetAsync(CycleEvent.T1, "daily", "08:00", Utc(1, 15, 6));
+
+        Assert.Null((await ScheduleStore.GetAsync(_sites.Requestor, CycleEvent.T1))!.TimeZoneId);
+        Assert.Equal(new ScheduledOccurrence(schedule, Utc(1, 15, 7), false), _scheduler.Pending(schedule, null, Utc(1, 15, 7)));
+    }
+
+    [Fact]
     public async Task Pending_SetAfterTodaysTime_WaitsForTheNextOccurrence()
     {
         // Thursday 10:00 in Berlin; today's 08:00 came before the schedule was set.

@@ -102,7 +102,7 @@ public sealed class PostgresDirectoryStoreTests : DirectoryStoreContractTests
         var error = await Assert.ThrowsAsync<StoreException>(() => PostgresDirectoryStore.OpenAsync(address));
         Assert.Equal(ErrorCategory.Store, error.Category);
         Assert.Equal(
-            $"cannot open store '{address.Display}': the database 'no_such_database' does not exist; create it with 'createdb' (see docs/operations.md), then run 'dirsync init'",
+            $"cannot open store '{address.Display}': the database 'no_such_database' does not exist; create it with 'createdb' (see docs/operations.md), then run 'dirsync init --org <Org> --site <Site> --server <Server>'",
             error.Message);
     }
 

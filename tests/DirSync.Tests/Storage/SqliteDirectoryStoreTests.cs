@@ -110,7 +110,7 @@ public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests, IDi
         var path = _folder.File("empty.db");
         await File.WriteAllBytesAsync(path, []);
         var error = await Assert.ThrowsAsync<StoreException>(() => SqliteDirectoryStore.OpenAsync(path));
-        Assert.Equal($"'{path}' is empty, not a DirSync store (an interrupted 'dirsync init'?); remove it and run init again", error.Message);
+        Assert.Equal($"'{path}' is empty, not a DirSync store (an interrupted init?); remove it and run 'dirsync init --org <Org> --site <Site> --server <Server>' again", error.Message);
     }
 
     [Fact]

@@ -113,7 +113,7 @@ public sealed class ChangeSetCodecsTests
         var error = Refused(Utf8("version: 1\ndn: cn=Mailbox11,cn=Recipients,ou=Site1,o=Testorg\nchangetype: delete\n"));
 
         Assert.Equal(
-            "not a DirSync change set: the header line 'dirsync-changeset' is missing (a file exported by 'dirsync run' starts with it)",
+            "not a DirSync change set: the header line 'dirsync-changeset' is missing (a file exported by 'dirsync run <instance>' starts with it)",
             error.Reason);
     }
 
@@ -125,7 +125,7 @@ public sealed class ChangeSetCodecsTests
         var error = Refused(sample);
 
         Assert.Equal(
-            "not a DirSync change set: the header line 'dirsync-changeset' is missing (a file exported by 'dirsync run' starts with it)",
+            "not a DirSync change set: the header line 'dirsync-changeset' is missing (a file exported by 'dirsync run <instance>' starts with it)",
             error.Reason);
         Assert.Equal(3, error.Line);
     }

@@ -401,7 +401,7 @@ public sealed class ImporterTests : IAsyncLifetime
 
         Assert.Equal(ErrorCategory.Guard, refused.Category);
         Assert.Equal(
-            "the full change set from Testorg/Site1/Server1 holds no entries, but 3 recipients here came from it: that looks like a broken source, not a request to delete them all; nothing was applied. If Testorg/Site1/Server1 really has none left, run again with --allow-deletes 3",
+            "the full change set from Testorg/Site1/Server1 holds no entries, but 3 recipients here came from it: that looks like a broken source, not a request to delete them all; nothing was applied. If Testorg/Site1/Server1 really has none left, run again with 'dirsync run INSTANCE2 --allow-deletes 3'",
             refused.Message);
         Assert.Equal(before, after);
         Assert.Equal((ChangeSetMode.Full, 2L, 0L, 0L, 3L, 0L, false, false), Counts(result));

@@ -11,13 +11,12 @@ internal static class AddressTemplateCommand
 
     private static Command List(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("list", "List the address templates") { json };
+        var command = new Command("list", "List the address templates");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var templates = await store.GetAddressTemplatesAsync(cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {
@@ -53,13 +52,27 @@ internal static class AddressTemplateCommand
         {
             Description = "The template, such as %g.%s@example.com; tokens %g %s %d %m %i %% %rXY, with an optional length digit (%1g)",
         };
-        var command = new Command("set", "Set an address type's template and regenerate that type's addresses (old ones stay as secondary)") { type, template };
+        var dryRun = GlobalOptions.DryRun("Count the recipients whose address would change, and change nothing");
+        var command = new Command("set", "Set an address type's template and regenerate that type's addresses (old ones stay as secondary)") { type, template, dryRun };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var typeName = context.ParseResult.GetRequiredValue(type).ToUpperInvariant();
-            var changed = await new DirectoryAdmin(store).SetAddressTemplateAsync(typeName, context.ParseResult.GetRequiredValue(template), cancellationToken);
-            context.Out.WriteLine($"Set the {typeName} template; {changed} recipient{(changed == 1 ? "" : "s")} got a new primary {typeName} address");
+            var text = context.ParseResult.GetRequiredValue(template);
+            var dry = context.ParseResult.GetValue(dryRun);
+            var changed = await new DirectoryAdmin(store).SetAddressTemplateAsync(typeName, text, dry, cancellationToken);
+            var recipients = $"{changed} recipient{(changed == 1 ? "" : "s")}";
+            context.Report(
+                dry
+                    ? $"Would set the {typeName} template; {recipients} would get a new primary {typeName} address. Dry run: the store was not changed."
+                    : $"Set the {typeName} template; {recipients} got a new primary {typeName} address",
+                w =>
+                {
+                    w.WriteString("addressType", typeName);
+                    w.WriteString("template", text);
+                    w.WriteNumber("changed", changed);
+                    w.WriteBoolean("dryRun", dry);
+                });
         });
         return command;
     }

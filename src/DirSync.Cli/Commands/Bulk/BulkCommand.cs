@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
+using DirSync.Cli.Output;
 using DirSync.Core.Bulk;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
@@ -9,6 +9,9 @@ namespace DirSync.Cli.Commands.Bulk;
 /// <summary><c>dirsync bulk import|export</c>: the Exchange administrator's bulk CSV (<c>admin /i</c> and <c>/e</c>).</summary>
 internal static class BulkCommand
 {
+    /// <summary>The most rows one transaction of <c>--skip-errors</c> may take: far beyond where bigger stops helping.</summary>
+    public const int MaxBatchSize = 10_000_000;
+
     public static Command Create(CliIo io) =>
         new("bulk", "Load and dump recipients as the Exchange administrator's bulk CSV (admin /i and /e)") { Import(io), Export(io) };
 
@@ -17,21 +20,8 @@ internal static class BulkCommand
         var file = new Argument<string>("file") { Description = "The CSV file: a header of attribute names, Obj-Class first, then one row per recipient" };
         var stopOnError = new Option<bool>("--stop-on-error") { Description = "On a bad row, apply nothing and name the row (the default)" };
         var skipErrors = new Option<bool>("--skip-errors") { Description = "Apply the good rows; write the bad ones, with the reason, to <file>.rejects.csv" };
-        var batchSize = new Option<int>("--batch-size")
-        {
-            Description = $"With --skip-errors, the rows applied per transaction (default {BulkImportOptions.DefaultBatchSize})",
-            HelpName = "rows",
-        };
-        batchSize.Validators.Add(result =>
-        {
-            // A value that is no number already has its parse error; reading it here would throw.
-            if (result.Tokens.Count == 1
-                && int.TryParse(result.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var rows)
-                && rows < 1)
-            {
-                result.AddError("--batch-size must be a number of rows from 1 up");
-            }
-        });
+        var batchSize = OptionValues.OptionalWhole(
+            "--batch-size", 1, MaxBatchSize, "rows", "rows", $"With --skip-errors, the rows applied per transaction (default {BulkImportOptions.DefaultBatchSize})");
         var container = new Option<string?>("--container")
         {
             Description = "Where new recipients are created when their row has no Obj-Container (default Recipients); existing ones stay where they are",
@@ -39,10 +29,9 @@ internal static class BulkCommand
         };
         var dryRun = new Option<bool>("--dry-run") { Description = "Read, check and count everything as the import would, then change nothing in the store" };
         var ignoreUnknown = new Option<bool>("--ignore-unknown-columns") { Description = "Pass over, with a warning, columns whose names DirSync does not know" };
-        var json = GlobalOptions.Json();
         var command = new Command("import", "Create, change and delete recipients from a bulk CSV file (the original's admin /i)")
         {
-            file, stopOnError, skipErrors, batchSize, container, dryRun, ignoreUnknown, json,
+            file, stopOnError, skipErrors, batchSize, container, dryRun, ignoreUnknown,
         };
         command.Validators.Add(result =>
         {
@@ -64,7 +53,7 @@ internal static class BulkCommand
                 new BulkImportOptions
                 {
                     OnError = parse.GetValue(skipErrors) ? BulkErrorPolicy.SkipErrors : BulkErrorPolicy.StopOnError,
-                    BatchSize = parse.GetResult(batchSize) is null ? BulkImportOptions.DefaultBatchSize : parse.GetValue(batchSize),
+                    BatchSize = parse.GetValue(batchSize) ?? BulkImportOptions.DefaultBatchSize,
                     Container = parse.GetValue(container) is { } text ? DirectoryPath.Parse(text) : null,
                     DryRun = parse.GetValue(dryRun),
                     IgnoreUnknownColumns = parse.GetValue(ignoreUnknown),
@@ -73,7 +62,7 @@ internal static class BulkCommand
                 },
                 cancellationToken), cancellationToken);
 
-            if (parse.GetValue(json))
+            if (context.Json)
             {
                 // The counters are named as run --json names them.
                 context.WriteJson(w =>
@@ -130,10 +119,9 @@ internal static class BulkCommand
         var subcontainers = new Option<bool>("--subcontainers") { Description = "With --container, also the containers below it" };
         var objectClass = new Option<string?>("--class") { Description = "Only this class", HelpName = "class" };
         objectClass.AcceptOnlyFromAmong("mailbox", "custom-recipient", "dl", "distribution-list", "remote");
-        var json = GlobalOptions.Json();
         var command = new Command("export", "Write live recipients to a bulk CSV file that 'bulk import' reads back (the original's admin /e)")
         {
-            file, container, subcontainers, objectClass, json,
+            file, container, subcontainers, objectClass,
         };
         command.SetAction(io, async (context, cancellationToken) =>
         {
@@ -150,7 +138,7 @@ internal static class BulkCommand
                 },
                 cancellationToken), cancellationToken);
 
-            if (parse.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {
@@ -171,20 +159,12 @@ internal static class BulkCommand
         return command;
     }
 
-    /// <summary>Runs a bulk operation on the store with a progress line on a terminal, cleared when it ends however it ends.</summary>
+    /// <summary>Runs a bulk operation on the store with a progress line on a terminal.</summary>
     private static async Task<T> WithProgressAsync<T>(
-        CommandContext context, string verb, string unit, Func<IDirectoryStore, BulkProgressLine?, Task<T>> run, CancellationToken cancellationToken)
+        CommandContext context, string verb, string unit, Func<IDirectoryStore, ProgressLine?, Task<T>> run, CancellationToken cancellationToken)
     {
-        var progress = context.Io.ErrorIsTerminal ? new BulkProgressLine(context.Io.Error, verb, unit) : null;
         await using var store = await context.OpenStoreAsync(cancellationToken);
-        try
-        {
-            return await run(store, progress);
-        }
-        finally
-        {
-            progress?.Clear();
-        }
+        return await context.WithProgressAsync(verb, unit, progress => run(store, progress));
     }
 
     private static string FullPath(CommandContext context, string path) => Path.GetFullPath(Path.Combine(context.Io.CurrentDirectory, path));

@@ -19,20 +19,23 @@ internal static class ContainerCommand
             var parsed = DirectoryPath.Parse(context.ParseResult.GetRequiredValue(path));
             await using var store = await context.OpenStoreAsync(cancellationToken);
             await new DirectoryAdmin(store).AddContainerAsync(parsed, cancellationToken);
-            context.Out.WriteLine($"Created container {parsed}");
+            context.Report($"Created container {parsed}", w =>
+            {
+                w.WriteString("path", parsed.Value);
+                w.WriteNumber("recipients", 0);
+            });
         });
         return command;
     }
 
     private static Command List(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("list", "List the containers with how many recipients each holds") { json };
+        var command = new Command("list", "List the containers with how many recipients each holds");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var containers = await store.ListContainersAsync(cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DirSync.Cli.Output;
+using DirSync.Core;
 using DirSync.Core.Gal;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
@@ -9,21 +10,21 @@ namespace DirSync.Cli.Commands.Gal;
 /// <summary><c>dirsync gal rebuild|list|search</c>.</summary>
 internal static class GalCommand
 {
-    private const string EmptyMessage = "The GAL is empty; run 'dirsync gal rebuild'";
+    private static readonly string EmptyMessage = $"The GAL is empty; run '{CommandHints.GalRebuild()}'";
 
     public static Command Create(CliIo io) =>
         new("gal", "Rebuild, list and search the Global Address List") { Rebuild(io), List(io), Search(io) };
 
     private static Command Rebuild(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("rebuild", "Rebuild the Global Address List and its index from every live recipient") { json };
+        var command = new Command("rebuild", "Rebuild the Global Address List and its index from every live recipient");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var postoffice = await GalBuilder.LocalPostofficeAsync(store, cancellationToken);
-            var result = await new GalBuilder().RebuildAsync(store, postoffice, cancellationToken: cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            var result = await context.WithProgressAsync(
+                "Rebuilding the GAL", "recipients read", progress => new GalBuilder { Progress = progress }.RebuildAsync(store, postoffice, cancellationToken: cancellationToken));
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {
@@ -42,13 +43,12 @@ internal static class GalCommand
 
     private static Command List(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("list", "List the Global Address List in display-name order") { json };
+        var command = new Command("list", "List the Global Address List in display-name order");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var entries = store.ListGalAsync(cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 await using var writer = context.CreateJsonWriter();
                 writer.WriteStartArray();
@@ -88,28 +88,16 @@ internal static class GalCommand
     private static Command Search(CliIo io)
     {
         var prefix = new Argument<string>("prefix") { Description = "The start of the display name; case and accents do not matter" };
-        var limit = new Option<int>("--limit")
-        {
-            Description = $"Return at most this many entries (1 to {GalSearch.MaxLimit})",
-            HelpName = "n",
-            DefaultValueFactory = _ => GalSearch.DefaultLimit,
-        };
-        limit.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > GalSearch.MaxLimit)
-            {
-                result.AddError($"--limit must be a number from 1 to {GalSearch.MaxLimit}");
-            }
-        });
-        var json = GlobalOptions.Json();
-        var command = new Command("search", "List the GAL entries whose display name starts with a prefix") { prefix, limit, json };
+        var limit = OptionValues.Whole(
+            "--limit", 1, GalSearch.MaxLimit, GalSearch.DefaultLimit, "entries", "n", $"Return at most this many entries (1 to {GalSearch.MaxLimit}, default {GalSearch.DefaultLimit})");
+        var command = new Command("search", "List the GAL entries whose display name starts with a prefix") { prefix, limit };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var wanted = context.ParseResult.GetRequiredValue(prefix);
             var max = context.ParseResult.GetValue(limit);
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var entries = await GalSearch.SearchAsync(store, wanted, max, cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {

@@ -10,18 +10,19 @@ internal static class CycleOutput
 {
     /// <summary>A cycle step that applies what it takes in, and so may delete: <c>--json</c>, <c>--allow-deletes</c>, and its report.</summary>
     public static Command ApplyingStep(
-        CliIo io, string name, string description, string step, Func<IDirectoryStore, long?, CancellationToken, Task<CycleReport>> run)
+        CliIo io, string name, string description, string step, Func<IDirectoryStore, long?, IProgress<long>?, CancellationToken, Task<CycleReport>> run)
     {
-        var json = GlobalOptions.Json();
         var allowDeletes = GlobalOptions.AllowDeletes();
-        var command = new Command(name, description) { json, allowDeletes };
+        var command = new Command(name, description) { allowDeletes };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            Write(context, context.ParseResult.GetValue(json), step, await run(store, context.ParseResult.GetValue(allowDeletes), cancellationToken));
+            Write(context, context.Json, step, await context.WithProgressAsync(Capitalized(step), "updates applied", progress => run(store, context.ParseResult.GetValue(allowDeletes), progress, cancellationToken)));
         });
         return command;
     }
+
+    private static string Capitalized(string step) => char.ToUpperInvariant(step[0]) + step[1..];
 
     public static void Write(CommandContext context, bool json, string step, CycleReport report)
     {
@@ -67,7 +68,7 @@ internal static class CycleOutput
             // The report says what was taken in: it stays on standard output although the command fails.
             context.Io.CommitOutput();
             var more = report.Errors.Count > 1 ? $" and {report.Errors.Count - 1} more" : "";
-            throw new DirSyncException($"{step}: {report.Errors[0]}{more} (see 'dirsync events')", ErrorCategory.Sync);
+            throw new DirSyncException($"{step}: {report.Errors[0]}{more} (see '{CommandHints.Events()}')", ErrorCategory.Sync);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DirSync.Core;
 using DirSync.Core.Hub;
 using DirSync.Core.Sync;
 
@@ -19,9 +20,9 @@ internal static class RequestorCommand
         var serverInbox = new Option<string>("--server-inbox") { Description = "The dir-sync server's inbound drop folder", Required = true, HelpName = "dir" };
         var password = new PasswordOptions("The password registered on the server (only a key derived from it is stored)");
         var addressType = new Option<string?>("--address-type") { Description = "Which address of a foreign entry becomes its target (default SMTP; else its first primary)", HelpName = "TYPE" };
-        var applyOnReceive = new Option<bool?>("--apply-on-receive") { Description = "Apply replies as they arrive, as Exchange did (no T3 import)", Arity = ArgumentArity.ZeroOrOne };
+        var applyOnReceive = OptionValues.Flag("--apply-on-receive", "Apply replies as they arrive, as Exchange did (no T3 import); true or false");
         var deleteLimit = GlobalOptions.DeleteLimit();
-        var relay = new Option<bool?>("--relay") { Description = "Also send what this store's instances imported (a gateway's users) to the other postoffices (true or false)", Arity = ArgumentArity.ZeroOrOne };
+        var relay = OptionValues.Flag("--relay", "Also send what this store's instances imported (a gateway's users) to the other postoffices (true or false)");
         var command = new Command("enable", "Make this store a requestor (or change its settings; its numbers are kept)") { name, inbox, serverInbox, addressType, applyOnReceive, deleteLimit, relay };
         password.AddTo(command);
         command.SetAction(io, async (context, cancellationToken) =>
@@ -41,20 +42,27 @@ internal static class RequestorCommand
                 r.GetValue(deleteLimit),
                 r.GetResult(relay) is null ? null : r.GetValue(relay) ?? true,
                 cancellationToken);
-            context.Out.WriteLine($"Requestor {state.Name}: inbox {state.Inbox}, server inbox {state.ServerInbox}, address type {state.AddressType}{(state.ApplyOnReceive ? ", applies replies as they arrive" : "")}{(state.Relay ? ", relays what its instances imported" : "")}");
+            context.Report($"Requestor {state.Name}: inbox {state.Inbox}, server inbox {state.ServerInbox}, address type {state.AddressType}{(state.ApplyOnReceive ? ", applies replies as they arrive" : "")}{(state.Relay ? ", relays what its instances imported" : "")}", w =>
+            {
+                w.WriteString("name", state.Name);
+                w.WriteString("inbox", state.Inbox);
+                w.WriteString("serverInbox", state.ServerInbox);
+                w.WriteString("addressType", state.AddressType);
+                w.WriteBoolean("applyOnReceive", state.ApplyOnReceive);
+                w.WriteBoolean("relay", state.Relay);
+            });
         });
         return command;
     }
 
     private static Command Status(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("status", "This requestor's numbers (like LISTDS -R)") { json };
+        var command = new Command("status", "This requestor's numbers (like LISTDS -R)");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var (s, outbox, inbound) = await new Requestor(store).StatusAsync(cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {
@@ -107,23 +115,22 @@ internal static class RequestorCommand
     private static Command Send(CliIo io)
     {
         var full = new Option<bool>("--full") { Description = "Send the whole local list (an Export): the server replaces this postoffice's entries with it" };
-        var json = GlobalOptions.Json();
-        var command = new Command("send", "T1: send local changes not yet acknowledged, with a status report (REQMAIN -T)") { full, json };
+        var command = new Command("send", "T1: send local changes not yet acknowledged, with a status report (REQMAIN -T)") { full };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            CycleOutput.Write(context, context.ParseResult.GetValue(json), "requestor send", await new Requestor(store).SendAsync(context.ParseResult.GetValue(full), cancellationToken));
+            CycleOutput.Write(context, context.Json, "requestor send", await new Requestor(store).SendAsync(context.ParseResult.GetValue(full), cancellationToken));
         });
         return command;
     }
 
     private static Command Receive(CliIo io) => CycleOutput.ApplyingStep(
         io, "receive", "T3: take the server's replies (REQMAIN -R); with --apply-on-receive they are applied at once", "requestor receive",
-        (store, allowDeletes, cancellationToken) => new Requestor(store).ReceiveAsync(allowDeletes, cancellationToken));
+        (store, allowDeletes, progress, cancellationToken) => new Requestor(store) { Progress = progress }.ReceiveAsync(allowDeletes, cancellationToken));
 
     private static Command Import(CliIo io) => CycleOutput.ApplyingStep(
         io, "import", "T3: apply the received updates to the address lists (IMPORT -Q)", "requestor import",
-        (store, allowDeletes, cancellationToken) => new Requestor(store).ImportAsync(allowDeletes, cancellationToken));
+        (store, allowDeletes, progress, cancellationToken) => new Requestor(store) { Progress = progress }.ImportAsync(allowDeletes, cancellationToken));
 
     private static Command RequestImport(CliIo io)
     {
@@ -132,7 +139,7 @@ internal static class RequestorCommand
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             await new Requestor(store).RequestImportAsync(cancellationToken);
-            context.Out.WriteLine("The next 'requestor send' asks the server for every address list");
+            context.Report("The next 'requestor send' asks the server for every address list", w => w.WriteBoolean("importRequested", true));
         });
         return command;
     }
@@ -144,7 +151,13 @@ internal static class RequestorCommand
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var state = await new Requestor(store).ResetAsync(cancellationToken);
-            context.Out.WriteLine($"Reset requestor {state.Name}: ReqSync 0, SrvSync 0; the next 'requestor send' sends the whole local list and asks for every address list. Reset it on the server too: 'dirsync server reset-requestor {state.Name}'");
+            context.Report(
+                $"Reset requestor {state.Name}: ReqSync 0, SrvSync 0; the next '{CommandHints.RequestorSend()}' sends the whole local list and asks for every address list. Reset it on the server too: '{CommandHints.ServerResetRequestor(state.Name)}'",
+                w =>
+                {
+                    w.WriteString("name", state.Name);
+                    w.WriteNumber("generation", state.Generation);
+                });
         });
         return command;
     }
@@ -157,7 +170,15 @@ internal static class RequestorCommand
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            var report = await new Requestor(store).ApplyResyncAsync(Path.GetFullPath(context.ParseResult.GetRequiredValue(file), context.Io.CurrentDirectory), context.ParseResult.GetValue(allowDeletes), cancellationToken);
+            var path = Path.GetFullPath(context.ParseResult.GetRequiredValue(file), context.Io.CurrentDirectory);
+            var report = await context.WithProgressAsync(
+                "Applying the resync snapshot", "entries", progress => new Requestor(store) { Progress = progress }.ApplyResyncAsync(path, context.ParseResult.GetValue(allowDeletes), cancellationToken));
+            if (context.Json)
+            {
+                CycleOutput.Write(context, json: true, "requestor apply-resync", report);
+                return;
+            }
+
             foreach (var line in report.Lines)
             {
                 context.Out.WriteLine(line);

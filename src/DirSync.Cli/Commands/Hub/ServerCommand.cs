@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using DirSync.Cli.Output;
+using DirSync.Core;
 using DirSync.Core.Hub;
 using DirSync.Core.Sync;
 
@@ -17,7 +18,7 @@ internal static class ServerCommand
     private static Command Enable(CliIo io)
     {
         var inbox = new Option<string>("--inbox") { Description = "The server's inbound drop folder", Required = true, HelpName = "dir" };
-        var keep = new Option<int?>("--keep-updates") { Description = "Days the master log keeps updates (default 14)", HelpName = "days" };
+        var keep = OptionValues.OptionalWhole("--keep-updates", 1, 3650, "days", "days", "Days the master log keeps updates, 1 to 3650 (default 14)");
         var name = new Option<string?>("--name") { Description = "The server postoffice's name (default: this store's requestor name, else its server name)", HelpName = "NET/PO" };
         var command = new Command("enable", "Make this store the dir-sync server (or change its settings)") { inbox, keep, name };
         command.SetAction(io, async (context, cancellationToken) =>
@@ -28,7 +29,12 @@ internal static class ServerCommand
                 context.ParseResult.GetValue(keep),
                 context.ParseResult.GetValue(name),
                 cancellationToken);
-            context.Out.WriteLine($"Dir-sync server {state.Name}: inbox {state.Inbox}, keeps updates {state.KeepUpdatesDays} days");
+            context.Report($"Dir-sync server {state.Name}: inbox {state.Inbox}, keeps updates {state.KeepUpdatesDays} days", w =>
+            {
+                w.WriteString("name", state.Name);
+                w.WriteString("inbox", state.Inbox);
+                w.WriteNumber("keepUpdates", state.KeepUpdatesDays);
+            });
         });
         return command;
     }
@@ -52,7 +58,11 @@ internal static class ServerCommand
                 pw,
                 context.ParseResult.GetValue(deleteLimit),
                 cancellationToken);
-            context.Out.WriteLine($"Registered requestor {registered.Name}: replies go to {registered.Inbox}");
+            context.Report($"Registered requestor {registered.Name}: replies go to {registered.Inbox}", w =>
+            {
+                w.WriteString("name", registered.Name);
+                w.WriteString("inbox", registered.Inbox);
+            });
         });
         return command;
     }
@@ -60,13 +70,24 @@ internal static class ServerCommand
     private static Command RemoveRequestor(CliIo io)
     {
         var name = new Argument<string>("name") { Description = "The requestor postoffice" };
-        var command = new Command("remove-requestor", "Remove a requestor; its entries are deleted here and, at the next cycle, everywhere") { name };
+        var dryRun = GlobalOptions.DryRun("Count the entries that would be deleted, and remove nothing");
+        var command = new Command("remove-requestor", "Remove a requestor; its entries are deleted here and, at the next cycle, everywhere") { name, dryRun };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var value = context.ParseResult.GetRequiredValue(name);
-            var deleted = await new DirSyncServer(store).RemoveRequestorAsync(value, cancellationToken);
-            context.Out.WriteLine($"Removed requestor {value}; {deleted} of its entries deleted and queued as deletes for the others");
+            var dry = context.ParseResult.GetValue(dryRun);
+            var deleted = await new DirSyncServer(store).RemoveRequestorAsync(value, dry, cancellationToken);
+            context.Report(
+                dry
+                    ? $"Would remove requestor {value}; {deleted} of its entries would be deleted and queued as deletes for the others. Dry run: the store was not changed."
+                    : $"Removed requestor {value}; {deleted} of its entries deleted and queued as deletes for the others",
+                w =>
+                {
+                    w.WriteString("name", value);
+                    w.WriteNumber("deleted", deleted);
+                    w.WriteBoolean("dryRun", dry);
+                });
         });
         return command;
     }
@@ -79,21 +100,26 @@ internal static class ServerCommand
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var registered = await new DirSyncServer(store).ResetRequestorAsync(context.ParseResult.GetRequiredValue(name), cancellationToken);
-            context.Out.WriteLine($"Reset requestor {registered.Name}: its next message starts its numbers afresh and is answered with every address list; messages written before now are refused");
+            context.Report(
+                $"Reset requestor {registered.Name}: its next message starts its numbers afresh and is answered with every address list; messages written before now are refused",
+                w =>
+                {
+                    w.WriteString("name", registered.Name);
+                    w.WriteString("resetAt", JsonTime.Utc(registered.ResetAt!.Value));
+                });
         });
         return command;
     }
 
     private static Command Status(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("status", "The server's numbers and each requestor's (like LISTDS -S)") { json };
+        var command = new Command("status", "The server's numbers and each requestor's (like LISTDS -S)");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var status = await new DirSyncServer(store).StatusAsync(cancellationToken);
             var s = status.Server;
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {
@@ -117,7 +143,7 @@ internal static class ServerCommand
                         w.WriteNumber("lastCycle", r.LastCycle);
                         if (r.LastUpdateReceived is { } when)
                         {
-                            w.WriteString("lastUpdateReceived", when);
+                            w.WriteString("lastUpdateReceived", JsonTime.Utc(when));
                         }
                         else
                         {
@@ -157,16 +183,15 @@ internal static class ServerCommand
 
     private static Command Receive(CliIo io) => CycleOutput.ApplyingStep(
         io, "receive", "T2: take every waiting requestor message into the master log (SRVMAIN -R)", "server receive",
-        (store, allowDeletes, cancellationToken) => new DirSyncServer(store).ReceiveAsync(allowDeletes, cancellationToken));
+        (store, allowDeletes, progress, cancellationToken) => new DirSyncServer(store) { Progress = progress }.ReceiveAsync(allowDeletes, cancellationToken));
 
     private static Command Send(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("send", "T2: reply to each requestor whose message arrived with what it lacks (SRVMAIN -T)") { json };
+        var command = new Command("send", "T2: reply to each requestor whose message arrived with what it lacks (SRVMAIN -T)");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            CycleOutput.Write(context, context.ParseResult.GetValue(json), "server send", await new DirSyncServer(store).SendAsync(cancellationToken));
+            CycleOutput.Write(context, context.Json, "server send", await new DirSyncServer(store).SendAsync(cancellationToken));
         });
         return command;
     }
@@ -180,7 +205,11 @@ internal static class ServerCommand
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var path = Path.GetFullPath(context.ParseResult.GetRequiredValue(output), context.Io.CurrentDirectory);
             var count = await new DirSyncServer(store).ResyncAsync(path, cancellationToken);
-            context.Out.WriteLine($"Wrote the resync snapshot {path}: {count} entries; apply it on every requestor with 'dirsync requestor apply-resync {path}'");
+            context.Report($"Wrote the resync snapshot {path}: {count} entries; apply it on every requestor with '{CommandHints.RequestorApplyResync(path)}'", w =>
+            {
+                w.WriteString("file", path);
+                w.WriteNumber("entries", count);
+            });
         });
         return command;
     }

@@ -7,13 +7,12 @@ internal static class InfoCommand
 {
     public static Command Create(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("info", "Show the store's identity, organization, site, server and highest USN") { json };
+        var command = new Command("info", "Show the store's identity, organization, site, server and highest USN");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var usn = await store.GetHighestUsnAsync(cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w => StoreJson.Write(w, store.Info, context.StorePath, usn));
                 return;

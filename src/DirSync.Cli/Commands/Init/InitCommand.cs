@@ -11,8 +11,7 @@ internal static class InitCommand
         var org = new Option<string>("--org") { Description = "The organization, such as Testorg", Required = true };
         var site = new Option<string>("--site") { Description = "The site, such as Site1", Required = true };
         var server = new Option<string>("--server") { Description = "The server, such as Server1", Required = true };
-        var json = GlobalOptions.Json();
-        var command = new Command("init", "Create a new store: a new file, or the schema in an empty PostgreSQL database (never overwrites one)") { org, site, server, json };
+        var command = new Command("init", "Create a new store: a new file, or the schema in an empty PostgreSQL database (never overwrites one)") { org, site, server };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var info = DirectorySetup.NewStoreInfo(
@@ -21,7 +20,7 @@ internal static class InitCommand
                 context.ParseResult.GetRequiredValue(server),
                 context.TimeProvider.GetUtcNow());
             await using var store = await context.Store.CreateAsync(info, DirectorySetup.InitializeAsync, context.LockTimeout, cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w => StoreJson.Write(w, store.Info, context.StorePath, 0));
                 return;

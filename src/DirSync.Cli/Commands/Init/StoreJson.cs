@@ -14,7 +14,7 @@ internal static class StoreJson
         json.WriteString("organization", info.Organization);
         json.WriteString("site", info.Site);
         json.WriteString("server", info.Server);
-        json.WriteString("created", info.Created);
+        json.WriteString("created", Output.JsonTime.Utc(info.Created));
         json.WriteNumber("highestUsn", highestUsn);
         json.WriteEndObject();
     }

@@ -24,16 +24,16 @@ internal static class InstanceCommand
         var exportFile = new Option<string?>("--export-file") { Description = "The file an export writes", HelpName = "path" };
         var importFile = new Option<string?>("--import-file") { Description = "The file an import reads", HelpName = "path" };
         var containers = new Option<string[]>("--container") { Description = "A container to export (repeatable; default Recipients)", HelpName = "path" };
-        var subcontainers = new Option<bool?>("--subcontainers") { Description = "Also export the containers below (true or false)", Arity = ArgumentArity.ZeroOrOne };
+        var subcontainers = OptionValues.Flag("--subcontainers", "Also export the containers below (true or false)");
         var attributes = new Option<string?>("--attributes") { Description = "The export list, comma-separated, in either spelling (default: every descriptive attribute)", HelpName = "list" };
         var classes = new Option<string?>("--classes") { Description = "What to export, comma-separated: mailbox, custom-recipient, dl (default mailbox)", HelpName = "list" };
         var addressType = new Option<string?>("--address-type") { Description = "Which source address becomes an imported recipient's target (default EDK)", HelpName = "TYPE" };
         var targetContainer = new Option<string?>("--target-container") { Description = "Where imports create recipients (default Recipients)", HelpName = "path" };
         var objectClass = new Option<string?>("--object-class") { Description = "What imports create: custom-recipient (default) or mailbox", HelpName = "class" };
         objectClass.AcceptOnlyFromAmong("custom-recipient", "mailbox", "remote");
-        var mvAppend = new Option<bool?>("--mv-append") { Description = "Imports append to multi-valued attributes instead of replacing (true or false)", Arity = ArgumentArity.ZeroOrOne };
+        var mvAppend = OptionValues.Flag("--mv-append", "Imports append to multi-valued attributes instead of replacing (true or false)");
         var deleteLimit = GlobalOptions.DeleteLimit();
-        var relay = new Option<bool?>("--relay") { Description = "Exports also pass on what this store imported, with its origin kept (true or false)", Arity = ArgumentArity.ZeroOrOne };
+        var relay = OptionValues.Flag("--relay", "Exports also pass on what this store imported, with its origin kept (true or false)");
         var format = new Option<string?>("--format") { Description = "The export format: ldif (default) or edk", HelpName = "format" };
         format.AcceptOnlyFromAmong("ldif", "edk");
         var ldap = new Option<string?>("--ldap") { Description = "A live directory instead of a file: ldap://host:port or ldaps://host:port (\"\" goes back to files)", HelpName = "URL" };
@@ -42,21 +42,24 @@ internal static class InstanceCommand
         var passwordFile = new Option<string?>("--password-file") { Description = "The file whose first line is the bind password; only its path is stored", HelpName = "path" };
         var filter = new Option<string?>("--filter") { Description = "Which entries an import reads, as an LDAP filter (default: people with a mail address)", HelpName = "LDAPFILTER" };
         var tlsCa = new Option<string?>("--tls-ca") { Description = "A PEM file of the CA the server's certificate must chain to (ldaps, or StartTLS on ldap)", HelpName = "path" };
-        var inetOrgPerson = new Option<bool?>("--ldif-inetorgperson") { Description = "LDIF file exports write entries a stock OpenLDAP schema accepts (true or false)", Arity = ArgumentArity.ZeroOrOne };
+        var inetOrgPerson = OptionValues.Flag("--ldif-inetorgperson", "LDIF file exports write entries a stock OpenLDAP schema accepts (true or false)");
         var command = new Command("set", "Create an instance or change its settings; its state is kept")
         {
             name, export, import, both, file, exportFile, importFile, containers, subcontainers, attributes, classes,
             addressType, targetContainer, objectClass, mvAppend, deleteLimit, relay, format, ldap, baseDn, bindDn, passwordFile, filter, tlsCa, inetOrgPerson,
         };
+        command.Validators.Add(result =>
+        {
+            if (new[] { export, import, both }.Count(o => result.GetValue(o)) > 1)
+            {
+                result.AddError("give only one of --export, --import and --both");
+            }
+        });
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var result = context.ParseResult;
             var directions = new[] { (export, InstanceDirection.Export), (import, InstanceDirection.Import), (both, InstanceDirection.Both) }
                 .Where(d => result.GetValue(d.Item1)).Select(d => d.Item2).ToList();
-            if (directions.Count > 1)
-            {
-                throw new InvalidValueException("give only one of --export, --import and --both");
-            }
 
             var changes = new InstanceChanges
             {
@@ -85,6 +88,12 @@ internal static class InstanceCommand
             };
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var (instance, created) = await new InstanceAdmin(store, new LdapConnector()).SetAsync(result.GetRequiredValue(name), changes, context.Io.CurrentDirectory, cancellationToken);
+            if (context.Json)
+            {
+                context.WriteJson(w => InstanceJsonOutput.Write(w, instance));
+                return;
+            }
+
             context.Out.WriteLine($"{(created ? "Created" : "Changed")} instance {instance.Name}: {Summary(instance)}");
             if (instance.State.FullExportRequired is { } why)
             {
@@ -96,13 +105,12 @@ internal static class InstanceCommand
 
     private static Command List(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("list", "List the instances with their state") { json };
+        var command = new Command("list", "List the instances with their state");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var instances = await store.ListInstancesAsync(cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {
@@ -139,13 +147,12 @@ internal static class InstanceCommand
     private static Command Show(CliIo io)
     {
         var name = new Argument<string>("name") { Description = "The instance" };
-        var json = GlobalOptions.Json();
-        var command = new Command("show", "Show an instance's settings and state (the original's /DISPLAY)") { name, json };
+        var command = new Command("show", "Show an instance's settings and state (the original's /DISPLAY)") { name };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var instance = await new InstanceAdmin(store).GetAsync(context.ParseResult.GetRequiredValue(name), cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w => InstanceJsonOutput.Write(w, instance));
                 return;
@@ -205,7 +212,11 @@ internal static class InstanceCommand
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var value = context.ParseResult.GetRequiredValue(name);
             await new InstanceAdmin(store).RemoveAsync(value, cancellationToken);
-            context.Out.WriteLine($"Removed instance {value}");
+            context.Report($"Removed instance {value}", w =>
+            {
+                w.WriteString("name", value);
+                w.WriteBoolean("removed", true);
+            });
         });
         return command;
     }

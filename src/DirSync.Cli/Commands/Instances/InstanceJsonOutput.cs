@@ -58,12 +58,12 @@ internal static class InstanceJsonOutput
         w.WriteNumber("lastSequence", t.LastSequence);
         Nullable(w, "watermarkIdentity", t.WatermarkIdentity?.ToString());
         Nullable(w, "fullExportRequired", t.FullExportRequired);
-        Nullable(w, "lastExport", t.LastExport?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Nullable(w, "lastExport", Output.JsonTime.Utc(t.LastExport));
         Nullable(w, "sourceIdentity", t.SourceIdentity?.ToString());
         Nullable(w, "sourceName", t.SourceName);
         Nullable(w, "sourceInstance", t.SourceInstance);
         w.WriteNumber("lastImportedSequence", t.LastImportedSequence);
-        Nullable(w, "lastImport", t.LastImport?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Nullable(w, "lastImport", Output.JsonTime.Utc(t.LastImport));
         if (s.Directory is not null)
         {
             Nullable(w, "directoryIdentity", t.DirectoryIdentity?.ToString());

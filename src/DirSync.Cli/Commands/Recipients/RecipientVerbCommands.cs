@@ -29,15 +29,14 @@ internal static class RecipientVerbCommands
     {
         var alias = new Argument<string>("alias") { Description = "The alias (Common-Name), unique in the store" };
         var options = new ChangeOptions(objectClass, isSet: false);
-        var json = GlobalOptions.Json();
-        var command = new Command("add", $"Create a {objectClass.ToToken()}") { alias, json };
+        var command = new Command("add", $"Create a {objectClass.ToToken()}") { alias };
         options.AddTo(command);
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var changes = options.Read(context.ParseResult);
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var created = await new DirectoryAdmin(store).AddRecipientAsync(objectClass, context.ParseResult.GetRequiredValue(alias), changes, cancellationToken);
-            Report(context, json, created, "Created");
+            Report(context, created, "Created");
         });
         return command;
     }
@@ -46,20 +45,19 @@ internal static class RecipientVerbCommands
     {
         var alias = new Argument<string>("alias") { Description = "The alias of the recipient to change" };
         var options = new ChangeOptions(objectClass, isSet: true);
-        var json = GlobalOptions.Json();
-        var command = new Command("set", $"Change a {objectClass.ToToken()}") { alias, json };
+        var command = new Command("set", $"Change a {objectClass.ToToken()}") { alias };
         options.AddTo(command);
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var changes = options.Read(context.ParseResult);
             if (changes.IsEmpty)
             {
-                throw new InvalidValueException("nothing to change; give at least one option (see --help)");
+                throw new DirSyncException("nothing to change; give at least one option (see --help)", ErrorCategory.Usage);
             }
 
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var result = await new DirectoryAdmin(store).SetRecipientAsync(objectClass, context.ParseResult.GetRequiredValue(alias), changes, cancellationToken);
-            Report(context, json, result.Value, result.Changed ? "Changed" : "Unchanged");
+            Report(context, result.Value, result.Changed ? "Changed" : "Unchanged");
         });
         return command;
     }
@@ -67,20 +65,19 @@ internal static class RecipientVerbCommands
     private static Command Remove(CliIo io, ObjectClass objectClass)
     {
         var alias = new Argument<string>("alias") { Description = "The alias of the recipient to remove" };
-        var json = GlobalOptions.Json();
-        var command = new Command("remove", $"Delete a {objectClass.ToToken()}, leaving a tombstone for incremental exports") { alias, json };
+        var command = new Command("remove", $"Delete a {objectClass.ToToken()}, leaving a tombstone for incremental exports") { alias };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var tombstone = await new DirectoryAdmin(store).RemoveRecipientAsync(objectClass, context.ParseResult.GetRequiredValue(alias), cancellationToken);
-            Report(context, json, tombstone, "Removed");
+            Report(context, tombstone, "Removed");
         });
         return command;
     }
 
-    private static void Report(CommandContext context, Option<bool> json, DirectoryObject value, string verb)
+    private static void Report(CommandContext context, DirectoryObject value, string verb)
     {
-        if (context.ParseResult.GetValue(json))
+        if (context.Json)
         {
             context.WriteJson(w => RecipientJson.Write(w, value));
             return;

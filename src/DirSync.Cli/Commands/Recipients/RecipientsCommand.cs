@@ -18,8 +18,7 @@ internal static class RecipientsCommand
         var subcontainers = new Option<bool>("--subcontainers") { Description = "With --container, also the containers below it" };
         var objectClass = new Option<string?>("--class") { Description = "Only this class", HelpName = "class" };
         objectClass.AcceptOnlyFromAmong("mailbox", "custom-recipient", "dl", "distribution-list", "remote");
-        var json = GlobalOptions.Json();
-        var command = new Command("list", "List live recipients, ordered by alias") { container, subcontainers, objectClass, json };
+        var command = new Command("list", "List live recipients, ordered by alias") { container, subcontainers, objectClass };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var filter = new RecipientFilter(
@@ -29,11 +28,11 @@ internal static class RecipientsCommand
             await using var store = await context.OpenStoreAsync(cancellationToken);
             if (filter.Container is { } wanted && !await store.ContainerExistsAsync(wanted, cancellationToken))
             {
-                throw new DirSync.Core.NotFoundException("container", wanted.Value, "see 'dirsync container list'");
+                throw new DirSync.Core.NotFoundException("container", wanted.Value, $"see '{DirSync.Core.CommandHints.ContainerList()}'");
             }
 
             var recipients = store.ListAsync(filter, cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 await using var writer = context.CreateJsonWriter();
                 writer.WriteStartArray();
@@ -67,13 +66,12 @@ internal static class RecipientsCommand
     private static Command Show(CliIo io)
     {
         var alias = new Argument<string>("alias") { Description = "The alias of the recipient" };
-        var json = GlobalOptions.Json();
-        var command = new Command("show", "Show every value of one recipient") { alias, json };
+        var command = new Command("show", "Show every value of one recipient") { alias };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var value = await new DirectoryAdmin(store).GetRecipientAsync(context.ParseResult.GetRequiredValue(alias), cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w => RecipientJson.Write(w, value));
                 return;

@@ -18,30 +18,37 @@ internal static class RunCommand
         var importOnly = new Option<bool>("--import") { Description = "Run only the import half" };
         var acceptNewSource = new Option<bool>("--accept-new-source") { Description = "Accept a full change set from a replacement source server" };
         var allowDeletes = GlobalOptions.AllowDeletes();
-        var json = GlobalOptions.Json();
         var command = new Command("run", "Run an instance: export its changes, import a file, or both")
         {
-            name, full, dryRun, exportOnly, importOnly, acceptNewSource, allowDeletes, json,
+            name, full, dryRun, exportOnly, importOnly, acceptNewSource, allowDeletes,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(exportOnly) && result.GetValue(importOnly))
+            {
+                result.AddError("give --export or --import, not both (without either, the instance does what it is set to do)");
+            }
+        });
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var result = context.ParseResult;
-            if (result.GetValue(exportOnly) && result.GetValue(importOnly))
-            {
-                throw new InvalidValueException("give --export or --import, not both (without either, the instance does what it is set to do)");
-            }
 
             InstanceDirection? only = result.GetValue(exportOnly) ? InstanceDirection.Export : result.GetValue(importOnly) ? InstanceDirection.Import : null;
-            var asJson = result.GetValue(json);
-            var options = new ImportOptions
-            {
-                DryRun = result.GetValue(dryRun),
-                AcceptNewSource = result.GetValue(acceptNewSource),
-                AllowDeletes = result.GetValue(allowDeletes),
-                Observer = asJson || !result.GetValue(dryRun) ? null : step => context.Out.WriteLine($"  {step.Action,-9} {step.Alias,-24} {step.Detail}"),
-            };
+            var asJson = context.Json;
+            var instanceName = result.GetRequiredValue(name);
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            var run = await new Synchronizer(store, connector: new LdapConnector()).RunAsync(result.GetRequiredValue(name), only, result.GetValue(full), options, cancellationToken);
+            var run = await context.WithProgressAsync($"Running {instanceName}", "records", progress =>
+            {
+                var options = new ImportOptions
+                {
+                    DryRun = result.GetValue(dryRun),
+                    AcceptNewSource = result.GetValue(acceptNewSource),
+                    AllowDeletes = result.GetValue(allowDeletes),
+                    Observer = asJson || !result.GetValue(dryRun) ? null : step => context.Out.WriteLine($"  {step.Action,-9} {step.Alias,-24} {step.Detail}"),
+                    Progress = progress,
+                };
+                return new Synchronizer(store, connector: new LdapConnector()) { Progress = progress }.RunAsync(instanceName, only, result.GetValue(full), options, cancellationToken);
+            });
             if (asJson)
             {
                 context.WriteJson(w => WriteJson(w, run));

@@ -14,16 +14,12 @@ internal static class DaemonCommand
 
     public static Command Create(CliIo io)
     {
-        var poll = new Option<int>("--poll") { Description = $"Seconds between polls of the store and the inbox, 1 to {MaxPollSeconds} (default {DefaultPollSeconds})", HelpName = "seconds", DefaultValueFactory = _ => DefaultPollSeconds };
+        var poll = OptionValues.Whole(
+            "--poll", 1, MaxPollSeconds, DefaultPollSeconds, "seconds", "seconds", $"Seconds between polls of the store and the inbox, 1 to {MaxPollSeconds} (default {DefaultPollSeconds})");
         var command = new Command("daemon", "Run the scheduled events, kicked events and arriving messages until stopped (Ctrl+C or SIGTERM); one line per run") { poll };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var seconds = context.ParseResult.GetValue(poll);
-            if (seconds is < 1 or > MaxPollSeconds)
-            {
-                throw new InvalidValueException($"--poll is a number of seconds from 1 to {MaxPollSeconds}");
-            }
-
             var zone = CycleSetup.TimeZone(context.Io);
 
             // The daemon reports as it runs: its lines go out at once, not when it stops.
@@ -34,19 +30,48 @@ internal static class DaemonCommand
                 schedules = await DescribeAsync(store, cancellationToken);
             }
 
-            context.Out.WriteLine($"dirsync daemon on {context.StorePath}: {schedules}; polls every {seconds} s; times are {zone.Id} time; stop with Ctrl+C or SIGTERM");
-            context.Out.Flush();
+            if (!context.Json)
+            {
+                context.Out.WriteLine($"dirsync daemon on {context.StorePath}: {schedules}; polls every {seconds} s; times are {zone.Id} time; stop with Ctrl+C or SIGTERM");
+                context.Out.Flush();
+            }
+
             var daemon = CycleSetup.CreateDaemon(
                 context.Io,
                 run =>
                 {
+                    if (context.Json)
+                    {
+                        // One object per run, a line each (JSON Lines), as the runs happen.
+                        context.WriteJsonLine(w =>
+                        {
+                            w.WriteString("time", Output.JsonTime.Utc(run.Time));
+                            w.WriteString("event", run.Event.ToString());
+                            w.WriteString("reason", run.Reason.ToString().ToLowerInvariant());
+                            w.WriteNumber("code", run.Code);
+                            w.WriteBoolean("succeeded", run.Succeeded);
+                            w.WriteString("summary", run.Summary);
+                            w.WriteStartArray("lines");
+                            foreach (var line in run.Lines)
+                            {
+                                w.WriteStringValue(line);
+                            }
+
+                            w.WriteEndArray();
+                        });
+                        return;
+                    }
+
                     var time = TimeZoneInfo.ConvertTime(run.Time, zone).ToString("yyyy'-'MM'-'dd HH':'mm':'ss zzz", CultureInfo.InvariantCulture);
                     context.Out.WriteLine($"{time} {run.Code} {run.Summary}");
                     context.Out.Flush();
                 },
                 problem => context.Io.Error.WriteLine(CommandRunner.ErrorLine($"daemon: {problem}")));
             await daemon.RunAsync(async ct => await context.OpenStoreAsync(ct), TimeSpan.FromSeconds(seconds), cancellationToken);
-            context.Out.WriteLine("dirsync daemon stopped");
+            if (!context.Json)
+            {
+                context.Out.WriteLine("dirsync daemon stopped");
+            }
         });
         return command;
     }
@@ -59,7 +84,7 @@ internal static class DaemonCommand
         if (events.Count == 0)
         {
             throw new InvalidValueException(
-                "this store is neither a Dir-Sync requestor nor a dir-sync server, so the daemon would have nothing to do; enable a role with 'dirsync requestor enable' or 'dirsync server enable'");
+                $"this store is neither a Dir-Sync requestor nor a dir-sync server, so the daemon would have nothing to do; enable a role with '{CommandHints.RequestorEnable()}' or '{CommandHints.ServerEnable()}'");
         }
 
         var parts = new List<string>();

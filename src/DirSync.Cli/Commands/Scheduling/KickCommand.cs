@@ -9,15 +9,14 @@ internal static class KickCommand
 {
     public static Command Create(CliIo io)
     {
-        var @event = new Argument<string>("event") { Description = "T1 (requestor send), T2 (server receive and send) or T3 (requestor receive, import and GAL rebuild)" };
+        var @event = OptionValues.Event();
         var now = new Option<bool>("--now") { Description = "Run the event in this process at once instead of asking the daemon (useful without a daemon)" };
-        var json = GlobalOptions.Json();
-        var command = new Command("kick", "Run an event now: the daemon runs it at its next poll, or this command does with --now") { @event, now, json };
+        var command = new Command("kick", "Run an event now: the daemon runs it at its next poll, or this command does with --now") { @event, now };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var r = context.ParseResult;
             var cycleEvent = Schedule.ParseEvent(r.GetRequiredValue(@event));
-            var asJson = r.GetValue(json);
+            var asJson = context.Json;
             await using var store = await context.OpenStoreAsync(cancellationToken);
             if (!r.GetValue(now))
             {
@@ -28,14 +27,14 @@ internal static class KickCommand
                     {
                         w.WriteStartObject();
                         w.WriteString("event", cycleEvent.ToString());
-                        w.WriteString("kickedAt", kick.RequestedAt);
+                        w.WriteString("kickedAt", Output.JsonTime.Utc(kick.RequestedAt));
                         w.WriteBoolean("ran", false);
                         w.WriteEndObject();
                     });
                     return;
                 }
 
-                context.Out.WriteLine($"Kicked {cycleEvent}: a running 'dirsync daemon' on this store runs it at its next poll (without a daemon, run it here with 'dirsync kick {cycleEvent} --now')");
+                context.Out.WriteLine($"Kicked {cycleEvent}: a running 'dirsync daemon' on this store runs it at its next poll (without a daemon, run it here with '{CommandHints.KickNow(cycleEvent)}')");
                 return;
             }
 

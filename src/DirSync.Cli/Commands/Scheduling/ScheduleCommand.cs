@@ -17,10 +17,11 @@ internal static class ScheduleCommand
 
     private static Command Set(CliIo io)
     {
-        var @event = new Argument<string>("event") { Description = "T1 (requestor send), T2 (server receive and send) or T3 (requestor receive, import and GAL rebuild)" };
+        var @event = OptionValues.Event();
         var days = new Argument<string>("days") { Description = "daily, weekdays, weekends, or days separated by commas such as mon,wed,fri; none removes the schedule" };
         var time = new Argument<string?>("HH:MM") { Description = "The time of day, on the 24-hour clock, in the machine's time zone", Arity = ArgumentArity.ZeroOrOne };
-        var window = new Option<int?>("--window") { Description = $"Minutes after its time an occurrence may still start; later it is logged as missed (default {Schedule.DefaultWindowMinutes})", HelpName = "minutes" };
+        var window = OptionValues.OptionalWhole(
+            "--window", 1, Schedule.MaxWindowMinutes, "minutes", "minutes", $"Minutes after its time an occurrence may still start; later it is logged as missed (default {Schedule.DefaultWindowMinutes})");
         var command = new Command("set", "Set an event's schedule, replacing the one it had (or remove it with 'none')") { @event, days, time, window };
         command.SetAction(io, async (context, cancellationToken) =>
         {
@@ -32,42 +33,58 @@ internal static class ScheduleCommand
             {
                 if (timeText is not null || r.GetValue(window) is not null)
                 {
-                    throw new InvalidValueException($"'none' removes {cycleEvent}'s schedule and takes no time or window: dirsync schedule set {cycleEvent} none");
+                    throw new DirSyncException($"'none' removes {cycleEvent}'s schedule and takes no time or window: dirsync schedule set {cycleEvent} none", ErrorCategory.Usage);
                 }
 
                 await using var writable = await context.OpenStoreAsync(cancellationToken);
-                context.Out.WriteLine(await ScheduleStore.RemoveAsync(writable, cycleEvent, cancellationToken)
-                    ? $"Removed {cycleEvent}'s schedule; the daemon runs it only when kicked"
-                    : $"{cycleEvent} has no schedule; nothing to remove");
+                var removed = await ScheduleStore.RemoveAsync(writable, cycleEvent, cancellationToken);
+                context.Report(
+                    removed ? $"Removed {cycleEvent}'s schedule; the daemon runs it only when kicked" : $"{cycleEvent} has no schedule; nothing to remove",
+                    w =>
+                    {
+                        w.WriteString("event", cycleEvent.ToString());
+                        w.WriteBoolean("removed", removed);
+                    });
                 return;
             }
 
             if (timeText is null)
             {
-                throw new InvalidValueException($"a schedule needs a time of day: dirsync schedule set {cycleEvent} {daysText} <HH:MM>");
+                throw new DirSyncException($"a schedule needs a time of day: dirsync schedule set {cycleEvent} {daysText} <HH:MM>", ErrorCategory.Usage);
             }
 
-            var schedule = Schedule.Parse(cycleEvent, daysText, timeText, r.GetValue(window) ?? Schedule.DefaultWindowMinutes);
             var scheduler = new Scheduler(CycleSetup.TimeZone(context.Io));
+
+            // The schedule keeps the zone it was set in: a daemon elsewhere runs it at this zone's hour.
+            var schedule = Schedule.Parse(cycleEvent, daysText, timeText, r.GetValue(window) ?? Schedule.DefaultWindowMinutes) with { TimeZoneId = scheduler.Zone.Id };
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var now = TimeProvider.System.GetUtcNow();
             var stored = await ScheduleStore.SetAsync(store, schedule, now, cancellationToken);
-            context.Out.WriteLine(
-                $"Scheduled {stored} ({scheduler.Zone.Id} time, {stored.WindowMinutes}-minute window); next run {scheduler.Format(stored.NextOccurrence(now, scheduler.Zone))}");
+            var next = stored.NextOccurrence(now, scheduler.Zone);
+            context.Report(
+                $"Scheduled {stored} ({scheduler.Zone.Id} time, {stored.WindowMinutes}-minute window); next run {scheduler.Format(next)}",
+                w =>
+                {
+                    w.WriteString("event", stored.Event.ToString());
+                    w.WriteString("days", stored.DaysText);
+                    w.WriteString("time", stored.TimeText);
+                    w.WriteNumber("windowMinutes", stored.WindowMinutes);
+                    w.WriteString("timeZone", scheduler.Zone.Id);
+                    w.WriteString("nextRun", JsonTime.Utc(next));
+                });
         });
         return command;
     }
 
     private static Command List(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("list", "Each event's schedule, the occurrence it last handled, when it runs next and any kick waiting") { json };
+        var command = new Command("list", "Each event's schedule, the occurrence it last handled, when it runs next and any kick waiting");
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var scheduler = new Scheduler(CycleSetup.TimeZone(context.Io));
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var rows = await scheduler.StatusAsync(store, TimeProvider.System.GetUtcNow(), cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w => WriteJson(w, rows, scheduler.Zone));
                 return;
@@ -86,7 +103,7 @@ internal static class ScheduleCommand
                 table.Row(
                     row.Event.ToString(),
                     s?.DaysText ?? "(not scheduled)",
-                    s?.TimeText ?? "",
+                    s is null ? "" : s.TimeZoneId is { } id && id != scheduler.Zone.Id ? $"{s.TimeText} {id}" : s.TimeText,
                     s is null ? "" : $"{s.WindowMinutes} min",
                     row.Last is { } last ? scheduler.Format(last) : s is null ? "" : "never",
                     row.NextDue is { } next ? scheduler.Format(next) : "");
@@ -98,7 +115,7 @@ internal static class ScheduleCommand
             {
                 if (!row.Available)
                 {
-                    context.Out.WriteLine($"{row.Event}: {NotAvailable(row.Event)}; each run fails until then, or remove the schedule with 'dirsync schedule set {row.Event} none'");
+                    context.Out.WriteLine($"{row.Event}: {NotAvailable(row.Event)}; each run fails until then, or remove the schedule with '{CommandHints.ScheduleRemove(row.Event)}'");
                 }
 
                 if (row.Kick is { } kick)
@@ -123,6 +140,7 @@ internal static class ScheduleCommand
             w.WriteStartObject();
             w.WriteString("event", row.Event.ToString());
             w.WriteString("does", CycleEvents.Describe(row.Event));
+            WriteStringOrNull(w, "timeZone", s is null ? null : s.TimeZoneId ?? zone.Id);
             w.WriteBoolean("available", row.Available);
             WriteStringOrNull(w, "days", s?.DaysText);
             WriteStringOrNull(w, "time", s?.TimeText);

@@ -8,11 +8,10 @@ internal static class AttributesCommand
 {
     public static Command Create(CliIo io)
     {
-        var json = GlobalOptions.Json();
-        var command = new Command("attributes", "List every attribute with its Exchange and LDAP spelling") { json };
+        var command = new Command("attributes", "List every attribute with its Exchange and LDAP spelling");
         command.SetAction(io, (context, _) =>
         {
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {

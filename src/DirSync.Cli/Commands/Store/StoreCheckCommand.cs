@@ -10,8 +10,7 @@ internal static class StoreCheckCommand
     public static Command Create(CliIo io)
     {
         var quick = new Option<bool>("--quick") { Description = "SQLite's quick_check: every page and row, but not whether the indexes match the rows (faster)" };
-        var json = GlobalOptions.Json();
-        var command = new Command("check", "Check every page, row and index of the store (SQLite's integrity_check); exit 6 when it is damaged") { quick, json };
+        var command = new Command("check", "Check every page, row and index of the store (SQLite's integrity_check); exit 6 when it is damaged") { quick };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var isQuick = context.ParseResult.GetValue(quick);
@@ -25,7 +24,7 @@ internal static class StoreCheckCommand
             await using var opened = await context.OpenStoreAsync(cancellationToken);
             var store = (SqliteDirectoryStore)opened;
             var problems = await store.CheckAsync(isQuick, cancellationToken: cancellationToken);
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {

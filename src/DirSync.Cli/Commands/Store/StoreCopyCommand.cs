@@ -20,14 +20,12 @@ internal static class StoreCopyCommand
             Description = "For a postgresql:// target: read its password from the first line of this file (else ~/.pgpass or $PGPASSFILE)",
             HelpName = "path",
         };
-        var json = GlobalOptions.Json();
         var command = new Command(
             "copy",
             "Copy the whole store (recipients, tombstones, USNs, instances, hub state, events, GAL) to an empty target and verify it")
         {
             to,
             toPasswordFile,
-            json,
         };
         command.SetAction(io, async (context, cancellationToken) =>
         {
@@ -55,7 +53,7 @@ internal static class StoreCopyCommand
                 context.LockTimeout,
                 cancellationToken);
 
-            if (context.ParseResult.GetValue(json))
+            if (context.Json)
             {
                 context.WriteJson(w =>
                 {

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
+using DirSync.Cli.Output;
 using DirSync.Core.Admin;
 
 namespace DirSync.Cli.Commands.Tombstones;
@@ -12,42 +12,25 @@ internal static class TombstonesCommand
 
     private static Command Purge(CliIo io)
     {
-        var olderThan = new Option<double>("--older-than")
-        {
-            Description = "Purge tombstones deleted more than this many days ago (default 60)",
-            HelpName = "days",
-            DefaultValueFactory = _ => DirectoryAdmin.DefaultTombstoneRetention.TotalDays,
-        };
-        olderThan.Validators.Add(result =>
-        {
-            // A value that is no number already has its parse error; reading it as a double here would throw.
-            if (result.Tokens.Count == 1
-                && double.TryParse(result.Tokens[0].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var days)
-                && days is not (>= 0 and <= 36500))
-            {
-                result.AddError("--older-than must be a number of days from 0 to 36500");
-            }
-        });
-        var json = GlobalOptions.Json();
-        var command = new Command("purge", "Remove old tombstones; an incremental export older than them can no longer see those deletes") { olderThan, json };
+        var olderThan = OptionValues.Decimal(
+            "--older-than", 0, 36500, DirectoryAdmin.DefaultTombstoneRetention.TotalDays, "days", "days", "Purge tombstones deleted more than this many days ago (default 60)");
+        var dryRun = GlobalOptions.DryRun("Count the tombstones that would be purged, and purge none");
+        var command = new Command("purge", "Remove old tombstones; an incremental export older than them can no longer see those deletes") { olderThan, dryRun };
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var days = context.ParseResult.GetValue(olderThan);
-            var (purged, before) = await new DirectoryAdmin(store).PurgeTombstonesAsync(TimeSpan.FromDays(days), cancellationToken);
-            if (context.ParseResult.GetValue(json))
-            {
-                context.WriteJson(w =>
+            var dry = context.ParseResult.GetValue(dryRun);
+            var (purged, before) = await new DirectoryAdmin(store).PurgeTombstonesAsync(TimeSpan.FromDays(days), dry, cancellationToken);
+            var tombstones = $"{purged} tombstone{(purged == 1 ? "" : "s")} deleted before {before.ToUniversalTime():u}";
+            context.Report(
+                dry ? $"Would purge {tombstones}. Dry run: the store was not changed." : $"Purged {tombstones}",
+                w =>
                 {
-                    w.WriteStartObject();
                     w.WriteNumber("purged", purged);
-                    w.WriteString("deletedBefore", before);
-                    w.WriteEndObject();
+                    w.WriteString("deletedBefore", JsonTime.Utc(before));
+                    w.WriteBoolean("dryRun", dry);
                 });
-                return;
-            }
-
-            context.Out.WriteLine($"Purged {purged} tombstone{(purged == 1 ? "" : "s")} deleted before {before:u}");
         });
         return command;
     }
