@@ -29,4 +29,7 @@ public enum ErrorCategory
 
     /// <summary>A file or folder could not be read or written (missing, read-only, full).</summary>
     FileSystem,
+
+    /// <summary>A server could not be reached over the network, or did not answer as a DirSync server does.</summary>
+    Network,
 }
