@@ -17,6 +17,7 @@ internal static class ExitCodes
     public const int Sync = 9;
     public const int Guard = 10;
     public const int FileSystem = 11;
+    public const int Network = 12;
 
     public static int For(ErrorCategory category) => category switch
     {
@@ -29,6 +30,7 @@ internal static class ExitCodes
         ErrorCategory.Sync => Sync,
         ErrorCategory.Guard => Guard,
         ErrorCategory.FileSystem => FileSystem,
+        ErrorCategory.Network => Network,
         _ => InternalError,
     };
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DirSync.Core;
 using DirSync.Core.Hub;
+using DirSync.Core.Status;
 using DirSync.Core.Storage;
 
 namespace DirSync.Cli.Commands.Hub;
@@ -18,10 +19,14 @@ internal static class CycleOutput
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            Write(context, context.ParseResult.GetValue(json), step, await run(store, context.ParseResult.GetValue(allowDeletes), cancellationToken));
+            Write(context, context.ParseResult.GetValue(json), step, await TimedAsync(store, step, () => run(store, context.ParseResult.GetValue(allowDeletes), cancellationToken), cancellationToken));
         });
         return command;
     }
+
+    /// <summary>Runs a step, recording its last run for the status views.</summary>
+    public static Task<CycleReport> TimedAsync(IDirectoryStore store, string step, Func<Task<CycleReport>> run, CancellationToken cancellationToken) =>
+        RunHistory.TimeAsync(store, TimeProvider.System, step, run, RunHistory.Describe, cancellationToken);
 
     public static void Write(CommandContext context, bool json, string step, CycleReport report)
     {

@@ -36,7 +36,7 @@ internal static class ServerCommand
     private static Command AddRequestor(CliIo io)
     {
         var name = new Argument<string>("name") { Description = "The requestor postoffice, such as NET/PO" };
-        var inbox = new Option<string>("--inbox") { Description = "The requestor's inbound drop folder", Required = true, HelpName = "dir" };
+        var inbox = new Option<string?>("--inbox") { Description = "The requestor's inbound drop folder; without it the requestor fetches its replies from 'dirsync serve', which keeps them meanwhile", HelpName = "dir" };
         var password = new PasswordOptions("The password both sides agree on (only a key derived from it is stored); without it a registered requestor keeps its own");
         var deleteLimit = GlobalOptions.DeleteLimit();
         var command = new Command("add-requestor", "Register a requestor (or change its inbox or password)") { name, inbox, deleteLimit };
@@ -46,11 +46,13 @@ internal static class ServerCommand
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var registered = await new DirSyncServer(store).AddRequestorAsync(
                 context.ParseResult.GetRequiredValue(name),
-                Path.GetFullPath(context.ParseResult.GetRequiredValue(inbox), context.Io.CurrentDirectory),
+                context.ParseResult.GetValue(inbox) is { } folder ? Path.GetFullPath(folder, context.Io.CurrentDirectory) : null,
                 password.Read(context),
                 context.ParseResult.GetValue(deleteLimit),
                 cancellationToken);
-            context.Out.WriteLine($"Registered requestor {registered.Name}: replies go to {registered.Inbox}");
+            context.Out.WriteLine(registered.FetchesReplies
+                ? $"Registered requestor {registered.Name}: its replies wait in {registered.Inbox} until it fetches them from 'dirsync serve'"
+                : $"Registered requestor {registered.Name}: replies go to {registered.Inbox}");
         });
         return command;
     }
@@ -151,7 +153,7 @@ internal static class ServerCommand
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            CycleOutput.Write(context, context.ParseResult.GetValue(json), "server send", await new DirSyncServer(store).SendAsync(cancellationToken));
+            CycleOutput.Write(context, context.ParseResult.GetValue(json), "server send", await CycleOutput.TimedAsync(store, "server send", () => new DirSyncServer(store).SendAsync(cancellationToken), cancellationToken));
         });
         return command;
     }

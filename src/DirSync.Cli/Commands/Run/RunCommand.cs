@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using DirSync.Core;
+using DirSync.Core.Status;
 using DirSync.Core.Sync;
 
 namespace DirSync.Cli.Commands.Run;
@@ -40,7 +41,11 @@ internal static class RunCommand
                 Observer = asJson || !result.GetValue(dryRun) ? null : step => context.Out.WriteLine($"  {step.Action,-9} {step.Alias,-24} {step.Detail}"),
             };
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            var run = await new Synchronizer(store).RunAsync(result.GetRequiredValue(name), only, result.GetValue(full), options, cancellationToken);
+            var instanceName = result.GetRequiredValue(name);
+            var run = options.DryRun
+                ? await new Synchronizer(store).RunAsync(instanceName, only, result.GetValue(full), options, cancellationToken)
+                : await RunHistory.TimeAsync(
+                    store, TimeProvider.System, "instance " + instanceName, () => new Synchronizer(store).RunAsync(instanceName, only, result.GetValue(full), options, cancellationToken), Describe, cancellationToken);
             if (asJson)
             {
                 context.WriteJson(w => WriteJson(w, run));
@@ -57,6 +62,23 @@ internal static class RunCommand
             }
         });
         return command;
+    }
+
+    /// <summary>How a run ended, for the status views.</summary>
+    private static (bool Succeeded, string Summary) Describe(RunResult run)
+    {
+        var parts = new List<string>();
+        if (run.Export is { } e)
+        {
+            parts.Add($"exported change set {e.Sequence}: {e.Added} added, {e.Modified} modified, {e.Deleted} deleted");
+        }
+
+        if (run.Import is { } i)
+        {
+            parts.Add(i.AlreadyApplied ? $"change set {i.Sequence} was already applied" : $"imported change set {i.Sequence}: {i.Added} added, {i.Modified} modified, {i.Deleted} deleted");
+        }
+
+        return (true, string.Join("; ", parts));
     }
 
     private static void WriteText(TextWriter output, RunResult run)
