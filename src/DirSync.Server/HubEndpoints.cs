@@ -269,8 +269,11 @@ internal sealed class HubEndpoints(ServeOptions options, NonceStore nonces)
             return;
         }
 
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { code, error }, Json);
         context.Response.StatusCode = status;
-        await context.Response.WriteAsJsonAsync(new { code, error }, Json, context.RequestAborted);
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 
     private void Log(string line) => options.Log?.Invoke(line);

@@ -52,9 +52,9 @@ internal static class PrometheusText
                 m.Sample("dirsync_requestor_last_contact_timestamp_seconds", r.LastContact!.Value.ToUnixTimeMilliseconds() / 1000.0, ("requestor", r.Name));
             }
 
-            m.Family("dirsync_requestor_pending_updates", "gauge", "Master-log updates of the others above what the requestor reported having received.");
+            m.Family("dirsync_requestor_pending_updates", "gauge", "Master-log updates of the other postoffices not yet sent to the requestor.");
             Each(m, s, "dirsync_requestor_pending_updates", r => r.PendingUpdates);
-            m.Family("dirsync_requestor_lag_seconds", "gauge", "The age of the oldest update the requestor lacks (0 when it lacks none).");
+            m.Family("dirsync_requestor_lag_seconds", "gauge", "The age of the oldest update not yet sent to the requestor (0 when none waits).");
             Each(m, s, "dirsync_requestor_lag_seconds", r => r.LagSeconds);
             m.Family("dirsync_requestor_lag_cycles", "gauge", "How many dir-sync cycles the requestor is behind the server's.");
             Each(m, s, "dirsync_requestor_lag_cycles", r => r.LagCycles);

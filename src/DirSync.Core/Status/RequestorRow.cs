@@ -14,9 +14,9 @@ namespace DirSync.Core.Status;
 /// <param name="LastContact">When it was last heard from: a message taken in, or a message posted or a reply fetched over HTTP; null if never.</param>
 /// <param name="ReplyPending">The next <c>server send</c> replies to it.</param>
 /// <param name="ImportRequested">That reply is an import reply (every address list).</param>
-/// <param name="PendingUpdates">Master-log updates of the others above what it reported having received.</param>
+/// <param name="PendingUpdates">Master-log updates of the other postoffices not yet sent to it (above the last reply's SrvSync).</param>
 /// <param name="LagCycles">How many cycles it is behind the server's (0: it took part in the latest).</param>
-/// <param name="LagSeconds">The age of the oldest update it lacks; 0 when it lacks none.</param>
+/// <param name="LagSeconds">The age of the oldest of those updates; 0 when none waits.</param>
 /// <param name="RepliesWaiting">Replies written for it and not yet taken away; null when its folder cannot be read.</param>
 /// <param name="LastRefusal">The last message or request of it the server refused; null if none.</param>
 public sealed record RequestorRow(

@@ -84,18 +84,18 @@ public static class StatusReader
         var registered = await HubSettings.RegisteredAsync(store, cancellationToken);
         var (first, _, entries) = await store.GetQueueBoundsAsync(HubSettings.MasterLog, cancellationToken);
 
-        // One pass over the master log above the lowest number any requestor reported: each requestor's own
-        // updates there (which it is not sent) and the oldest update of the others it lacks.
+        // One pass over the master log above the lowest number any requestor was sent up to: each requestor's own
+        // updates there (which it is never sent) and the oldest update of the others not yet sent to it.
         var own = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
         var oldest = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
         if (registered.Count > 0 && entries > 0)
         {
-            var lowest = registered.Min(r => r.ReportedSrvSync);
+            var lowest = registered.Min(r => r.SrvSync);
             await foreach (var entry in store.ReadQueueAsync(HubSettings.MasterLog, lowest, cancellationToken))
             {
                 foreach (var r in registered)
                 {
-                    if (entry.Number <= r.ReportedSrvSync)
+                    if (entry.Number <= r.SrvSync)
                     {
                         continue;
                     }
@@ -116,7 +116,7 @@ public static class StatusReader
         foreach (var r in registered)
         {
             // The log is numbered without gaps from its first kept entry to Sync; what was purged below it is lost to the requestor (138).
-            var above = entries == 0 ? 0 : Math.Max(0, state.Sync - Math.Max(r.ReportedSrvSync, first - 1));
+            var above = entries == 0 ? 0 : Math.Max(0, state.Sync - Math.Max(r.SrvSync, first - 1));
             var pending = Math.Max(0, above - own.GetValueOrDefault(r.Name));
             var contact = Max(r.LastUpdateReceived, r.LastContact);
             rows.Add(new RequestorRow(
