@@ -3,7 +3,7 @@
 # OpenLDAP's `slapadd -q` and sqlite3 loads of the same data beside it. See docs/benchmarks.md.
 #
 #   bash benchmarks/run.sh [--size N] [--keep] [--incremental-2x] [--requestors R] [--hub-updates U]
-#                          [--no-hub] [--no-compare] [--no-wait] [--work DIR]
+#                          [--no-hub] [--no-compare] [--no-wait] [--work DIR] [--postgres]
 #
 # --size N           mailboxes in the directory (default 100000; the issue's figures are --size 1000000)
 # --keep             keep the work folder (stores, files, logs) instead of removing it at the end
@@ -16,6 +16,9 @@
 # --no-wait          do not wait for a quiet machine (by default: until the 1-minute load is below 1.5,
 #                    polling every 30 s for up to 20 minutes)
 # --work DIR         where to put the stores and files (default: a new folder under ${TMPDIR:-/tmp})
+# --postgres         also the PostgreSQL rows: bulk import, full and incremental export on a PostgreSQL store,
+#                    beside psql \copy of the same CSV into a table with the same indexes, on a private server
+#                    (Debian's postgresql, initdb in the work folder, default durability) removed at the end
 #
 # Prints one line per row — work | N | seconds | peak MB | target | meets? | load — and the ratios
 # against slapadd and sqlite3. Seconds are the whole process, start-up included (see the start-up row).
@@ -34,6 +37,7 @@ hub_only=0
 compare=1
 wait_load=1
 work=""
+postgres=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=$2; shift 2 ;;
@@ -46,7 +50,8 @@ while [ $# -gt 0 ]; do
     --no-compare) compare=0; shift ;;
     --no-wait) wait_load=0; shift ;;
     --work) work=$2; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --postgres) postgres=1; shift ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -71,6 +76,10 @@ if [ "$compare" = 1 ]; then
   command -v ldapsearch >/dev/null 2>&1 || packages+=(ldap-utils)
   command -v sqlite3 >/dev/null 2>&1 || packages+=(sqlite3)
 fi
+if [ "$postgres" = 1 ]; then
+  command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ] || packages+=(postgresql)
+  command -v psql >/dev/null 2>&1 || packages+=(postgresql-client)
+fi
 if [ ${#packages[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" = 0 ] || sudo_cmd=sudo
@@ -93,7 +102,12 @@ if [ -z "$work" ]; then
 else
   mkdir -p "$work"
 fi
+pg_root=""
 cleanup() {
+  if [ -n "$pg_root" ]; then
+    pg_as "$(pg_config --bindir)/pg_ctl" stop -D "$pg_root/data" -m fast -w >/dev/null 2>&1 || true
+    rm -rf "$pg_root"
+  fi
   if [ "$keep" = 1 ]; then
     echo "== kept the work folder $work" >&2
   else
@@ -144,6 +158,8 @@ measure() {
 }
 
 dirsync() { dotnet "$cli" "$@"; }
+# pg_as CMD...: runs a PostgreSQL server tool as the postgres user when this script runs as root.
+pg_as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 rows=()
 header=$(printf '%-60s | %9s | %11s | %7s | %-11s | %-6s | %s' "work" "N" "time" "peak MB" "target" "meets?" "load")
@@ -261,6 +277,54 @@ measure dirsync --store "$S" gal search joh
 row "gal search 'joh' as a whole process (for reference)" "$size" "$secs" "$peak_mb" "-"
 fi
 
+# PostgreSQL: the same rows on a PostgreSQL store, beside psql \copy of the same CSV.
+if [ "$postgres" = 1 ] && [ "$hub_only" = 0 ]; then
+  # A private server: PostgreSQL refuses to run as root, so the cluster is the postgres user's, in a folder it can reach.
+  pg_root=$(mktemp -d /tmp/dirsync-bench-pg.XXXXXX)
+  chmod 755 "$pg_root"
+  pg_bin=$(pg_config --bindir)
+  pg_port=$(( 40000 + RANDOM % 20000 ))
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$pg_root"
+  pg_as "$pg_bin/initdb" -D "$pg_root/data" -U postgres -A trust -E UTF8 --locale=C >>"$log" 2>&1
+  pg_as "$pg_bin/pg_ctl" start -D "$pg_root/data" -w -l "$pg_root/server.log" \
+    -o "-p $pg_port -k $pg_root -c listen_addresses='' -c shared_buffers=1GB -c max_wal_size=8GB -c checkpoint_timeout=30min" >>"$log" 2>&1
+  pg_sql() { psql -q -X -v ON_ERROR_STOP=1 -h "$pg_root" -p "$pg_port" -U postgres "$@"; }
+  pg_uri() { echo "postgresql://postgres@/$1?host=$pg_root&port=$pg_port"; }
+  pg_sql -d postgres -c "CREATE DATABASE site1" -c "CREATE DATABASE plain"
+  P=$(pg_uri site1)
+
+  dirsync --store "$P" init --org Testorg --site Site1 --server Server1 >/dev/null
+  wait_for_quiet
+  measure dirsync --store "$P" bulk import "$work/data/mailboxes.csv"
+  grep -q "$size created" "$work/out.txt" || { echo "run.sh: the PostgreSQL bulk import did not create $size mailboxes" >&2; cat "$work/out.txt" >&2; exit 1; }
+  pg_bulk_secs=$secs
+  row "PostgreSQL: bulk import of N new mailboxes" "$size" "$secs" "$peak_mb" "-"
+
+  # psql \copy of the same CSV into a table of its columns, with the indexes DirSync keeps on those values
+  # (the alias unique and the display name, both upper-cased, as DirSync's keys are).
+  columns=$(head -n 1 "$work/data/mailboxes.csv" | tr -d '\r' | tr ',' '\n' | awk '{ printf "%s\"%s\" text", (NR > 1 ? ", " : ""), $0 }')
+  pg_sql -d plain -c "CREATE TABLE mailboxes ($columns)" \
+    -c "CREATE UNIQUE INDEX ix_alias ON mailboxes (upper(\"Common-Name\") COLLATE \"C\")" \
+    -c "CREATE INDEX ix_display ON mailboxes (upper(\"Display-Name\") COLLATE \"C\")"
+  wait_for_quiet
+  measure psql -q -X -v ON_ERROR_STOP=1 -h "$pg_root" -p "$pg_port" -U postgres -d plain \
+    -c "\\copy mailboxes FROM '$work/data/mailboxes.csv' WITH (FORMAT csv, HEADER true)"
+  pg_copy_secs=$secs
+  row "PostgreSQL: psql \\copy of the same CSV, alias and display name indexed" "$size" "$secs" "$peak_mb" "-"
+
+  dirsync --store "$P" instance set E --export --file "$work/pg-site1.ldif" >/dev/null
+  wait_for_quiet
+  measure dirsync --store "$P" run E --full
+  row "PostgreSQL: full export to LDIF (run E --full)" "$size" "$secs" "$peak_mb" "-"
+  measure dirsync --store "$P" bulk import "$work/data/modify.csv"
+  row "PostgreSQL: bulk import of $changes Mode=Modify rows (setup)" "$size" "$secs" "$peak_mb" "-"
+  rm -f "$work/pg-site1.ldif"
+  wait_for_quiet
+  measure dirsync --store "$P" run E
+  grep -q "$changes modified" "$work/out.txt" || { echo "run.sh: the PostgreSQL incremental export did not carry $changes modifies" >&2; cat "$work/out.txt" >&2; exit 1; }
+  row "PostgreSQL: incremental export of $changes changes (run E)" "$size" "$secs" "$peak_mb" "-"
+fi
+
 # The hub: R requestors, N/R entries each taken in by an earlier cycle, then a timed T2.
 if [ "$hub" = 1 ]; then
   H="$work/hub.db"
@@ -355,6 +419,10 @@ if [ "$compare" = 1 ]; then
     printf "%-46s | %14.2f | %10.2f | %12.2f | %15.2f\n", "bulk import of the CSV", b / l, b / e, b / q, b / x
     printf "%-46s | %14.2f | %10.2f | %12.2f | %15.2f\n", "import of the LDIF change set (run I)", i / l, i / e, i / q, i / x
   }'
+fi
+if [ "$postgres" = 1 ] && [ -n "${pg_bulk_secs:-}" ]; then
+  echo
+  awk -v b="$pg_bulk_secs" -v c="$pg_copy_secs" 'BEGIN { printf "PostgreSQL bulk import / psql \\copy (target <= 1.5): %.2f\n", b / c }'
 fi
 echo
 echo "Every command and its output: $log$( [ "$keep" = 1 ] || echo " (removed with the work folder; --keep keeps it)")"

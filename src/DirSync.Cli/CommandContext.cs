@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using DirSync.Core;
-using DirSync.Sqlite;
+using DirSync.Core.Storage;
 
 namespace DirSync.Cli;
 
@@ -13,12 +13,15 @@ internal sealed class CommandContext
     public const string StoreVariable = "DIRSYNC_STORE";
     public const string LockTimeoutVariable = "DIRSYNC_LOCK_TIMEOUT";
     public const string DefaultStoreFile = "dirsync.db";
+    public const string PasswordFileVariable = "DIRSYNC_STORE_PASSWORD_FILE";
 
     private static readonly JsonWriterOptions JsonOptions = new()
     {
         Indented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    private StoreLocation? _store;
 
     public CommandContext(CliIo io, ParseResult parseResult)
     {
@@ -32,47 +35,61 @@ internal sealed class CommandContext
 
     public TextWriter Out => Io.Out;
 
-    /// <summary>The store path: --store, else DIRSYNC_STORE, else dirsync.db in the current folder.</summary>
-    public string StorePath
-    {
-        get
-        {
-            var path = ParseResult.GetValue(GlobalOptions.Store);
-            if (string.IsNullOrWhiteSpace(path))
-            {
-                path = Io.Environment(StoreVariable);
-            }
+    /// <summary>The store as messages and reports name it: the file's path, or the URI without its password.</summary>
+    public string StorePath => Store.Display;
 
-            if (string.IsNullOrWhiteSpace(path))
-            {
-                path = DefaultStoreFile;
-            }
+    /// <summary>The store: --store, else DIRSYNC_STORE, else dirsync.db in the current folder; a postgresql:// URI is a PostgreSQL store.</summary>
+    public StoreLocation Store => _store ??= LocateStore(ParseResult.GetValue(GlobalOptions.Store));
 
-            return Path.IsPathRooted(path) ? path : Path.Combine(Io.CurrentDirectory, path);
-        }
-    }
-
-    public SqliteStoreOptions StoreOptions
+    /// <summary>How long a write waits for another process's transaction: DIRSYNC_LOCK_TIMEOUT seconds, else 10.</summary>
+    public TimeSpan LockTimeout
     {
         get
         {
             var text = Io.Environment(LockTimeoutVariable);
             if (string.IsNullOrWhiteSpace(text))
             {
-                return SqliteStoreOptions.Default;
+                return TimeSpan.FromSeconds(10);
             }
 
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds < 0 || seconds > 86400)
+            // Digits with at most one '.', nothing else: no sign, exponent, NaN, infinity or thousands separator.
+            var plain = text.Length <= 20 && text.Count(c => c == '.') <= 1 && text[0] != '.' && text[^1] != '.' && text.All(c => char.IsAsciiDigit(c) || c == '.');
+            if (!plain || !double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) || seconds > 86400)
             {
-                throw new InvalidValueException($"{LockTimeoutVariable}='{text}' is not a number of seconds between 0 and 86400");
+                throw new InvalidValueException($"{LockTimeoutVariable}='{text}' is not a number of seconds from 0 to 86400, written as digits with an optional '.' (such as 30 or 0.5)");
             }
 
-            return SqliteStoreOptions.Default with { LockTimeout = TimeSpan.FromSeconds(seconds) };
+            return TimeSpan.FromSeconds(seconds);
         }
     }
 
-    public Task<SqliteDirectoryStore> OpenStoreAsync(CancellationToken cancellationToken) =>
-        SqliteDirectoryStore.OpenAsync(StorePath, StoreOptions, cancellationToken);
+    /// <summary>The clock commands stamp new things with.</summary>
+    public TimeProvider TimeProvider => TimeProvider.System;
+
+    public Task<IDirectoryStore> OpenStoreAsync(CancellationToken cancellationToken) =>
+        Store.OpenAsync(LockTimeout, cancellationToken);
+
+    /// <summary>Reads a store as given on the command line (<c>--store</c>, <c>--to</c>): URI or path, with the store password file if one is named.</summary>
+    public StoreLocation LocateStore(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            text = Io.Environment(StoreVariable);
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            text = DefaultStoreFile;
+        }
+
+        var passwordFile = ParseResult.GetValue(GlobalOptions.StorePasswordFile);
+        if (string.IsNullOrWhiteSpace(passwordFile))
+        {
+            passwordFile = Io.Environment(PasswordFileVariable);
+        }
+
+        return StoreLocation.Parse(text, Io.CurrentDirectory, string.IsNullOrWhiteSpace(passwordFile) ? null : passwordFile);
+    }
 
     /// <summary>A JSON writer on standard output, for documents written piece by piece (streamed lists).</summary>
     public Utf8JsonWriter CreateJsonWriter()

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Data.Common;
 using DirSync.Core;
+using DirSync.Sqlite;
 
 namespace DirSync.Cli;
 
@@ -11,32 +13,18 @@ internal static class CommandRunner
 
     /// <summary>The one line an error prints: <c>dirsync: </c> and the message, with control characters shown escaped.</summary>
     /// <remarks>Messages quote what the user typed, and a quoted line break must not split the error over lines.</remarks>
-    public static string ErrorLine(string message)
-    {
-        var builder = new System.Text.StringBuilder("dirsync: ", message.Length + 9);
-        foreach (var c in message)
-        {
-            switch (c)
-            {
-                case '\n':
-                    builder.Append("\\n");
-                    break;
-                case '\r':
-                    builder.Append("\\r");
-                    break;
-                case '\t':
-                    builder.Append("\\t");
-                    break;
-                case var other when char.IsControl(other):
-                    builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)other:x4}");
-                    break;
-                default:
-                    builder.Append(c);
-                    break;
-            }
-        }
+    public static string ErrorLine(string message) => "dirsync: " + Output.TerminalText.Escape(Output.TerminalText.CutValues(message));
 
-        return builder.ToString();
+    private static string? TryDescribeStore(CommandContext context, DbException error)
+    {
+        try
+        {
+            return context.Store.Describe(error);
+        }
+        catch (DirSyncException)
+        {
+            return null;
+        }
     }
 
     private static async Task<int> RunAsync(CliIo io, ParseResult parseResult, Func<CommandContext, CancellationToken, Task> body, CancellationToken cancellationToken)
@@ -45,23 +33,32 @@ internal static class CommandRunner
         try
         {
             await body(context, cancellationToken);
+            io.CommitOutput();
             return ExitCodes.Success;
-        }
-        catch (DirSyncException e)
-        {
-            io.Out.Flush();
-            io.Error.WriteLine(ErrorLine(e.Message));
-            return ExitCodes.For(e.Category);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            io.Out.Flush();
-            io.Error.WriteLine("dirsync: cancelled; nothing of the interrupted step was applied");
-            return 130;
+            io.DiscardOutput();
+            io.Error.WriteLine(StopSignals.Line(StopSignals.Signal));
+            return StopSignals.ExitCode(StopSignals.Signal);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            io.Out.Flush();
+            // A failed command prints nothing on standard output (a receive's report it printed on purpose excepted).
+            io.DiscardOutput();
+            if ((e as DirSyncException ?? StoreErrors.Translate(e, () => context.StorePath)) is { } error)
+            {
+                io.Error.WriteLine(ErrorLine(ErrorNotes.Describe(error, e)));
+                return ExitCodes.For(error.Category);
+            }
+
+            if (e is DbException db && TryDescribeStore(context, db) is { } line)
+            {
+                // A database error no layer above the store could handle: a dropped connection, a failing server.
+                io.Error.WriteLine(ErrorLine(line));
+                return ExitCodes.Store;
+            }
+
             var detail = io.Environment("DIRSYNC_DEBUG") is "1" ? e.ToString() : $"{e.GetType().Name}: {e.Message}";
             io.Error.WriteLine($"dirsync: internal error ({detail}); this is a bug — please report it with the command you ran");
             return ExitCodes.InternalError;

@@ -13,6 +13,7 @@ using DirSync.Cli.Commands.Schema;
 using DirSync.Cli.Commands.Scheduling;
 using DirSync.Cli.Commands.Serve;
 using DirSync.Cli.Commands.Status;
+using DirSync.Cli.Commands.Store;
 using DirSync.Cli.Commands.Tombstones;
 using DirSync.Core;
 using DirSync.Core.Model;
@@ -22,7 +23,20 @@ namespace DirSync.Cli;
 /// <summary>The dirsync command line: builds the command tree and runs one invocation.</summary>
 internal static class DirSyncCommand
 {
-    public static Task<int> RunAsync(string[] args) => RunAsync(args, CliIo.FromConsole());
+    /// <summary>Runs the real process: Ctrl+C and SIGTERM stop the command (see <see cref="StopSignals"/>).</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var io = CliIo.FromConsole();
+        using var signals = new StopSignals(io.Error);
+        try
+        {
+            return await RunAsync(args, io, signals.Token);
+        }
+        finally
+        {
+            signals.Finished();
+        }
+    }
 
     public static async Task<int> RunAsync(string[] args, CliIo io, CancellationToken cancellationToken = default)
     {
@@ -40,9 +54,8 @@ internal static class DirSyncCommand
             Error = io.Error,
             EnableDefaultExceptionHandler = false,
 
-            // Ctrl+C and SIGTERM cancel the token; a step in flight (the daemon's above all) rolls back and the
-            // command exits with its own code. Only a step that ignores the token for this long is cut off (exit 130/143).
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+            // Signals are StopSignals' (the real process) or the caller's token (tests): one owner, one line, one code.
+            ProcessTerminationTimeout = null,
         };
         try
         {
@@ -50,7 +63,8 @@ internal static class DirSyncCommand
         }
         finally
         {
-            io.Out.Flush();
+            // Help and version text, and a command's output that was not dropped, go out now.
+            io.CommitOutput();
         }
     }
 
@@ -59,6 +73,7 @@ internal static class DirSyncCommand
         var root = new RootCommand("DirSync keeps the address books of mail systems and directories in sync.")
         {
             GlobalOptions.Store,
+            GlobalOptions.StorePasswordFile,
             InitCommand.Create(io),
             InfoCommand.Create(io),
             RecipientVerbCommands.Create(io, ObjectClass.Mailbox),
@@ -79,6 +94,7 @@ internal static class DirSyncCommand
             Commands.Gal.GalCommand.Create(io),
             StatusCommand.Create(io),
             ServeCommand.Create(io),
+            StoreCommand.Create(io),
         };
         return root;
     }

@@ -17,7 +17,9 @@ internal static class ExitCodes
     public const int Sync = 9;
     public const int Guard = 10;
     public const int FileSystem = 11;
-    public const int Network = 12;
+    public const int Directory = 12;
+    public const int Refused = 13;
+    public const int Network = 14;
 
     public static int For(ErrorCategory category) => category switch
     {
@@ -30,6 +32,8 @@ internal static class ExitCodes
         ErrorCategory.Sync => Sync,
         ErrorCategory.Guard => Guard,
         ErrorCategory.FileSystem => FileSystem,
+        ErrorCategory.Directory => Directory,
+        ErrorCategory.Refused => Refused,
         ErrorCategory.Network => Network,
         _ => InternalError,
     };

@@ -7,7 +7,14 @@ internal static class GlobalOptions
 {
     public static readonly Option<string?> Store = new("--store")
     {
-        Description = "The store file (default: $DIRSYNC_STORE, else dirsync.db in the current folder)",
+        Description = "The store: a SQLite file, or a postgresql:// URI (default: $DIRSYNC_STORE, else dirsync.db in the current folder)",
+        HelpName = "path|uri",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> StorePasswordFile = new("--store-password-file")
+    {
+        Description = "For a postgresql:// store: read its password from the first line of this file (default: $DIRSYNC_STORE_PASSWORD_FILE, else ~/.pgpass or $PGPASSFILE)",
         HelpName = "path",
         Recursive = true,
     };

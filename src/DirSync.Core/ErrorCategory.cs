@@ -30,6 +30,12 @@ public enum ErrorCategory
     /// <summary>A file or folder could not be read or written (missing, read-only, full).</summary>
     FileSystem,
 
+    /// <summary>A live directory cannot be used: unreachable, a certificate that does not verify, a refused bind, a missing base DN, a lost connection.</summary>
+    Directory,
+
+    /// <summary>A live directory refused some of an export's entries; the rest was written and recorded.</summary>
+    Refused,
+
     /// <summary>A server could not be reached over the network, or did not answer as a DirSync server does.</summary>
     Network,
 }

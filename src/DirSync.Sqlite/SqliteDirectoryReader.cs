@@ -9,7 +9,7 @@ namespace DirSync.Sqlite;
 
 /// <summary>The reads a store and its transactions share.</summary>
 /// <remarks>SQLite answers synchronously; the asynchronous signatures are the store contract's, for backends that do I/O.</remarks>
-public abstract class SqliteDirectoryReader : IDirectoryReader
+public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
 {
     internal const string ObjectColumns =
         "o.id, o.guid, o.class, o.alias, o.display_name, o.container_id, o.target_address, o.origin_source, " +
@@ -356,6 +356,35 @@ public abstract class SqliteDirectoryReader : IDirectoryReader
         }
 
         return ValueTask.FromResult<IReadOnlyList<GalEntry>>(result);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<object?[]> ReadTableAsync(StoreTable table, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        using var statement = Context.NewStatement($"SELECT {table.ColumnList} FROM {table.Name} ORDER BY {table.OrderBy}");
+        while (statement.Step())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var row = new object?[table.Columns.Count];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = statement.IsNull(i) ? null : table.Columns[i].Type switch
+                {
+                    StoreColumnType.Int32 => statement.Int32(i),
+                    StoreColumnType.Int64 => statement.Int64(i),
+                    StoreColumnType.Text => statement.Text(i),
+                    StoreColumnType.Blob => statement.Blob(i).ToArray(),
+                    StoreColumnType.Guid => statement.Guid(i),
+                    StoreColumnType.Boolean => statement.Int64(i) != 0,
+                    _ => throw new InvalidOperationException($"Unknown column type {table.Columns[i].Type}."),
+                };
+            }
+
+            yield return row;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <summary>The WHERE clause of a filter with its text parameters in order (?1, ?2 ...); false when nothing can match.</summary>

@@ -28,6 +28,11 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
     }
 
     /// <summary>Creates a new store file and runs <paramref name="initialize"/> in the creating transaction.</summary>
+    /// <remarks>
+    /// The store is built under a temporary name in the same folder and renamed into place only when whole
+    /// (committed, its log folded in, closed), so a creation cut off at any point leaves no file under the
+    /// store's name — only a temporary one, which the next creation removes.
+    /// </remarks>
     /// <exception cref="StoreException">The file already exists, or its folder does not.</exception>
     public static async Task<SqliteDirectoryStore> CreateAsync(
         string path,
@@ -40,64 +45,166 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
         ArgumentNullException.ThrowIfNull(initialize);
         options ??= SqliteStoreOptions.Default;
         var fullPath = System.IO.Path.GetFullPath(path);
-        var folder = System.IO.Path.GetDirectoryName(fullPath);
-        if (folder is not null && !Directory.Exists(folder))
+        var folder = System.IO.Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(folder))
         {
             throw new StoreException(path, $"cannot create a store at '{path}': the folder '{folder}' does not exist");
         }
 
-        try
+        if (File.Exists(fullPath) || Directory.Exists(fullPath) || new FileInfo(fullPath).LinkTarget is not null)
         {
-            CreateOwnerOnlyFile(fullPath);
-        }
-        catch (IOException) when (File.Exists(fullPath) || Directory.Exists(fullPath))
-        {
-            throw new StoreException(
-                path,
-                $"'{path}' already exists; init never overwrites a store — choose another --store path or remove the file yourself",
-                ErrorCategory.Conflict);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new StoreException(path, $"cannot create a store at '{path}': {e.Message}", innerException: e);
+            throw Exists(path);
         }
 
-        SqliteContext? context = null;
+        RemoveUnfinished(fullPath);
+        var building = System.IO.Path.Combine(folder, $"{Core.Transport.AtomicFile.TemporaryPrefix}{System.IO.Path.GetFileName(fullPath)}.{Guid.NewGuid():N}"[..^20]);
         try
         {
-            context = Connect(fullPath, path, options);
-            context.Execute("PRAGMA journal_mode = WAL");
-            context.Execute("BEGIN IMMEDIATE");
-            context.Execute($"PRAGMA application_id = {SqliteSchema.ApplicationId}");
-            context.Execute($"PRAGMA user_version = {SqliteSchema.CurrentVersion}");
-            context.Execute(SqliteSchema.Create);
-            var insert = context.Command(
-                "INSERT INTO store_info (id, identity, organization, site, server, created) VALUES (1, $identity, $org, $site, $server, $created)");
-            insert.Parameters.AddWithValue("$identity", GuidBytes(info.Identity));
-            insert.Parameters.AddWithValue("$org", info.Organization);
-            insert.Parameters.AddWithValue("$site", info.Site);
-            insert.Parameters.AddWithValue("$server", info.Server);
-            insert.Parameters.AddWithValue("$created", info.Created.ToUnixTimeMilliseconds());
-            insert.ExecuteNonQuery();
-            context.Info = info with { Created = SqliteContext.ToStoredPrecision(info.Created) };
-            context.InTransaction = true;
+            CreateOwnerOnlyFile(building);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException(path, $"cannot create a store at '{path}': {(e is UnauthorizedAccessException ? "permission denied" : e.Message)}", innerException: e);
+        }
 
-            // The creating transaction is handed out as an ordinary transaction so the
-            // initializer (the Recipients container, address templates) commits with the schema.
-            var transaction = await SqliteTransaction.ContinueAsync(context, cancellationToken);
-            await using (transaction)
+        try
+        {
+            using (var context = Connect(building, path, options))
             {
-                await initialize(transaction, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                context.Execute("PRAGMA journal_mode = WAL");
+                context.Execute("BEGIN IMMEDIATE");
+                context.Execute($"PRAGMA application_id = {SqliteSchema.ApplicationId}");
+                context.Execute($"PRAGMA user_version = {SqliteSchema.CurrentVersion}");
+                context.Execute(SqliteSchema.Create);
+                var insert = context.Command(
+                    "INSERT INTO store_info (id, identity, organization, site, server, created) VALUES (1, $identity, $org, $site, $server, $created)");
+                insert.Parameters.AddWithValue("$identity", GuidBytes(info.Identity));
+                insert.Parameters.AddWithValue("$org", info.Organization);
+                insert.Parameters.AddWithValue("$site", info.Site);
+                insert.Parameters.AddWithValue("$server", info.Server);
+                insert.Parameters.AddWithValue("$created", info.Created.ToUnixTimeMilliseconds());
+                insert.ExecuteNonQuery();
+                context.Info = info with { Created = SqliteContext.ToStoredPrecision(info.Created) };
+                context.InTransaction = true;
+
+                // The creating transaction is handed out as an ordinary transaction so the
+                // initializer (the Recipients container, address templates) commits with the schema.
+                var transaction = await SqliteTransaction.ContinueAsync(context, cancellationToken);
+                await using (transaction)
+                {
+                    await initialize(transaction, cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                }
+
+                // Everything into the one file that is renamed: the log stays behind under the temporary name.
+                context.Execute("PRAGMA wal_checkpoint(TRUNCATE)");
             }
 
-            return new SqliteDirectoryStore(context);
+            FaultPoints.Hit("file.rename.before");
+
+            // No overwrite: a store made meanwhile by someone else under the name is theirs.
+            try
+            {
+                File.Move(building, fullPath, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(fullPath))
+            {
+                throw Exists(path);
+            }
+
+            FaultPoints.Hit("file.rename.after");
         }
         catch
         {
-            context?.Dispose();
+            DeleteStoreFiles(building);
+            throw;
+        }
+
+        DeleteStoreFiles(building);
+        return await OpenAsync(fullPath, options, cancellationToken);
+    }
+
+    /// <summary>Makes a new store file that is a copy of <paramref name="source"/>, row for row, checked by <paramref name="verify"/> before it takes its name.</summary>
+    /// <remarks>
+    /// The copy is built under a temporary name in the same folder and renamed into place only once it is whole and
+    /// verified: an interrupted copy leaves no store at <paramref name="path"/>, a finished one leaves all of it.
+    /// </remarks>
+    /// <exception cref="StoreException">The file already exists, or its folder does not.</exception>
+    public static async Task CreateCopyAsync(
+        string path,
+        IStoreTables source,
+        Func<IStoreTables, CancellationToken, Task> verify,
+        SqliteStoreOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(verify);
+        options ??= SqliteStoreOptions.Default;
+        var fullPath = System.IO.Path.GetFullPath(path);
+        var folder = System.IO.Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(folder))
+        {
+            throw new StoreException(path, $"cannot copy the store to '{path}': the folder '{folder}' does not exist");
+        }
+
+        if (File.Exists(fullPath) || Directory.Exists(fullPath))
+        {
+            throw new StoreException(path, $"'{path}' already exists; a copy goes only to a new file — choose another path or remove it yourself", ErrorCategory.Conflict);
+        }
+
+        var building = System.IO.Path.Combine(folder, $"{DirSync.Core.Transport.AtomicFile.TemporaryPrefix}copy-{Guid.NewGuid():N}.db");
+        try
+        {
+            CreateOwnerOnlyFile(building);
+            using (var context = Connect(building, path, options))
+            {
+                context.Execute("PRAGMA journal_mode = WAL");
+                context.Execute("BEGIN IMMEDIATE");
+                context.Execute($"PRAGMA application_id = {SqliteSchema.ApplicationId}");
+                context.Execute($"PRAGMA user_version = {SqliteSchema.CurrentVersion}");
+                context.Execute(SqliteSchema.Create);
+                foreach (var table in StoreTable.All)
+                {
+                    var insert = context.Statement(
+                        $"INSERT INTO {table.Name} ({table.ColumnList}) VALUES ({string.Join(", ", table.Columns.Select((_, i) => "?" + (i + 1)))})");
+                    await foreach (var row in source.ReadTableAsync(table, cancellationToken))
+                    {
+                        for (var i = 0; i < row.Length; i++)
+                        {
+                            _ = row[i] switch
+                            {
+                                null => insert.BindNull(i + 1),
+                                int number => insert.Bind(i + 1, number),
+                                long number => insert.Bind(i + 1, number),
+                                bool flag => insert.Bind(i + 1, flag ? 1 : 0),
+                                string text => insert.Bind(i + 1, text),
+                                byte[] bytes => insert.Bind(i + 1, (ReadOnlySpan<byte>)bytes),
+                                Guid guid => insert.Bind(i + 1, guid),
+                                var other => throw new InvalidOperationException($"A store value of an unexpected type {other.GetType().Name}."),
+                            };
+                        }
+
+                        insert.Execute();
+                    }
+
+                    FaultPoints.Hit("store.copy");
+                }
+
+                context.Execute("COMMIT");
+            }
+
+            await using (var copy = await OpenAsync(building, options, cancellationToken))
+            {
+                await verify(copy, cancellationToken);
+            }
+
             SqliteConnection.ClearAllPools();
-            DeleteStoreFiles(fullPath);
+            File.Move(building, fullPath, overwrite: false);
+        }
+        catch
+        {
+            SqliteConnection.ClearAllPools();
+            DeleteStoreFiles(building);
             throw;
         }
     }
@@ -227,6 +334,13 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
             throw new InvalidOperationException("A transaction is already open on this store.");
         }
 
+        if (StoreDamage.Read(Path) is { } damage)
+        {
+            throw new StoreException(
+                Path,
+                $"the store '{Path}' was found damaged ({damage}) and takes no writes until 'dirsync store check' finds it whole; restore it from a backup (see 'A damaged store' in docs/operations.md)");
+        }
+
         // Run directly so SQLite's busy_timeout is the only wait: Microsoft.Data.Sqlite would retry a busy
         // statement until its whole-second command timeout, on top of that wait, stretching 2.5 s to 5 s.
         var rc = SQLitePCL.raw.sqlite3_exec(Context.Connection.Handle, "BEGIN IMMEDIATE");
@@ -242,6 +356,45 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
 
         Context.InTransaction = true;
         return await SqliteTransaction.ContinueAsync(Context, cancellationToken);
+    }
+
+    /// <summary>Runs SQLite's own check of every page, index and row (or, <paramref name="quick"/>, of everything but the indexes' contents).</summary>
+    /// <returns>What SQLite found wrong, at most <paramref name="limit"/> lines; empty when the store is whole.</returns>
+    /// <remarks>Reads the whole store: seconds at a million recipients. The store's damage mark follows the answer.</remarks>
+    public Task<IReadOnlyList<string>> CheckAsync(bool quick, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        var problems = new List<string>();
+        try
+        {
+            using var command = Context.Connection.CreateCommand();
+            command.CommandText = $"PRAGMA {(quick ? "quick_check" : "integrity_check")}({limit})";
+            command.CommandTimeout = 0;
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var line = reader.GetString(0);
+                if (line != "ok")
+                {
+                    problems.Add(line);
+                }
+            }
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)
+        {
+            problems.Add(e.Message.Replace("SQLite Error ", "", StringComparison.Ordinal));
+        }
+
+        if (problems.Count > 0)
+        {
+            StoreDamage.Mark(Path, $"{(quick ? "quick_check" : "integrity_check")}: {problems[0]}");
+        }
+        else
+        {
+            StoreDamage.Clear(Path);
+        }
+
+        return Task.FromResult<IReadOnlyList<string>>(problems);
     }
 
     /// <inheritdoc/>
@@ -298,6 +451,26 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
         }
 
         using var stream = new FileStream(fullPath, fileOptions);
+    }
+
+    private static StoreException Exists(string path) =>
+        new(path, $"'{path}' already exists; init never overwrites a store — choose another --store path or remove the file yourself", ErrorCategory.Conflict);
+
+    /// <summary>Removes what a creation of this store that was cut off left under a temporary name.</summary>
+    private static void RemoveUnfinished(string fullPath)
+    {
+        var prefix = Core.Transport.AtomicFile.TemporaryPrefix + System.IO.Path.GetFileName(fullPath) + ".";
+        foreach (var debris in Directory.EnumerateFiles(System.IO.Path.GetDirectoryName(fullPath)!, prefix + "*"))
+        {
+            try
+            {
+                File.Delete(debris);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: a leftover harms nothing but space, and its name is never used again.
+            }
+        }
     }
 
     private static void DeleteStoreFiles(string fullPath)

@@ -22,7 +22,8 @@ internal sealed class TableWriter
 
     public void Row(params string?[] cells)
     {
-        var row = cells.Select(c => c ?? "").ToArray();
+        // A line break in a value is a space in a table; any other control character is shown escaped.
+        var row = cells.Select(c => TerminalText.Escape((c ?? "").ReplaceLineEndings(" "))).ToArray();
         RowCount++;
         if (_widths is null)
         {
@@ -68,7 +69,7 @@ internal sealed class TableWriter
     {
         for (var i = 0; i < row.Length; i++)
         {
-            var cell = row[i].ReplaceLineEndings(" ");
+            var cell = row[i];
             if (cell.Length > _widths![i])
             {
                 cell = cell[..(_widths[i] - 1)] + "…";

@@ -1,6 +1,7 @@
 using DirSync.Core.Admin;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
+using DirSync.Core.Transport;
 
 namespace DirSync.Core.Bulk;
 
@@ -73,8 +74,19 @@ public sealed class BulkImporter
         }
 
         using var rejects = new BulkRejectFile(options.RejectPath ?? path + ".rejects.csv", reader.Header);
-        await ApplyInBatchesAsync(run, rejects, cancellationToken);
-        rejects.Commit();
+        try
+        {
+            await ApplyInBatchesAsync(run, rejects, cancellationToken);
+            rejects.Commit();
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not InputFormatException && run.Batches > 0)
+        {
+            // Committed batches stay: the error line says which, so the administrator knows where to go on.
+            throw ErrorNotes.Add(e, run.Finished
+                ? $"all rows were applied ({Batches(run.Batches)} committed); only the reject file of {rejects.Count} rows could not be written"
+                : $"{Batches(run.Batches)} committed before line {run.BatchStart} stay applied (rows up to line {run.BatchStart - 1}); the rows from line {run.BatchStart} on are not");
+        }
+
         if (rejects.First is { } first && rejects.Count == run.Rows)
         {
             // "0 added, N rejected" with exit code 0 reads as success to a script; a file none of whose rows could be used is an error.
@@ -141,9 +153,10 @@ public sealed class BulkImporter
 
                 if (transaction is null)
                 {
+                    batchStart = row.Line;
+                    run.BatchStart = batchStart;
                     transaction = await _store.BeginTransactionAsync(cancellationToken);
                     editor = await RecipientEditor.CreateAsync(transaction, cancellationToken);
-                    batchStart = row.Line;
                 }
 
                 var usn = await transaction.GetHighestUsnAsync(cancellationToken);
@@ -170,6 +183,7 @@ public sealed class BulkImporter
                 {
                     await transaction.CommitAsync(cancellationToken);
                     run.Commit();
+                    run.Batches++;
                     await transaction.DisposeAsync();
                     transaction = null;
                     inBatch = 0;
@@ -186,8 +200,10 @@ public sealed class BulkImporter
                 }
 
                 run.Commit();
+                run.Batches++;
             }
 
+            run.Finished = true;
             run.Rejected = rejects.Count;
             run.ReportProgress(force: true);
         }
@@ -336,19 +352,10 @@ public sealed class BulkImporter
         }
     }
 
-    private static FileStream OpenInput(string path)
-    {
-        try
-        {
-            // The reader buffers in large blocks of its own.
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            var reason = e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message;
-            throw new DirSyncException($"cannot read '{path}': {reason}", ErrorCategory.FileSystem, e);
-        }
-    }
+    private static FileStream OpenInput(string path) =>
+        InputFile.OpenRead(path, $"the bulk CSV file '{path}'");
+
+    private static string Batches(long count) => count == 1 ? "1 batch" : $"{count} batches";
 
     private enum Outcome
     {
@@ -373,6 +380,15 @@ public sealed class BulkImporter
         public long Rows { get; set; }
 
         public long Rejected { get; set; }
+
+        /// <summary>How many batches were committed (with --skip-errors).</summary>
+        public long Batches { get; set; }
+
+        /// <summary>The line the batch being applied starts at.</summary>
+        public long BatchStart { get; set; }
+
+        /// <summary>True once every batch is committed.</summary>
+        public bool Finished { get; set; }
 
         public void Count(Outcome outcome) => _pending[(int)outcome]++;
 

@@ -53,7 +53,17 @@ internal sealed class BulkRejectFile : IDisposable
 
     public void Dispose()
     {
-        _writer?.Dispose();
-        _file?.Dispose();
+        try
+        {
+            _writer?.Dispose();
+        }
+        catch (DirSyncException)
+        {
+            // The writer flushes as it closes; on a full disk that fails again. The temporary file goes all the same.
+        }
+        finally
+        {
+            _file?.Dispose();
+        }
     }
 }

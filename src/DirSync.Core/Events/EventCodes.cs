@@ -12,6 +12,11 @@ public static class EventCodes
     /// <summary>A message is not a valid Dir-Sync message.</summary>
     public const int InvalidFormat = 124;
 
+    /// <summary>A requestor's message numbers its transactions out of sequence: its last number does not follow from its first and its
+    /// record count, or it starts further beyond what was taken in than a restored server or a resync explains (the original's
+    /// "could not find specified sync number"). It is set aside, nothing of it applied.</summary>
+    public const int TransactionsOutOfSequence = 129;
+
     /// <summary>A requestor's updates were purged from the master log before it received them (Keep Updates).</summary>
     public const int MissingTransactions = 138;
 

@@ -199,6 +199,15 @@ public sealed class DirSyncServer
         using var file = AtomicFile.Create(path);
         var count = await MessageFile.WriteAsync(file.Stream, _store.Info, message, ChangeSetMode.Full, EntriesAsync(_store, state, null, cancellationToken), null, _time.GetUtcNow(), cancellationToken);
         file.Commit();
+
+        // Requestors that apply the snapshot number their transactions above its ReqSync: their next messages start there.
+        await using (var transaction = await _store.BeginTransactionAsync(cancellationToken))
+        {
+            var current = await RequireServerAsync(transaction, cancellationToken);
+            await HubSettings.SaveAsync(transaction, current with { ResyncFloor = Math.Max(current.ResyncFloor, message.ReqSync) }, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         await EventLog.WriteAloneAsync(_store, _time, EventCodes.Sent, EventSeverity.Information,
             $"resync snapshot written to {path}: {count} entries, SrvSync {state.Sync}, ReqSync {message.ReqSync}", cancellationToken);
         return count;
@@ -253,6 +262,11 @@ public sealed class DirSyncServer
             return new Inbox.Refusal(EventCodes.BadPassword, $"invalid Dir-Sync password from {message.From}: the message's proof does not match the password registered here; the administrators must agree on it ('dirsync server add-requestor' / 'dirsync requestor enable --password')", Sender: message.From);
         }
 
+        if (await HubSettings.ServerAsync(_store, cancellationToken) is { } server && OutOfSequence(message, trailer.Records, registered, server) is { } jump)
+        {
+            return new Inbox.Refusal(EventCodes.TransactionsOutOfSequence, jump);
+        }
+
         if (registered.LastMessageId == message.Id.ToString("D"))
         {
             // Left in processing/ by a run that committed it and died before removing it: done, not replayed.
@@ -262,6 +276,38 @@ public sealed class DirSyncServer
         }
 
         return Inbox.Verdict.Accept(trailer.Sha256);
+    }
+
+    /// <summary>Why a message's transaction numbers cannot be taken in, or null when they can.</summary>
+    /// <remarks>
+    /// Numbers at or below the last one taken in are skipped as old, so a message that jumped far ahead would make
+    /// the server skip its sender's later updates for good. A message's numbers are therefore bound: they run
+    /// from its first number one by one through its records to its last (the ReqSync it declares), and the first
+    /// may lie beyond the last number taken in only by as much as a server restored from a copy has lost (what the
+    /// requestor received beyond the end of the log) or up to the floor a resync snapshot set. The first message
+    /// after a requestor is registered sets where its numbers stand.
+    /// </remarks>
+    private static string? OutOfSequence(HubMessage message, long records, RegisteredRequestor registered, HubServerState server)
+    {
+        if (message.FirstTransaction < 1 || message.ReqSync != message.FirstTransaction - 1 + records)
+        {
+            return $"the message from {message.From} declares transactions {message.FirstTransaction} to {message.ReqSync} but holds {records} record{(records == 1 ? "" : "s")}: its numbers are not its own; nothing of it was taken in";
+        }
+
+        if (registered.LastMessageId is null)
+        {
+            // Nothing taken in from it since it was registered (afresh, after a removal): its first message says where its numbers stand.
+            return null;
+        }
+
+        var lost = Math.Max(0, message.SrvSync - server.Sync);
+        var ceiling = Math.Max(registered.ReqSync + Math.Min(lost, long.MaxValue - registered.ReqSync), server.ResyncFloor);
+        if (message.FirstTransaction - 1 > ceiling)
+        {
+            return $"the message from {message.From} starts at transaction {message.FirstTransaction}, but the last taken in is {registered.ReqSync}: transactions {registered.ReqSync + 1} to {message.FirstTransaction - 1} never arrived, and taking it in would make the server skip {message.From}'s later updates; nothing of it was taken in";
+        }
+
+        return null;
     }
 
     private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, string verifiedSha256, long? allowDeletes, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ namespace DirSync.Core.Hub;
 public static class HubPolicies
 {
     /// <summary>The origin key of every entry that came through Dir-Sync.</summary>
-    public const string SourceKey = "dir-sync";
+    public const string SourceKey = OriginKeys.Hub;
 
     /// <summary>How the server takes in a requestor's updates: they may only touch that requestor's own entries.</summary>
     /// <param name="sender">The requestor that sent them.</param>
@@ -67,10 +67,18 @@ public static class HubPolicies
         };
     }
 
-    /// <summary>The record a postoffice sends for one of its own objects.</summary>
+    /// <summary>Whether a postoffice sends an object of its store: its own users, and with relaying what its instances imported — never what came from Dir-Sync.</summary>
+    public static bool Sends(DirectoryObject value, bool relay)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Origin is null || (relay && value.Origin.Source != SourceKey);
+    }
+
+    /// <summary>The record a postoffice sends for one of its objects: its own, or one it relays under the anchor it was first given.</summary>
     public static ChangeRecord Record(DirectoryObject value, ChangeKind kind, string owner)
     {
-        var record = Exporter.ToRecord(value, kind, InstanceSettings.DefaultExportAttributes);
+        ArgumentNullException.ThrowIfNull(value);
+        var record = Exporter.ToRecord(value, kind, InstanceSettings.DefaultExportAttributes, value.Origin?.Anchor);
         record.Owner = owner;
         return record;
     }

@@ -20,4 +20,8 @@ public sealed record HubServerState
 
     /// <summary>The current Dir-Sync cycle: how many times T2 has sent replies.</summary>
     public long Cycle { get; init; }
+
+    /// <summary>The highest transaction number a resync snapshot told requestors to number above; a requestor's next message may start there.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public long ResyncFloor { get; init; }
 }

@@ -94,6 +94,11 @@ internal static class Inbox
                 // As above: gone before it could be read, so another receiver has it.
                 continue;
             }
+            catch (StoreException)
+            {
+                // The store's trouble (busy, damaged, out of space), not the message's: it stays claimed for the next run.
+                throw;
+            }
             catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)
             {
                 // Left claimed: the next run takes it up again once the administrator allows the deletes.

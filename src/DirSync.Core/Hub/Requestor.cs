@@ -39,11 +39,12 @@ public sealed class Requestor
     /// <param name="addressType">Which address of a foreign entry becomes its target; null keeps the current one.</param>
     /// <param name="applyOnReceive">Apply replies as they arrive; null keeps the current setting.</param>
     /// <param name="deleteLimit">The delete guard's limit for the server's updates: a number, or "default"; null keeps the current one.</param>
+    /// <param name="relay">Also send what this store imported by its instances; null keeps the current setting.</param>
     /// <param name="serverUrl">The URL of the server's <c>dirsync serve</c>, instead of drop folders: messages are posted to it and replies fetched from it.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     public async Task<RequestorState> EnableAsync(
-        string name, string? inbox, string? serverInbox, string? password, string? addressType, bool? applyOnReceive, string? deleteLimit = null, string? serverUrl = null,
-        CancellationToken cancellationToken = default)
+        string name, string? inbox, string? serverInbox, string? password, string? addressType, bool? applyOnReceive, string? deleteLimit = null,
+        bool? relay = null, string? serverUrl = null, CancellationToken cancellationToken = default)
     {
         PostofficeName.Validate(name);
         DropFolder? own = null, server = null;
@@ -93,6 +94,10 @@ public sealed class Requestor
             AddressType = addressType?.ToUpperInvariant() ?? current?.AddressType ?? "SMTP",
             ApplyOnReceive = applyOnReceive ?? current?.ApplyOnReceive ?? false,
             DeleteLimit = deleteLimit is null ? current?.DeleteLimit : InstanceAdmin.ParseDeleteLimit(deleteLimit),
+            Relay = relay ?? current?.Relay ?? false,
+
+            // What T1 sends changed: the server gets the whole list once, so it adds what is now sent and deletes what is not.
+            ExportPending = (current?.ExportPending ?? false) || (current is not null && relay is { } r && r != current.Relay),
         };
         await HubSettings.SaveAsync(transaction, state, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -133,12 +138,13 @@ public sealed class Requestor
         using var closing = transport;
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var state = await RequireAsync(transaction, cancellationToken);
+        full |= state.ExportPending;
         var next = state.NextTransaction;
         var highest = await transaction.GetHighestUsnAsync(cancellationToken);
         var now = _time.GetUtcNow();
         var local = full
-            ? LocalListAsync(transaction, cancellationToken)
-            : LocalChangesAsync(transaction, state.CaptureUsn, cancellationToken);
+            ? LocalListAsync(transaction, state.Relay, cancellationToken)
+            : LocalChangesAsync(transaction, state.CaptureUsn, state.Relay, cancellationToken);
         await foreach (var (value, kind) in local)
         {
             var record = HubPolicies.Record(value, kind, state.Name);
@@ -146,7 +152,7 @@ public sealed class Requestor
         }
 
         var exportThrough = full ? next : state.ExportThrough;
-        state = state with { NextTransaction = next, CaptureUsn = highest, ExportThrough = exportThrough, LastSent = now };
+        state = state with { NextTransaction = next, CaptureUsn = highest, ExportThrough = exportThrough, LastSent = now, ExportPending = false };
 
         // An export of an empty list queues nothing, yet it is still the whole list: without the mark the
         // server would take it for an update with nothing in it, and the deletes it stands for would be lost.
@@ -179,7 +185,6 @@ public sealed class Requestor
         {
             report = await Inbox.ProcessAsync(_store, _time, transport.Replies, CheckAsync, (claimed, sha256, ct) => TakeInAsync(claimed, sha256, allowDeletes, ct), cancellationToken);
         }
-
 
         // Exchange's agent kept the address book current as updates arrived: no T3 import or rebuild to wait for.
         // The replies applied mark the GAL stale in their own commits, so a run that died before rebuilding
@@ -255,9 +260,9 @@ public sealed class Requestor
     /// <param name="cancellationToken">Cancels the work.</param>
     public async Task<CycleReport> ApplyResyncAsync(string path, long? allowDeletes = null, CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(path))
+        using (InputFile.OpenRead(path, $"the resync file '{path}'", "make it on the server with 'dirsync server resync --out <file>'"))
         {
-            throw new DirSyncException($"the resync file '{path}' does not exist; make it on the server with 'dirsync server resync --out <file>'", ErrorCategory.FileSystem);
+            // Only checked here: a pipe or device is refused before anything waits on it.
         }
 
         var (message, header, checkedTrailer) = MessageFile.Inspect(path, path);
@@ -499,11 +504,11 @@ public sealed class Requestor
     }
 
     private static async IAsyncEnumerable<(DirectoryObject Value, ChangeKind Kind)> LocalChangesAsync(
-        IDirectoryReader reader, long watermark, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        IDirectoryReader reader, long watermark, bool relay, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var value in reader.GetChangesSinceAsync(watermark, cancellationToken))
         {
-            if (value.Origin is null && ChangeClassifier.Classify(value, watermark) is { } kind)
+            if (HubPolicies.Sends(value, relay) && ChangeClassifier.Classify(value, watermark) is { } kind)
             {
                 yield return (value, kind);
             }
@@ -511,11 +516,11 @@ public sealed class Requestor
     }
 
     private static async IAsyncEnumerable<(DirectoryObject Value, ChangeKind Kind)> LocalListAsync(
-        IDirectoryReader reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        IDirectoryReader reader, bool relay, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var value in reader.ListAsync(RecipientFilter.All, cancellationToken))
         {
-            if (value.Origin is null)
+            if (HubPolicies.Sends(value, relay))
             {
                 yield return (value, ChangeKind.Add);
             }

@@ -75,6 +75,12 @@ public sealed record RequestorState
     /// <summary>When updates were last imported.</summary>
     public DateTimeOffset? LastImported { get; init; }
 
+    /// <summary>Whether T1 also sends what this store imported by its instances (a gateway's users), as MS Mail's requestor types sent gateway names.</summary>
+    public bool Relay { get; init; }
+
+    /// <summary>The next T1 sends the whole local list (an Export), because what it sends changed (relaying was turned on or off).</summary>
+    public bool ExportPending { get; init; }
+
     /// <summary>The last error the server reported (such as 138 missing transactions), until a reply without one arrives.</summary>
     public string? LastServerError { get; init; }
 }

@@ -41,6 +41,10 @@ public sealed record ApplyPolicy
     /// <remarks>For a source that can name objects the policy's origin key does not cover (the hub's server postoffice, whose own users are local objects).</remarks>
     public Func<IDirectoryReader, ChangeRecord, CancellationToken, ValueTask<string?>>? RefuseUnseen { get; init; }
 
+    /// <summary>Why a record must not create the object it names, because that object is here already by another way (a loop, a second path); null when it may.</summary>
+    /// <remarks>Asked only before an object would be created; see <see cref="OriginKeys.KnownElsewhereAsync"/>.</remarks>
+    public Func<IDirectoryReader, ChangeRecord, CancellationToken, ValueTask<string?>>? KnownElsewhere { get; init; }
+
     /// <summary>Records to pass over without a word of complaint (the hub's records about this postoffice's own users).</summary>
     public Func<ChangeRecord, bool> Ignore { get; init; } = _ => false;
 

@@ -95,6 +95,11 @@ public sealed class ChangeApplier
                 ? await CreateAsync(record, cancellationToken)
                 : await UpdateAsync(existing, record, cancellationToken);
         }
+        catch (DirSyncException e) when (e.Category == ErrorCategory.InvalidValue)
+        {
+            // A value the file carries, not one the user typed: the file is what is wrong (exit 8, as every refused file).
+            throw new InputFormatException(_name, record.LineNumber, null, $"'{record.Alias}': {e.Message}", e);
+        }
         catch (DirSyncException e) when (e is not InputFormatException)
         {
             var where = record.LineNumber > 0 ? $"{_name}:{record.LineNumber}" : _name;
@@ -196,6 +201,14 @@ public sealed class ChangeApplier
 
     private async Task<AppliedChange> CreateAsync(ChangeRecord record, CancellationToken cancellationToken)
     {
+        if (_policy.KnownElsewhere is { } knownElsewhere && await knownElsewhere(_transaction, record, cancellationToken) is { } known)
+        {
+            Unchanged++;
+            Note($"'{record.Alias}' was not created: {known}");
+            Observe("unchanged", record.Alias, known);
+            return new AppliedChange(ApplyAction.Unchanged, record.Alias);
+        }
+
         var origin = new ObjectOrigin(_policy.SourceKey, record.Anchor, _policy.ImportedFrom(record));
         var changes = Changes(record, null);
         if (_policy.ObjectClass == ObjectClass.CustomRecipient && await AdoptableAsync(changes.TargetAddress!, cancellationToken) is { } adoptee)

@@ -21,4 +21,11 @@ public sealed record ExportResult(
     long Modified,
     long Deleted,
     long Skipped,
-    bool DryRun);
+    bool DryRun)
+{
+    /// <summary>For a live directory target: the entries it refused, each with its DN and the server's reason.</summary>
+    public IReadOnlyList<string> Refused { get; init; } = [];
+
+    /// <summary>For a live directory target: the changes that needed no write (counted in <see cref="Skipped"/> too).</summary>
+    public long Unchanged { get; init; }
+}

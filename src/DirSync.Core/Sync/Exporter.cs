@@ -1,3 +1,4 @@
+using DirSync.Core.Formats.Ldif;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
 using DirSync.Core.Transport;
@@ -43,10 +44,10 @@ public sealed class Exporter
         }
 
         var state = instance.State;
-        var mode = full || state.LastSequence == 0 ? ChangeSetMode.Full : ChangeSetMode.Incremental;
+        var mode = full || state.LastSequence == 0 || state.FullExportRequired is not null ? ChangeSetMode.Full : ChangeSetMode.Incremental;
         if (mode == ChangeSetMode.Incremental)
         {
-            await EnsureWatermarkUsableAsync(transaction, instance, cancellationToken);
+            await EnsureWatermarkUsableAsync(transaction, instance, _store.Info.Identity, cancellationToken);
         }
 
         var usnFrom = mode == ChangeSetMode.Full ? 0 : state.LastUsn;
@@ -56,9 +57,12 @@ public sealed class Exporter
 
         using var file = dryRun ? null : AtomicFile.Create(settings.ExportFile);
         var counts = new Counts();
-        using (var writer = _codecs.CreateWriter(settings.Format, file?.Stream ?? Stream.Null, header))
+        var tools = settings.Format == ChangeSetFormat.Ldif && (settings.LdifBaseDn is not null || settings.LdifInetOrgPerson)
+            ? await LdapToolsDns.LoadAsync(transaction, instance, _store.Info, mode == ChangeSetMode.Full, cancellationToken)
+            : null;
+        using (var writer = tools is null ? _codecs.CreateWriter(settings.Format, file?.Stream ?? Stream.Null, header) : new LdifChangeSetWriter(file?.Stream ?? Stream.Null, header, tools.Layout))
         {
-            var scope = new ExportScope(settings);
+            var scope = ExportScope.ForInstance(settings, state);
             var records = mode == ChangeSetMode.Full
                 ? FullAsync(transaction, scope, counts, cancellationToken)
                 : IncrementalAsync(transaction, scope, usnFrom, counts, cancellationToken);
@@ -72,6 +76,11 @@ public sealed class Exporter
 
         if (file is not null)
         {
+            if (tools is not null)
+            {
+                await tools.SaveAsync(transaction, cancellationToken);
+            }
+
             file.Commit();
             await transaction.SaveInstanceAsync(
                 instance with
@@ -81,6 +90,7 @@ public sealed class Exporter
                         LastUsn = usnTo,
                         LastSequence = header.Sequence,
                         WatermarkIdentity = _store.Info.Identity,
+                        FullExportRequired = null,
                         LastExport = header.Created,
                     },
                 },
@@ -121,13 +131,31 @@ public sealed class Exporter
         return record;
     }
 
-    private async Task EnsureWatermarkUsableAsync(IDirectoryTransaction transaction, Instance instance, CancellationToken cancellationToken)
+    /// <summary>The records an export of <paramref name="settings"/> sends: every object in scope, as adds, when <paramref name="watermark"/> is null; else what changed after it.</summary>
+    /// <param name="reader">The store, or the open transaction whose moment the export describes.</param>
+    /// <param name="settings">The instance's containers, classes and attributes.</param>
+    /// <param name="watermark">The USN the last export covered; null for a full export.</param>
+    /// <param name="relay">Which imported objects may go out after all (a live directory target relays what came from elsewhere); null for none.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public static IAsyncEnumerable<ChangeRecord> SelectAsync(
+        IDirectoryReader reader, InstanceSettings settings, long? watermark, Func<ObjectOrigin, bool>? relay = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(settings);
+        var scope = new ExportScope(settings, relay);
+        return watermark is { } usn
+            ? IncrementalAsync(reader, scope, usn, new Counts(), cancellationToken)
+            : FullAsync(reader, scope, new Counts(), cancellationToken);
+    }
+
+    /// <summary>Throws when the instance's watermark cannot start an incremental export of this store.</summary>
+    internal static async Task EnsureWatermarkUsableAsync(IDirectoryTransaction transaction, Instance instance, Guid storeIdentity, CancellationToken cancellationToken)
     {
         var state = instance.State;
-        if (state.WatermarkIdentity != _store.Info.Identity)
+        if (state.WatermarkIdentity != storeIdentity)
         {
             throw new DirSyncException(
-                $"instance '{instance.Name}' has a watermark (USN {state.LastUsn}) taken from store {state.WatermarkIdentity}, but this store is {_store.Info.Identity} (restored or replaced?); USNs do not carry between stores — run 'dirsync run {instance.Name} --full'",
+                $"instance '{instance.Name}' has a watermark (USN {state.LastUsn}) taken from store {state.WatermarkIdentity}, but this store is {storeIdentity} (restored or replaced?); USNs do not carry between stores — run 'dirsync run {instance.Name} --full'",
                 ErrorCategory.Sync);
         }
 
@@ -141,7 +169,7 @@ public sealed class Exporter
     }
 
     private static async IAsyncEnumerable<ChangeRecord> FullAsync(
-        IDirectoryTransaction transaction, ExportScope scope, Counts counts, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        IDirectoryReader transaction, ExportScope scope, Counts counts, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var container in scope.Roots)
         {
@@ -154,13 +182,13 @@ public sealed class Exporter
                 }
 
                 counts.Added++;
-                yield return ToRecord(value, ChangeKind.Add, scope.Settings.ExportAttributes);
+                yield return scope.Record(value, ChangeKind.Add);
             }
         }
     }
 
     private static async IAsyncEnumerable<ChangeRecord> IncrementalAsync(
-        IDirectoryTransaction transaction, ExportScope scope, long watermark, Counts counts, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        IDirectoryReader transaction, ExportScope scope, long watermark, Counts counts, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var value in transaction.GetChangesSinceAsync(watermark, cancellationToken))
         {
@@ -174,15 +202,15 @@ public sealed class Exporter
             {
                 case ChangeKind.Delete:
                     counts.Deleted++;
-                    yield return ToRecord(value, ChangeKind.Delete, scope.Settings.ExportAttributes);
+                    yield return scope.Record(value, ChangeKind.Delete);
                     break;
                 case ChangeKind.Modify:
                     counts.Modified++;
-                    yield return ToRecord(value, ChangeKind.Modify, scope.Settings.ExportAttributes);
+                    yield return scope.Record(value, ChangeKind.Modify);
                     break;
                 case ChangeKind.Add:
                     counts.Added++;
-                    yield return ToRecord(value, ChangeKind.Add, scope.Settings.ExportAttributes);
+                    yield return scope.Record(value, ChangeKind.Add);
                     break;
                 default:
                     counts.Skipped++;

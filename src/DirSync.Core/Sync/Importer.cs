@@ -2,6 +2,7 @@ using DirSync.Core.Admin;
 using DirSync.Core.Events;
 using DirSync.Core.Formats;
 using DirSync.Core.Storage;
+using DirSync.Core.Transport;
 
 namespace DirSync.Core.Sync;
 
@@ -33,8 +34,7 @@ public sealed class Importer
     }
 
     /// <summary>The key imported objects record as their origin: the source store and its export instance.</summary>
-    public static string SourceKey(Guid sourceIdentity, string sourceInstance) =>
-        $"{sourceIdentity:D}/{sourceInstance.ToUpperInvariant()}";
+    public static string SourceKey(Guid sourceIdentity, string sourceInstance) => OriginKeys.Instance(sourceIdentity, sourceInstance);
 
     /// <summary>Imports the named instance's file.</summary>
     /// <exception cref="NotFoundException">No such instance.</exception>
@@ -43,7 +43,10 @@ public sealed class Importer
     public async Task<ImportResult> ImportAsync(string instanceName, ImportOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ImportOptions();
-        var path = await ImportFileAsync(instanceName, cancellationToken);
+        var (path, configuredName) = await ImportFileAsync(instanceName, cancellationToken);
+
+        // Opened before the write lock is taken: a file that cannot be read keeps no other process waiting.
+        using var reader = OpenFile(path, configuredName);
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var instance = await transaction.FindInstanceAsync(instanceName, cancellationToken)
             ?? throw new NotFoundException("instance", instanceName, "see 'dirsync instance list'");
@@ -52,10 +55,10 @@ public sealed class Importer
             throw new NotFoundException("container", instance.Settings.TargetContainer.Value, $"instance '{instance.Name}' imports into it; create it with 'dirsync container add'");
         }
 
-        using var reader = OpenFile(path, instance.Name);
         var header = reader.Header;
         var rebinding = CheckSource(instance, header, path, options);
-        var session = await ApplySession.BeginAsync(_store, transaction, Policy(instance, header), SessionOptions(instance, header, path, options), _time, cancellationToken);
+        var keys = await OriginKeys.AllAsync(transaction, cancellationToken);
+        var session = await ApplySession.BeginAsync(_store, transaction, Policy(instance, header, keys), SessionOptions(instance, header, path, options), _time, cancellationToken);
 
         // A full change set names every object the source still has; those anchors are collected on a first
         // pass, so what it no longer has is deleted before its records are applied. When this instance holds
@@ -155,7 +158,7 @@ public sealed class Importer
     }
 
     /// <summary>The import file of an instance that imports.</summary>
-    private async Task<string> ImportFileAsync(string instanceName, CancellationToken cancellationToken)
+    private async Task<(string Path, string Name)> ImportFileAsync(string instanceName, CancellationToken cancellationToken)
     {
         var configured = await _store.FindInstanceAsync(instanceName, cancellationToken)
             ?? throw new NotFoundException("instance", instanceName, "see 'dirsync instance list'");
@@ -166,7 +169,7 @@ public sealed class Importer
                 ErrorCategory.InvalidValue);
         }
 
-        return path;
+        return (path, configured.Name);
     }
 
     /// <summary>True when a change set numbered at or below the last one applied was applied already; throws when it is not a replay but a source whose numbers went back.</summary>
@@ -207,14 +210,20 @@ public sealed class Importer
         }
     }
 
-    private ApplyPolicy Policy(Instance instance, ChangeSetHeader header)
+    private static ApplyPolicy Policy(Instance instance, ChangeSetHeader header, IReadOnlyList<string> originKeys)
     {
         var settings = instance.Settings;
         var importedFrom = $"{header.Source.DisplayName} ({header.Instance})";
+        var sourceKey = SourceKey(header.Source.Identity, header.Instance);
+        var otherKeys = originKeys.Where(k => k != sourceKey).ToList();
         return new ApplyPolicy
         {
-            SourceKey = SourceKey(header.Source.Identity, header.Instance),
-            ImportedFrom = _ => importedFrom,
+            SourceKey = sourceKey,
+
+            // A relayed record names where it first came from; it keeps that origin here too.
+            ImportedFrom = record => record.Owner ?? importedFrom,
+            KnownElsewhere = (reader, record, cancellationToken) =>
+                record.Owner is null ? ValueTask.FromResult<string?>(null) : OriginKeys.KnownElsewhereAsync(reader, record, otherKeys, cancellationToken),
             Container = _ => settings.TargetContainer,
             Attributes = header.Attributes,
             AddressType = settings.AddressType,
@@ -238,23 +247,11 @@ public sealed class Importer
 
     private IChangeSetReader OpenFile(string path, string instanceName)
     {
-        Stream stream;
         FaultPoints.Hit("file.open");
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new DirSyncException(
-                $"the import file '{path}' of instance '{instanceName}' does not exist; copy the source's export file there (or point the instance elsewhere with 'dirsync instance set {instanceName} --import-file <path>')",
-                ErrorCategory.FileSystem);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DirSyncException($"cannot read the import file '{path}': {e.Message}", ErrorCategory.FileSystem, e);
-        }
-
+        var stream = InputFile.OpenRead(
+            path,
+            $"the import file '{path}' of instance '{instanceName}'",
+            $"copy the source's export file there (or point the instance elsewhere with 'dirsync instance set {instanceName} --import-file <path>')");
         try
         {
             return _codecs.OpenReader(stream, path);

@@ -1,3 +1,4 @@
+using DirSync.Core.Connectors;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
 
@@ -7,12 +8,14 @@ namespace DirSync.Core.Sync;
 public sealed class InstanceAdmin
 {
     private readonly IDirectoryStore _store;
+    private readonly IDirectoryConnector? _connector;
 
-    /// <summary>Creates the operations for <paramref name="store"/>.</summary>
-    public InstanceAdmin(IDirectoryStore store)
+    /// <summary>Creates the operations for <paramref name="store"/>; <paramref name="connector"/> checks live-directory settings.</summary>
+    public InstanceAdmin(IDirectoryStore store, IDirectoryConnector? connector = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
+        _connector = connector;
     }
 
     /// <summary>Creates the instance or changes the settings given; its state is kept.</summary>
@@ -138,20 +141,76 @@ public sealed class InstanceAdmin
             settings = settings with { Format = InstanceJson.ParseFormat(format) };
         }
 
-        if (settings.Direction.HasFlag(InstanceDirection.Export) && settings.ExportFile is null)
+        if (changes.Relay is { } relay)
         {
-            throw new InvalidValueException($"instance '{name}' exports, so it needs an export file (--file or --export-file)");
+            settings = settings with { Relay = relay };
         }
 
-        if (settings.Direction.HasFlag(InstanceDirection.Import) && settings.ImportFile is null)
+        if (existing is null && changes.Ldap is { Length: > 0 } && changes.Relay is null)
         {
-            throw new InvalidValueException($"instance '{name}' imports, so it needs an import file (--file or --import-file)");
+            // A live directory is written for GAL sync: it takes what this store imported from elsewhere too, unless told not to.
+            settings = settings with { Relay = true };
         }
 
-        var instance = new Instance(existing?.Name ?? name, settings, existing?.State ?? new InstanceState());
+        if (existing is null && changes.Ldap is { Length: > 0 } && changes.AddressType is null)
+        {
+            // A directory's people are reached by their mail address.
+            settings = settings with { AddressType = "SMTP" };
+        }
+
+        settings = ApplyDirectory(name, settings, changes, currentDirectory);
+        if (settings.Directory is null && settings.Direction.HasFlag(InstanceDirection.Export) && settings.ExportFile is null)
+        {
+            throw new InvalidValueException($"instance '{name}' exports, so it needs an export file (--file or --export-file) or a directory (--ldap URL --base-dn DN)");
+        }
+
+        if (settings.Directory is null && settings.Direction.HasFlag(InstanceDirection.Import) && settings.ImportFile is null)
+        {
+            throw new InvalidValueException($"instance '{name}' imports, so it needs an import file (--file or --import-file) or a directory (--ldap URL --base-dn DN)");
+        }
+
+        var state = existing?.State ?? new InstanceState();
+        if (existing is not null && state.LastSequence > 0 && ScopeChange(existing.Settings, settings) is { } change)
+        {
+            // An incremental export sees only objects changed since its watermark: one that entered the scope
+            // unchanged, or left it, would be missed. A full export sends the new scope whole, and the importer's
+            // reconciliation deletes what left it.
+            state = state with { FullExportRequired = $"its export scope changed ({change})" };
+        }
+
+        var instance = new Instance(existing?.Name ?? name, settings, state);
         await transaction.SaveInstanceAsync(instance, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (instance, existing is null);
+    }
+
+    /// <summary>What changed in an export's scope (what it selects and what it writes), or null when nothing did.</summary>
+    public static string? ScopeChange(InstanceSettings before, InstanceSettings after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var changed = new List<string>();
+        if (!before.Containers.SequenceEqual(after.Containers) || before.IncludeSubcontainers != after.IncludeSubcontainers)
+        {
+            changed.Add("containers");
+        }
+
+        if (!before.Classes.Order().SequenceEqual(after.Classes.Order()))
+        {
+            changed.Add("classes");
+        }
+
+        if (!before.ExportAttributes.Select(a => a.LdapName).Order(StringComparer.Ordinal).SequenceEqual(after.ExportAttributes.Select(a => a.LdapName).Order(StringComparer.Ordinal)))
+        {
+            changed.Add("attributes");
+        }
+
+        if (before.Relay != after.Relay)
+        {
+            changed.Add("relaying");
+        }
+
+        return !after.Direction.HasFlag(InstanceDirection.Export) || changed.Count == 0 ? null : string.Join(", ", changed);
     }
 
     /// <summary>Removes an instance and its state.</summary>
@@ -163,6 +222,8 @@ public sealed class InstanceAdmin
         {
             throw new NotFoundException("instance", name, "see 'dirsync instance list'");
         }
+
+        await DirectoryOwnership.ForgetAsync(transaction, name, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
     }
@@ -210,6 +271,81 @@ public sealed class InstanceAdmin
         text.Equals("default", StringComparison.OrdinalIgnoreCase) ? null
         : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
         : throw new InvalidValueException($"--delete-limit '{text}' is neither a whole number of recipients nor 'default'");
+
+    /// <summary>Applies the live-directory options: a directory replaces the files, and every setting is checked before anything is saved.</summary>
+    private InstanceSettings ApplyDirectory(string name, InstanceSettings settings, InstanceChanges changes, string currentDirectory)
+    {
+        var touched = changes.Ldap is not null || changes.BindDn is not null || changes.PasswordFile is not null
+            || changes.Filter is not null || changes.TlsCa is not null;
+        if (changes.LdifInetOrgPerson is { } inetOrgPerson)
+        {
+            settings = settings with { LdifInetOrgPerson = inetOrgPerson };
+        }
+
+        if (changes.Ldap is "")
+        {
+            return settings with { Directory = null, LdifBaseDn = changes.BaseDn is { Length: > 0 } dn ? dn : settings.LdifBaseDn };
+        }
+
+        if (!touched && settings.Directory is null)
+        {
+            // A file instance: --base-dn maps the DNs its LDIF exports write.
+            if (changes.BaseDn is not null)
+            {
+                if (changes.BaseDn.Length > 0)
+                {
+                    _connector?.Validate(new DirectoryEndpoint("ldap://localhost", changes.BaseDn));
+                }
+
+                settings = settings with { LdifBaseDn = changes.BaseDn.Length == 0 ? null : changes.BaseDn };
+            }
+
+            return settings;
+        }
+
+        if (_connector is null)
+        {
+            throw new InvalidValueException("this dirsync has no LDAP connector; live directories cannot be used");
+        }
+
+        if (changes.Ldap is not null && (changes.File is not null || changes.ExportFile is not null || changes.ImportFile is not null))
+        {
+            throw new InvalidValueException("give a file (--file, --export-file, --import-file) or a directory (--ldap), not both");
+        }
+
+        var current = settings.Directory;
+        var url = changes.Ldap ?? current?.Url;
+        var baseDn = changes.BaseDn ?? current?.BaseDn;
+        if (url is null)
+        {
+            throw new InvalidValueException($"instance '{name}' has no directory; give one with --ldap ldap://host:port --base-dn DN");
+        }
+
+        if (string.IsNullOrWhiteSpace(baseDn))
+        {
+            throw new InvalidValueException($"a directory instance needs the DN to read or write under: add --base-dn (such as --base-dn ou=People,dc=example,dc=org)");
+        }
+
+        var endpoint = new DirectoryEndpoint(url, baseDn)
+        {
+            BindDn = changes.BindDn is null ? current?.BindDn : changes.BindDn.Length == 0 ? null : changes.BindDn,
+            PasswordFile = changes.PasswordFile is null ? current?.PasswordFile : changes.PasswordFile.Length == 0 ? null : FullPath(changes.PasswordFile, currentDirectory),
+            Filter = changes.Filter is null ? current?.Filter : changes.Filter.Length == 0 ? null : changes.Filter,
+            TlsCa = changes.TlsCa is null ? current?.TlsCa : changes.TlsCa.Length == 0 ? null : FullPath(changes.TlsCa, currentDirectory),
+        };
+        if (endpoint.BindDn is not null && endpoint.PasswordFile is null)
+        {
+            throw new InvalidValueException($"--bind-dn needs the password: give --password-file with a file whose first line is it");
+        }
+
+        if (endpoint.PasswordFile is not null && !File.Exists(endpoint.PasswordFile))
+        {
+            throw new DirSyncException($"the password file '{endpoint.PasswordFile}' does not exist; write the bind password on its first line (readable by this user only)", ErrorCategory.FileSystem);
+        }
+
+        _connector.Validate(endpoint);
+        return settings with { Directory = endpoint, ExportFile = null, ImportFile = null };
+    }
 
     private static string FullPath(string path, string currentDirectory) =>
         string.IsNullOrWhiteSpace(path)

@@ -42,6 +42,30 @@ public sealed record InstanceChanges
     /// <summary>The delete guard's limit: a number, or "default" to go back to the default.</summary>
     public string? DeleteLimit { get; init; }
 
+    /// <summary>Relay: also export what this store imported.</summary>
+    public bool? Relay { get; init; }
+
     /// <summary>The export format.</summary>
     public string? Format { get; init; }
+
+    /// <summary>A live directory's URL, instead of a file; "" goes back to files.</summary>
+    public string? Ldap { get; init; }
+
+    /// <summary>The directory's base DN (with a file export: the DN entries are written under).</summary>
+    public string? BaseDn { get; init; }
+
+    /// <summary>The DN to bind as; "" binds anonymously.</summary>
+    public string? BindDn { get; init; }
+
+    /// <summary>The file whose first line is the bind password.</summary>
+    public string? PasswordFile { get; init; }
+
+    /// <summary>An import's LDAP search filter; "" goes back to the default.</summary>
+    public string? Filter { get; init; }
+
+    /// <summary>A PEM file of the CA the server's certificate must chain to; "" goes back to the system's.</summary>
+    public string? TlsCa { get; init; }
+
+    /// <summary>LDIF file exports write stock-schema inetOrgPerson entries.</summary>
+    public bool? LdifInetOrgPerson { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using DirSync.Core.Connectors;
 using DirSync.Core.Model;
 
 namespace DirSync.Core.Sync;
@@ -49,6 +50,28 @@ public static class InstanceJson
             }
 
             w.WriteString("format", FormatToken(settings.Format));
+            if (settings.Relay)
+            {
+                w.WriteBoolean("relay", true);
+            }
+
+            if (settings.Directory is { } directory)
+            {
+                w.WriteStartObject("ldap");
+                w.WriteString("url", directory.Url);
+                w.WriteString("baseDn", directory.BaseDn);
+                WriteOptional(w, "bindDn", directory.BindDn);
+                WriteOptional(w, "passwordFile", directory.PasswordFile);
+                WriteOptional(w, "filter", directory.Filter);
+                WriteOptional(w, "tlsCa", directory.TlsCa);
+                w.WriteEndObject();
+            }
+
+            WriteOptional(w, "ldifBaseDn", settings.LdifBaseDn);
+            if (settings.LdifInetOrgPerson)
+            {
+                w.WriteBoolean("ldifInetOrgPerson", true);
+            }
         });
     }
 
@@ -61,6 +84,7 @@ public static class InstanceJson
             w.WriteNumber("lastUsn", state.LastUsn);
             w.WriteNumber("lastSequence", state.LastSequence);
             WriteOptional(w, "watermarkIdentity", state.WatermarkIdentity?.ToString());
+            WriteOptional(w, "fullExportRequired", state.FullExportRequired);
             WriteOptional(w, "lastExport", state.LastExport?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             WriteOptional(w, "sourceIdentity", state.SourceIdentity?.ToString());
             WriteOptional(w, "sourceName", state.SourceName);
@@ -70,6 +94,8 @@ public static class InstanceJson
             WriteOptional(w, "lastImportedCreated", state.LastImportedCreated?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             w.WriteNumber("lastImportedUsnFrom", state.LastImportedUsnFrom);
             WriteOptional(w, "lastImport", state.LastImport?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            WriteOptional(w, "directoryIdentity", state.DirectoryIdentity?.ToString());
+            WriteOptional(w, "directoryCookie", state.DirectoryCookie);
         });
     }
 
@@ -93,6 +119,10 @@ public static class InstanceJson
             MultiValueAppend = root.GetProperty("mvAppend").GetBoolean(),
             DeleteLimit = root.TryGetProperty("deleteLimit", out var limit) ? limit.GetInt64() : null,
             Format = ParseFormat(root.GetProperty("format").GetString()!),
+            Relay = root.TryGetProperty("relay", out var relay) && relay.GetBoolean(),
+            Directory = root.TryGetProperty("ldap", out var ldap) ? ReadEndpoint(ldap) : null,
+            LdifBaseDn = OptionalString(root, "ldifBaseDn"),
+            LdifInetOrgPerson = root.TryGetProperty("ldifInetOrgPerson", out var inetOrgPerson) && inetOrgPerson.GetBoolean(),
         };
     }
 
@@ -106,6 +136,7 @@ public static class InstanceJson
             LastUsn = root.GetProperty("lastUsn").GetInt64(),
             LastSequence = root.GetProperty("lastSequence").GetInt64(),
             WatermarkIdentity = OptionalString(root, "watermarkIdentity") is { } w ? Guid.Parse(w) : null,
+            FullExportRequired = OptionalString(root, "fullExportRequired"),
             LastExport = OptionalString(root, "lastExport") is { } e ? DateTimeOffset.Parse(e, System.Globalization.CultureInfo.InvariantCulture) : null,
             SourceIdentity = OptionalString(root, "sourceIdentity") is { } s ? Guid.Parse(s) : null,
             SourceName = OptionalString(root, "sourceName"),
@@ -115,6 +146,8 @@ public static class InstanceJson
             LastImportedCreated = OptionalString(root, "lastImportedCreated") is { } c ? DateTimeOffset.Parse(c, System.Globalization.CultureInfo.InvariantCulture) : null,
             LastImportedUsnFrom = root.TryGetProperty("lastImportedUsnFrom", out var usnFrom) ? usnFrom.GetInt64() : 0,
             LastImport = OptionalString(root, "lastImport") is { } i ? DateTimeOffset.Parse(i, System.Globalization.CultureInfo.InvariantCulture) : null,
+            DirectoryIdentity = OptionalString(root, "directoryIdentity") is { } d ? Guid.Parse(d) : null,
+            DirectoryCookie = OptionalString(root, "directoryCookie"),
         };
     }
 
@@ -146,6 +179,15 @@ public static class InstanceJson
         "both" => InstanceDirection.Both,
         _ => throw new InvalidDataException($"Unknown instance direction '{text}'."),
     };
+
+    private static DirectoryEndpoint ReadEndpoint(JsonElement element) =>
+        new(element.GetProperty("url").GetString()!, element.GetProperty("baseDn").GetString()!)
+        {
+            BindDn = OptionalString(element, "bindDn"),
+            PasswordFile = OptionalString(element, "passwordFile"),
+            Filter = OptionalString(element, "filter"),
+            TlsCa = OptionalString(element, "tlsCa"),
+        };
 
     private static string Write(Action<Utf8JsonWriter> body)
     {

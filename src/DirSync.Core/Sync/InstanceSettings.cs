@@ -1,3 +1,4 @@
+using DirSync.Core.Connectors;
 using DirSync.Core.Model;
 
 namespace DirSync.Core.Sync;
@@ -41,8 +42,20 @@ public sealed record InstanceSettings
     /// <summary>The delete guard's limit for this instance's imports; null for the default (500, or 10% of the source's entries).</summary>
     public long? DeleteLimit { get; init; }
 
+    /// <summary>Whether an export also passes on what this store imported (relaying), with its origin kept; never what came from this instance's own import source.</summary>
+    public bool Relay { get; init; }
+
     /// <summary>The format an export writes; imports detect the format themselves.</summary>
     public ChangeSetFormat Format { get; init; } = ChangeSetFormat.Ldif;
+
+    /// <summary>The live directory the instance imports from or exports to instead of a file; null for files.</summary>
+    public DirectoryEndpoint? Directory { get; init; }
+
+    /// <summary>For LDIF file exports: the DN the entries are written under instead of <c>ou=Site,o=Org</c>; null for that default.</summary>
+    public string? LdifBaseDn { get; init; }
+
+    /// <summary>For LDIF file exports: write entries as stock-schema <c>inetOrgPerson</c> entries that <c>ldapadd</c> loads into OpenLDAP.</summary>
+    public bool LdifInetOrgPerson { get; init; }
 
     /// <summary>Every descriptive attribute of the schema: the export list when none is given.</summary>
     public static IReadOnlyList<AttributeDefinition> DefaultExportAttributes { get; } =
@@ -63,7 +76,11 @@ public sealed record InstanceSettings
         && ImportObjectClass == other.ImportObjectClass
         && MultiValueAppend == other.MultiValueAppend
         && DeleteLimit == other.DeleteLimit
-        && Format == other.Format;
+        && Relay == other.Relay
+        && Format == other.Format
+        && Equals(Directory, other.Directory)
+        && LdifBaseDn == other.LdifBaseDn
+        && LdifInetOrgPerson == other.LdifInetOrgPerson;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Direction, ExportFile, ImportFile, AddressType, Format);

@@ -12,6 +12,9 @@ public sealed record InstanceState
     /// <summary>The identity of the store the watermark was taken from; USNs mean nothing in another store.</summary>
     public Guid? WatermarkIdentity { get; init; }
 
+    /// <summary>Why the next export must be a full one (its scope changed since the last), or null when an incremental one will do.</summary>
+    public string? FullExportRequired { get; init; }
+
     /// <summary>When the instance last exported.</summary>
     public DateTimeOffset? LastExport { get; init; }
 
@@ -38,4 +41,10 @@ public sealed record InstanceState
 
     /// <summary>When the instance last imported.</summary>
     public DateTimeOffset? LastImport { get; init; }
+
+    /// <summary>The identity of the live directory the instance reads or writes, fixed by its first run there.</summary>
+    public Guid? DirectoryIdentity { get; init; }
+
+    /// <summary>Where the last import from a live directory ended (an RFC 4533 or DirSync cookie); the next one reads what changed since.</summary>
+    public string? DirectoryCookie { get; init; }
 }

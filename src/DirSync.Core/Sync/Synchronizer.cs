@@ -1,3 +1,4 @@
+using DirSync.Core.Connectors;
 using DirSync.Core.Storage;
 
 namespace DirSync.Core.Sync;
@@ -8,15 +9,19 @@ public sealed class Synchronizer
     private readonly IDirectoryStore _store;
     private readonly Exporter _exporter;
     private readonly Importer _importer;
+    private readonly IDirectoryConnector? _connector;
+    private readonly TimeProvider? _time;
 
-    /// <summary>Creates a synchronizer for <paramref name="store"/>.</summary>
-    public Synchronizer(IDirectoryStore store, ChangeSetCodecs? codecs = null, TimeProvider? time = null)
+    /// <summary>Creates a synchronizer for <paramref name="store"/>; <paramref name="connector"/> opens the live directories instances name.</summary>
+    public Synchronizer(IDirectoryStore store, ChangeSetCodecs? codecs = null, TimeProvider? time = null, IDirectoryConnector? connector = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         codecs ??= ChangeSetCodecs.Default;
         _exporter = new Exporter(store, codecs, time);
         _importer = new Importer(store, codecs, time);
+        _connector = connector;
+        _time = time;
     }
 
     /// <summary>Runs the named instance.</summary>
@@ -41,6 +46,24 @@ public sealed class Synchronizer
 
         ExportResult? export = null;
         ImportResult? import = null;
+        if (instance.Settings.Directory is not null)
+        {
+            var connector = _connector ?? throw new InvalidValueException($"instance '{instance.Name}' names a directory, but this dirsync has no LDAP connector");
+            if (direction.HasFlag(InstanceDirection.Export))
+            {
+                await using var target = await connector.OpenTargetAsync(instance, options.DryRun, cancellationToken);
+                export = await new DirectoryExporter(_store, _time).ExportAsync(instance, target, full, options.DryRun, cancellationToken);
+            }
+
+            if (direction.HasFlag(InstanceDirection.Import))
+            {
+                await using var source = await connector.OpenSourceAsync(instance, cancellationToken);
+                import = await new DirectoryImporter(_store, _time).ImportAsync(instance, source, full, options, cancellationToken);
+            }
+
+            return new RunResult(instance.Name, direction, export, import);
+        }
+
         if (direction.HasFlag(InstanceDirection.Export))
         {
             export = await _exporter.ExportAsync(instance.Name, full, options.DryRun, cancellationToken);

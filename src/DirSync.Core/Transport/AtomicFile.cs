@@ -136,7 +136,15 @@ public sealed class AtomicFile : IOutgoingMessage
             return;
         }
 
-        _stream.Dispose();
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (IOException)
+        {
+            // Closing flushes, and on a full disk the flush fails; the file is removed below all the same.
+        }
+
         try
         {
             File.Delete(TemporaryPath);

@@ -71,7 +71,7 @@ public sealed class DropFolder : IMessageSource, IMessageSink
         foreach (var leftover in Messages(processing))
         {
             // Gone since the listing: a receiver running beside this one took it in meanwhile.
-            if (File.Exists(leftover))
+            if (Exists(leftover))
             {
                 yield return new ClaimedMessage(System.IO.Path.GetFileName(leftover), leftover, Leftover: true);
             }
@@ -83,15 +83,19 @@ public sealed class DropFolder : IMessageSource, IMessageSink
             var claimed = System.IO.Path.Combine(processing, name);
             try
             {
-                File.Move(arrived, claimed, overwrite: false);
+                Move(arrived, claimed, overwrite: false);
             }
             catch (FileNotFoundException)
             {
                 continue;
             }
-            catch (IOException) when (!File.Exists(arrived))
+            catch (IOException) when (!Exists(arrived))
             {
                 continue;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw Unwritable(processing, e);
             }
 
             FaultPoints.Hit("drop.claimed");
@@ -104,7 +108,14 @@ public sealed class DropFolder : IMessageSource, IMessageSink
     {
         ArgumentNullException.ThrowIfNull(message);
         FaultPoints.Hit("drop.complete.before");
-        File.Delete(message.Path);
+        try
+        {
+            File.Delete(message.Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Unwritable(System.IO.Path.GetDirectoryName(message.Path)!, e);
+        }
     }
 
     /// <summary>Moves a refused message into <c>rejected/</c> with a note saying why.</summary>
@@ -113,7 +124,14 @@ public sealed class DropFolder : IMessageSource, IMessageSink
     {
         ArgumentNullException.ThrowIfNull(message);
         var rejected = EnsureSubfolder(Rejected);
-        File.Move(message.Path, System.IO.Path.Combine(rejected, message.Name), overwrite: true);
+        try
+        {
+            Move(message.Path, System.IO.Path.Combine(rejected, message.Name), overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Unwritable(rejected, e);
+        }
 
         // Written aside and renamed into place: File.WriteAllText would follow a link planted under the note's name.
         using var note = AtomicFile.Create(System.IO.Path.Combine(rejected, message.Name + ".reason.txt"));
@@ -181,11 +199,38 @@ public sealed class DropFolder : IMessageSource, IMessageSink
     /// <summary>How many messages wait in the folder (not counting claimed or rejected ones).</summary>
     public int Waiting() => Messages(Path).Count();
 
+    // Files, and symbolic links whatever they point at (a folder, nothing): a link is claimed and refused as itself.
+    // A real folder named like a message is no message and is left alone.
     private static IEnumerable<string> Messages(string folder) =>
-        Directory.EnumerateFiles(folder, "*" + Extension, SearchOption.TopDirectoryOnly)
-            .Where(f => !System.IO.Path.GetFileName(f).StartsWith(AtomicFile.TemporaryPrefix, StringComparison.Ordinal))
+        new DirectoryInfo(folder).EnumerateFileSystemInfos("*" + Extension, SearchOption.TopDirectoryOnly)
+            .Where(f => (f is FileInfo || f.LinkTarget is not null) && !f.Name.StartsWith(AtomicFile.TemporaryPrefix, StringComparison.Ordinal))
+            .Select(f => f.FullName)
             .Order(StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>True when <paramref name="path"/> names a file or a link (File.Exists follows a link, and says no for one to a folder).</summary>
+    private static bool Exists(string path) => File.Exists(path) || new FileInfo(path).LinkTarget is not null;
+
+    /// <summary>Renames a message, or a link in its place, itself: never what a link points at.</summary>
+    private static void Move(string source, string destination, bool overwrite)
+    {
+        if (new FileInfo(source).LinkTarget is not null && Directory.Exists(source))
+        {
+            // File.Move will not rename a link to a folder; Directory.Move renames the link, not the folder.
+            if (overwrite && Exists(destination))
+            {
+                File.Delete(destination);
+            }
+
+            Directory.Move(source, destination);
+            return;
+        }
+
+        File.Move(source, destination, overwrite);
+    }
+
+    private static DirSyncException Unwritable(string folder, Exception e) =>
+        new($"cannot write '{folder}': {(e is UnauthorizedAccessException ? "permission denied" : e.Message)}", ErrorCategory.FileSystem, e);
 
     private string EnsureSubfolder(string name)
     {
@@ -207,13 +252,20 @@ public sealed class DropFolder : IMessageSource, IMessageSink
 
         if (!info.Exists)
         {
-            if (OperatingSystem.IsWindows())
+            try
             {
-                Directory.CreateDirectory(folder);
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(folder);
+                }
+                else
+                {
+                    Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
             }
-            else
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                throw Unwritable(folder, e);
             }
         }
 

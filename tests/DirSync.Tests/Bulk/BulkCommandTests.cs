@@ -239,7 +239,7 @@ public sealed class BulkCommandTests : IAsyncLifetime
 
         var result = await _store.RunAsync("bulk", "import", path);
 
-        CommandRunnerTests.AssertError(result, 11, $"cannot read '{path}': no such file");
+        CommandRunnerTests.AssertError(result, 11, $"the bulk CSV file '{path}' does not exist");
     }
 
     [Fact]

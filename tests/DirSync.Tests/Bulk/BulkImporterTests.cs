@@ -401,7 +401,7 @@ public sealed class BulkImporterTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<DirSyncException>(() => _store.ImportAsync(path));
 
         Assert.Equal(ErrorCategory.FileSystem, error.Category);
-        Assert.Equal($"cannot read '{path}': no such file", error.Message);
+        Assert.Equal($"the bulk CSV file '{path}' does not exist", error.Message);
     }
 
     [Fact]

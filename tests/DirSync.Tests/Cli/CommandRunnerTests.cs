@@ -117,6 +117,7 @@ public sealed class CommandRunnerTests : IAsyncLifetime
     [Fact]
     public async Task Run_MissingStore_ExitsSixAndCreatesNothing()
     {
+        TestStores.SkipOnPostgres("what a file that is no store does; PostgresDirectoryStoreTests test the databases that are none");
         var path = _store.Folder.File("missing.db");
 
         var result = await CliRunner.RunAsync(path, "mailbox", "add", "New");
@@ -128,6 +129,7 @@ public sealed class CommandRunnerTests : IAsyncLifetime
     [Fact]
     public async Task Run_ForeignFileAsStore_ExitsSixAndLeavesTheFileAlone()
     {
+        TestStores.SkipOnPostgres("what a file that is no store does; PostgresDirectoryStoreTests test the databases that are none");
         var path = _store.Folder.File("notes.txt");
         var content = "Display-Name:Mailbox 11\n" + new string('x', 4096);
         await File.WriteAllTextAsync(path, content);
@@ -142,6 +144,7 @@ public sealed class CommandRunnerTests : IAsyncLifetime
     [Fact]
     public async Task Run_OtherApplicationsDatabaseAsStore_ExitsSixAndLeavesItAlone()
     {
+        TestStores.SkipOnPostgres("what a file that is no store does; PostgresDirectoryStoreTests test the databases that are none");
         var path = _store.Folder.File("other.db");
         await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
@@ -162,6 +165,7 @@ public sealed class CommandRunnerTests : IAsyncLifetime
     [Fact]
     public async Task Run_EmptyFileAsStore_PointsAtAnInterruptedInit()
     {
+        TestStores.SkipOnPostgres("what a file that is no store does; PostgresDirectoryStoreTests test the databases that are none");
         var path = _store.Folder.File("empty.db");
         await File.WriteAllBytesAsync(path, []);
 
@@ -174,6 +178,7 @@ public sealed class CommandRunnerTests : IAsyncLifetime
     [Fact]
     public async Task Run_FolderAsStore_ExitsSix()
     {
+        TestStores.SkipOnPostgres("what a file that is no store does; PostgresDirectoryStoreTests test the databases that are none");
         var result = await CliRunner.RunAsync(_store.Folder.Path, CliRunner.NoEnvironment, "--store", _store.Folder.Path, "info");
 
         AssertError(result, 6, $"'{_store.Folder.Path}' is a folder, not a store file; point --store at the store file");
@@ -190,13 +195,14 @@ public sealed class CommandRunnerTests : IAsyncLifetime
 
         var result = await CliRunner.RunAsync(_store.Folder.Path, environment, "--store", _store.Path, "mailbox", "add", "New");
 
-        AssertError(result, 3, $"DIRSYNC_LOCK_TIMEOUT='{value}' is not a number of seconds between 0 and 86400");
+        AssertError(result, 3, $"DIRSYNC_LOCK_TIMEOUT='{value}' is not a number of seconds from 0 to 86400, written as digits with an optional '.' (such as 30 or 0.5)");
         Assert.Equal(before, await _store.SnapshotAsync());
     }
 
     [Fact]
     public async Task Run_AnotherWriterHoldsTheStore_ExitsSevenAndWritesNothing()
     {
+        TestStores.SkipOnPostgres("a SQLite connection holds the lock; ConcurrencyTests hold it with a real process on both");
         var before = await _store.SnapshotAsync();
         var environment = new Dictionary<string, string> { ["DIRSYNC_LOCK_TIMEOUT"] = "0.2" };
         CliResult result;

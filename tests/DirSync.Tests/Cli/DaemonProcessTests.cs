@@ -44,7 +44,7 @@ public sealed partial class DaemonProcessTests : IDisposable
         Assert.Equal("", stopped.Error);
         var lines = stopped.Out.Split('\n');
         Assert.Equal(4, lines.Length);
-        Assert.Equal($"dirsync daemon on {store}: T1 not scheduled, T3 not scheduled; polls every 1 s; times are Europe/Berlin time; stop with Ctrl+C or SIGTERM", lines[0]);
+        Assert.Equal($"dirsync daemon on {TestStores.Shown(store)}: T1 not scheduled, T3 not scheduled; polls every 1 s; times are Europe/Berlin time; stop with Ctrl+C or SIGTERM", lines[0]);
         Assert.Matches(RunLine(), lines[1]);
         Assert.EndsWith(" 310 T1 (kicked): requestor send: 1 message, 1 update", lines[1], StringComparison.Ordinal);
         Assert.Equal(["dirsync daemon stopped", ""], lines[2..]);

@@ -352,6 +352,11 @@ public sealed class DirSyncHubEndToEndTests : IDisposable
             File.Copy(file, Path.Combine(backup, Path.GetFileName(file)));
         }
 
+        if (TestStores.OnPostgres)
+        {
+            TestStores.CopyStoreAsync(_folder.File("srv/s.db"), Path.Combine(backup, "s.db")).GetAwaiter().GetResult();
+        }
+
         return backup;
     }
 
@@ -365,6 +370,11 @@ public sealed class DirSyncHubEndToEndTests : IDisposable
         foreach (var file in Directory.GetFiles(backup))
         {
             File.Copy(file, _folder.File("srv/" + Path.GetFileName(file)));
+        }
+
+        if (TestStores.OnPostgres)
+        {
+            TestStores.CopyStoreAsync(Path.Combine(backup, "s.db"), _folder.File("srv/s.db")).GetAwaiter().GetResult();
         }
     }
 }

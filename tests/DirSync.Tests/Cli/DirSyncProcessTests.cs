@@ -25,6 +25,7 @@ public sealed class DirSyncProcessTests : IDisposable
     [Fact]
     public async Task Process_DefaultStore_IsDirsyncDbInTheWorkingFolder()
     {
+        TestStores.SkipOnPostgres("which file a path names, or a SQLite connection holding the lock");
         var init = await RunAsync("init", "--org", "Testorg", "--site", "Site1", "--server", "Server1");
         var add = await RunAsync("mailbox", "add", "Mailbox11");
 
@@ -38,6 +39,7 @@ public sealed class DirSyncProcessTests : IDisposable
     [Fact]
     public async Task Process_StoreVariable_ChoosesTheStoreAndTheOptionOverridesIt()
     {
+        TestStores.SkipOnPostgres("which file a path names, or a SQLite connection holding the lock");
         Directory.CreateDirectory(_folder.File("a"));
         Directory.CreateDirectory(_folder.File("b"));
         var a = _folder.File("a/site1.db");
@@ -59,6 +61,7 @@ public sealed class DirSyncProcessTests : IDisposable
     [Fact]
     public async Task Process_RelativeStoreVariable_StartsFromTheWorkingFolder()
     {
+        TestStores.SkipOnPostgres("which file a path names, or a SQLite connection holding the lock");
         Directory.CreateDirectory(_folder.File("stores"));
         var environment = new Dictionary<string, string> { ["DIRSYNC_STORE"] = "stores/dir.db" };
 
@@ -70,6 +73,7 @@ public sealed class DirSyncProcessTests : IDisposable
     [Fact]
     public async Task Process_ExitCodes_FollowTheKindOfFailureWithOneLineOnStderrOnly()
     {
+        TestStores.SkipOnPostgres("the messages about store files; PostgresStoreCommandTests have the database ones");
         AssertSuccess(await RunAsync("init", "--org", "Testorg", "--site", "Site1", "--server", "Server1"));
         AssertSuccess(await RunAsync("mailbox", "add", "Mailbox11"));
         var store = _folder.File("dirsync.db");
@@ -125,6 +129,7 @@ public sealed class DirSyncProcessTests : IDisposable
     [Fact]
     public async Task Process_SecondWriterHoldsTheStore_ExitsSevenWithOneLineAndTheStoreUnchanged()
     {
+        TestStores.SkipOnPostgres("which file a path names, or a SQLite connection holding the lock");
         AssertSuccess(await RunAsync("init", "--org", "Testorg", "--site", "Site1", "--server", "Server1"));
         AssertSuccess(await RunAsync("mailbox", "add", "Mailbox11"));
         var store = _folder.File("dirsync.db");

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DirSync.Core.Sync;
-using DirSync.Sqlite;
+using DirSync.Tests.Support;
 
 namespace DirSync.Tests.Cli;
 
@@ -51,9 +51,11 @@ public sealed class InstanceCommandTests
             + "Target container:     Recipients\n"
             + "Imports create:       custom recipients\n"
             + "MV append:            yes\n"
+            + "Relay:                no\n"
             + "Delete limit:         default (500, or 10% of what the source owns; at least 10)\n"
             + "Last USN:             0\n"
             + "Last sequence:        0\n"
+            + "Next export:          -\n"
             + "Watermark store:      -\n"
             + "Last export:          -\n"
             + "Source:               -\n"
@@ -105,12 +107,14 @@ public sealed class InstanceCommandTests
             targetContainer = "Recipients",
             objectClass = "custom-recipient",
             mvAppend = false,
+            relay = false,
             deleteLimit = (long?)null,
             state = new
             {
                 lastUsn = 0,
                 lastSequence = 0,
                 watermarkIdentity = (string?)null,
+                fullExportRequired = (string?)null,
                 lastExport = (string?)null,
                 sourceIdentity = server1.ToString(),
                 sourceName = "Testorg/Site1/Server1",
@@ -164,12 +168,14 @@ public sealed class InstanceCommandTests
                 targetContainer = "Recipients",
                 objectClass = "custom-recipient",
                 mvAppend = false,
+                relay = false,
                 deleteLimit = (long?)null,
                 state = new
                 {
                     lastUsn = 3,
                     lastSequence = 1,
                     watermarkIdentity = (string?)state.WatermarkIdentity.ToString(),
+                    fullExportRequired = (string?)null,
                     lastExport = (string?)state.LastExport!.Value.ToString("O", CultureInfo.InvariantCulture),
                     sourceIdentity = (string?)null,
                     sourceName = (string?)null,
@@ -243,12 +249,12 @@ public sealed class InstanceCommandTests
     private static async Task<(InstanceState State, Guid Identity)> StateAsync(string store, string instance, string identityOf)
     {
         InstanceState state;
-        await using (var opened = await SqliteDirectoryStore.OpenAsync(store))
+        await using (var opened = await TestStores.OpenAsync(store))
         {
             state = (await opened.FindInstanceAsync(instance))!.State;
         }
 
-        await using var other = await SqliteDirectoryStore.OpenAsync(identityOf);
+        await using var other = await TestStores.OpenAsync(identityOf);
         return (state, other.Info.Identity);
     }
 }

@@ -34,13 +34,13 @@ public sealed class PasswordFileTests : IAsyncLifetime
 
     private async Task<string?> RequestorKeyAsync()
     {
-        await using var store = await SqliteDirectoryStore.OpenAsync(_store.Path);
+        await using var store = await TestStores.OpenAsync(_store.Path);
         return (await HubSettings.RequestorAsync(store))?.Key;
     }
 
     private async Task<string?> RegisteredKeyAsync(string name)
     {
-        await using var store = await SqliteDirectoryStore.OpenAsync(_store.Path);
+        await using var store = await TestStores.OpenAsync(_store.Path);
         return (await HubSettings.RegisteredAsync(store, name))?.Key;
     }
 
@@ -86,7 +86,7 @@ public sealed class PasswordFileTests : IAsyncLifetime
         var result = await _store.RunAsync(Enable("--password-file", missing));
 
         CommandRunnerTests.AssertError(
-            result, 11, $"cannot read the password file '{missing}': it does not exist; write the password on its first line (readable by this user only)");
+            result, 11, $"the password file '{missing}' does not exist; write the password on its first line (readable by this user only)");
         Assert.Equal(before, await _store.SnapshotAsync());
     }
 }

@@ -119,7 +119,7 @@ public sealed class RecipientsCommandTests : IAsyncLifetime
     [Fact]
     public async Task Show_Human_PrintsEveryValueWithAlignedContinuationLines()
     {
-        await using var store = await SqliteDirectoryStore.OpenAsync(_store.Path);
+        await using var store = await TestStores.OpenAsync(_store.Path);
         var list = (await store.FindByAliasAsync("List"))!;
 
         var result = await _store.RunOkAsync("recipients", "show", "list");

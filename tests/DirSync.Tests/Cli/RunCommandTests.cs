@@ -93,7 +93,7 @@ public sealed class RunCommandTests
         await sites.OkAsync(server3, "run", "INSTANCE5");
         var header = ChangeSetFile.Read(sites.Sync1).Header;
         Guid server1Identity;
-        await using (var server1 = await DirSync.Sqlite.SqliteDirectoryStore.OpenAsync(sites.Server1))
+        await using (var server1 = await TestStores.OpenAsync(sites.Server1))
         {
             server1Identity = server1.Info.Identity;
         }

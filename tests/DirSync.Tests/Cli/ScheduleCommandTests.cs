@@ -47,13 +47,13 @@ public sealed class ScheduleCommandTests : IDisposable
 
     private async Task<IReadOnlyList<KeyValuePair<string, string>>> SettingsAsync()
     {
-        await using var store = await SqliteDirectoryStore.OpenAsync(Store);
+        await using var store = await TestStores.OpenAsync(Store);
         return [.. await store.ListSettingsAsync("schedule."), .. await store.ListSettingsAsync("kick.")];
     }
 
     private async Task<IReadOnlyList<(int Code, string Message)>> RunEventsAsync()
     {
-        await using var store = await SqliteDirectoryStore.OpenAsync(Store);
+        await using var store = await TestStores.OpenAsync(Store);
         return (await store.ListEventsAsync(1000))
             .Where(e => e.Code is EventCodes.ScheduleRan or EventCodes.ScheduleFailed or EventCodes.ScheduleMissed)
             .Select(e => (e.Code, e.Message))

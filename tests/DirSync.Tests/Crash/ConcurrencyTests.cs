@@ -62,7 +62,7 @@ public sealed class ConcurrencyTests : IDisposable
         var retried = await RunAsync(quick, "mailbox", "add", "admin1");
 
         Assert.Equal(
-            (7, "", $"dirsync: the store '{StorePath}' is being written by another process and stayed busy for 0.5 s; try again when it has finished\n"),
+            (7, "", $"dirsync: the store '{TestStores.Shown(StorePath)}' is being written by another process and stayed busy for 0.5 s; try again when it has finished\n"),
             (refused.ExitCode, refused.Out, refused.Error));
         Assert.True(waited >= TimeSpan.FromSeconds(0.5), $"gave up after {waited.TotalSeconds:0.00} s, before its 0.5 s wait");
         Assert.Equal((0, "", "[]\n"), (read.ExitCode, read.Error, read.Out));
@@ -103,6 +103,43 @@ public sealed class ConcurrencyTests : IDisposable
         var gal = CliJson.Parse((await RunAsync(null, "gal", "list", "--json")).Out);
         var aliases = gal.EnumerateArray().Select(e => e.GetProperty("alias").GetString()!).Order(StringComparer.Ordinal).ToList();
         Assert.Equal([.. Enumerable.Range(2, 19).Select(n => $"early{n:000}"), .. Enumerable.Range(1, 5).Select(n => $"late{n:000}")], aliases);
+    }
+
+    [Fact]
+    public async Task ServerReceive_StoreBusyWhenItTakesAMessageIn_LeavesTheMessageClaimedForTheNextRun()
+    {
+        var site = new CrashSite(_folder.Path);
+        site.CreateFolders("hub-in", "po1-in");
+        await site.InitAsync("hub.db", "Hub", "HubServer");
+        await site.RunAsync("hub.db", "server", "enable", "--inbox", "hub-in", "--name", "NET/HUB");
+        await site.RunAsync("hub.db", "server", "add-requestor", "NET/PO1", "--inbox", "po1-in", "--password", "pw");
+        await site.InitAsync("site1.db", "Site1", "Server1");
+        await site.RunAsync("site1.db", "requestor", "enable", "--name", "NET/PO1", "--inbox", "po1-in", "--server-inbox", "hub-in", "--password", "pw");
+        await site.RunAsync("site1.db", "mailbox", "add", "alice");
+        await site.RunAsync("site1.db", "requestor", "send");
+        var message = Path.GetFileName(Directory.GetFiles(_folder.File("hub-in"), "*.dsm").Single());
+        await File.WriteAllTextAsync(_folder.File("people.csv"), "Obj-Class,Common-Name\nMailbox,held1\nMailbox,held2\n");
+        var pause = _folder.File("pause");
+
+        // A bulk import holds the hub's store inside its transaction while the server receives.
+        var writer = CliRunner.RunProcessAsync(
+            _folder.Path,
+            new Dictionary<string, string> { ["DIRSYNC_FAULT_PAUSE_AT"] = "1", ["DIRSYNC_FAULT_PAUSE_FILE"] = pause },
+            "--store", "hub.db", "bulk", "import", "people.csv");
+        await WaitForAsync(() => File.Exists(pause) && File.ReadAllText(pause).Length > 0, writer, "the bulk import's first row");
+        var busy = await CliRunner.RunProcessAsync(_folder.Path, new Dictionary<string, string> { ["DIRSYNC_LOCK_TIMEOUT"] = "0.5" }, "--store", "hub.db", "server", "receive");
+        var claimed = File.Exists(Path.Combine(_folder.File("hub-in"), "processing", message));
+        var rejected = Directory.Exists(Path.Combine(_folder.File("hub-in"), "rejected"));
+        File.Delete(pause);
+        Assert.True((await writer).ExitCode == 0);
+        var again = await CliRunner.RunProcessAsync(_folder.Path, CliRunner.NoEnvironment, "--store", "hub.db", "server", "receive", "--json");
+
+        Assert.True(busy.ExitCode == 7, busy.ToString());
+        Assert.Equal($"dirsync: the store '{_folder.File("hub.db")}' is being written by another process and stayed busy for 0.5 s; try again when it has finished\n", busy.Error);
+        Assert.True(claimed, "the message was not left claimed in processing/");
+        Assert.False(rejected, "the message was set aside as if it were at fault");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal((1, 1), (CliJson.Parse(again.Out).GetProperty("messages").GetInt32(), CliJson.Parse(again.Out).GetProperty("updates").GetInt32()));
     }
 
     [Fact]
@@ -147,6 +184,53 @@ public sealed class ConcurrencyTests : IDisposable
         Assert.Equal(
             Enumerable.Range(1, 10).Select(n => $"user{n:00} NET/PO1"),
             CliJson.Parse(hub.Out).EnumerateArray().Select(r => $"{r.GetProperty("alias").GetString()} {r.GetProperty("importedFrom").GetString()}").Order(StringComparer.Ordinal));
+        Assert.Empty(await CrashSnapshot.ProblemsAsync(_folder.Path));
+    }
+
+    [Fact]
+    public async Task ManyWriters_AtOnce_EveryRowLandsOnceUnderGaplessUsns()
+    {
+        // Six importers in small transactions and two administrators, all at the same moment on one store:
+        // their transactions interleave at every batch, and each must wait its turn rather than fail or collide.
+        const int importers = 6, rows = 40;
+        var site = new CrashSite(_folder.Path);
+        await site.InitAsync("site1.db", "Site1", "Server1");
+        for (var i = 1; i <= importers; i++)
+        {
+            var csv = new StringBuilder("Obj-Class,Common-Name,Display-Name\n");
+            for (var n = 1; n <= rows; n++)
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"Mailbox,p{i}n{n:00},P{i} N{n:00}\n");
+            }
+
+            await File.WriteAllTextAsync(_folder.File($"part{i}.csv"), csv.ToString());
+        }
+
+        var patient = new Dictionary<string, string> { ["DIRSYNC_LOCK_TIMEOUT"] = "120" };
+        var running = Enumerable.Range(1, importers)
+            .Select(i => RunAsync(patient, "bulk", "import", $"part{i}.csv", "--skip-errors", "--batch-size", "4", "--json"))
+            .Concat([RunAsync(patient, "mailbox", "add", "admin1"), RunAsync(patient, "mailbox", "add", "admin2")])
+            .ToList();
+        var results = await Task.WhenAll(running);
+
+        Assert.All(results, r => Assert.True(r.ExitCode == 0 && r.Error.Length == 0, r.ToString()));
+        Assert.All(results.Take(importers), r => Assert.Equal(rows, CliJson.Parse(r.Out).GetProperty("created").GetInt64()));
+        var total = importers * rows + 2;
+        var info = CliJson.Parse((await RunAsync(null, "info", "--json")).Out);
+        Assert.Equal(total, info.GetProperty("highestUsn").GetInt64());
+        await using (var store = await TestStores.OpenAsync(StorePath))
+        {
+            var usns = new List<long>();
+            await foreach (var value in store.GetChangesSinceAsync(0))
+            {
+                usns.Add(value.UsnCreated);
+                Assert.Equal(value.UsnCreated, value.UsnChanged);
+            }
+
+            Assert.Equal(Enumerable.Range(1, total).Select(n => (long)n), usns);
+        }
+
+        Assert.Equal(total, await CountRecipientsAsync(StorePath));
         Assert.Empty(await CrashSnapshot.ProblemsAsync(_folder.Path));
     }
 

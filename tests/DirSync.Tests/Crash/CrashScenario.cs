@@ -34,5 +34,8 @@ internal sealed record CrashScenario
     /// <summary>Kill the command at every one of its fault points, not a sample, in every run of the tests.</summary>
     public bool EveryPoint { get; init; }
 
+    /// <summary>The exit code with which the command, run again once its work is done, says so (<c>init</c>: 5, the store exists); null when it simply succeeds again.</summary>
+    public int? DoneExitCode { get; init; }
+
     public override string ToString() => Name;
 }

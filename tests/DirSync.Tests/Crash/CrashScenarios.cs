@@ -76,6 +76,14 @@ internal static class CrashScenarios
             PrepareAsync = GalSiteAsync,
             Command = ["--store", Site1, "gal", "rebuild"],
         },
+        new()
+        {
+            // Once the store is in place, init refuses to make it again (exit 5): the rerun then finds the work done.
+            Name = "init",
+            PrepareAsync = _ => Task.CompletedTask,
+            Command = ["--store", "new.db", "init", "--org", "Testorg", "--site", "Site9", "--server", "Server9"],
+            DoneExitCode = 5,
+        },
     ];
 
     /// <summary>The Dir-Sync hub's commands, server and requestor.</summary>

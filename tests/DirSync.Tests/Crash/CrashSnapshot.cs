@@ -5,7 +5,6 @@ using DirSync.Core.Model;
 using DirSync.Core.Storage;
 using DirSync.Core.Sync;
 using DirSync.Core.Transport;
-using DirSync.Sqlite;
 using DirSync.Tests.Support;
 using Microsoft.Data.Sqlite;
 
@@ -34,7 +33,8 @@ internal static partial class CrashSnapshot
     {
         var text = new StringBuilder();
         var messages = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        var stores = (await TestStores.InAsync(folder)).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".db", StringComparison.Ordinal)).Concat(stores).Order(StringComparer.Ordinal))
         {
             var relative = Path.GetRelativePath(folder, file).Replace('\\', '/');
             var name = Path.GetFileName(file);
@@ -46,7 +46,7 @@ internal static partial class CrashSnapshot
                 continue;
             }
 
-            if (name.EndsWith(".db", StringComparison.Ordinal))
+            if (stores.Contains(file))
             {
                 text.Append("=== store ").Append(relative).Append('\n').Append(await StoreAsync(file));
             }
@@ -99,11 +99,12 @@ internal static partial class CrashSnapshot
     public static async Task<List<string>> ProblemsAsync(string folder)
     {
         var problems = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(folder, "*.db", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var file in await TestStores.InAsync(folder))
         {
             var name = Path.GetFileName(file);
-            await using (var connection = new SqliteConnection($"Data Source={file};Pooling=False"))
+            if (!TestStores.OnPostgres)
             {
+                await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
                 connection.Open();
                 using var check = connection.CreateCommand();
                 check.CommandText = "PRAGMA integrity_check";
@@ -114,7 +115,7 @@ internal static partial class CrashSnapshot
                 }
             }
 
-            await using var store = await SqliteDirectoryStore.OpenAsync(file);
+            await using var store = await TestStores.OpenAsync(file);
             var aliases = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             var anchors = new Dictionary<(string, Guid), int>();
             await foreach (var value in store.ListAsync(RecipientFilter.All))
@@ -136,7 +137,7 @@ internal static partial class CrashSnapshot
     private static async Task<string> StoreAsync(string path)
     {
         var text = new StringBuilder();
-        await using (var store = await SqliteDirectoryStore.OpenAsync(path))
+        await using (var store = await TestStores.OpenAsync(path))
         {
             text.Append("identity ").Append(store.Info.Identity).Append(' ').Append(store.Info.DisplayName).Append('\n');
             text.Append("highest USN ").Append(await store.GetHighestUsnAsync())

@@ -94,29 +94,35 @@ internal sealed class FileSystemConditions : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        var (mapped, environment) = await TestStores.MapAsync(workingDirectory, args, null);
         if (_namespaceTmpfs is not null)
         {
             // Only a full folder is made this way, and dirsync then runs as the test's own user.
             start.FileName = "unshare";
-            foreach (var arg in (string[])["-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs \"$1\" && shift && exec \"$@\"", "sh", _namespaceTmpfs, "dotnet", CliRunner.CommandPath, .. args])
+            foreach (var arg in (string[])["-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs \"$1\" && shift && exec \"$@\"", "sh", _namespaceTmpfs, "dotnet", CliRunner.CommandPath, .. mapped])
             {
                 start.ArgumentList.Add(arg);
             }
         }
         else if (_unprivileged is not null)
         {
-            _unprivileged.Prepare(start, args);
+            _unprivileged.Prepare(start, mapped);
         }
         else
         {
             start.FileName = "dotnet";
-            foreach (var arg in (string[])[CliRunner.CommandPath, .. args])
+            foreach (var arg in (string[])[CliRunner.CommandPath, .. mapped])
             {
                 start.ArgumentList.Add(arg);
             }
         }
 
         start.Environment.Remove("DIRSYNC_STORE");
+        foreach (var (name, value) in environment ?? CliRunner.NoEnvironment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

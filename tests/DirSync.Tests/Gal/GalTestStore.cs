@@ -1,34 +1,35 @@
 using DirSync.Core.Gal;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
-using DirSync.Sqlite;
 using DirSync.Tests.Support;
 
 namespace DirSync.Tests.Gal;
 
-/// <summary>A temp SQLite store (Testorg/Site1/Server1) with helpers that add recipients for GAL tests.</summary>
+/// <summary>A temp store (Testorg/Site1/Server1, on this run's backend) with helpers that add recipients for GAL tests.</summary>
 public sealed class GalTestStore : IAsyncDisposable
 {
     private readonly TempFolder _folder;
 
-    private GalTestStore(TempFolder folder, SqliteDirectoryStore store, ManualTimeProvider time)
+    private GalTestStore(TempFolder folder, IDirectoryStore store, ManualTimeProvider time)
     {
         _folder = folder;
+        Path = folder.File("store.db");
         Store = store;
         Time = time;
     }
 
-    public SqliteDirectoryStore Store { get; }
+    public IDirectoryStore Store { get; }
 
     public ManualTimeProvider Time { get; }
 
-    public string Path => Store.Path;
+    /// <summary>The store as the dirsync command is pointed at it.</summary>
+    public string Path { get; }
 
     public static async Task<GalTestStore> CreateAsync()
     {
         var folder = new TempFolder();
         var time = new ManualTimeProvider();
-        return new GalTestStore(folder, await StoreFactory.CreateAsync(folder.File("store.db"), time: time), time);
+        return new GalTestStore(folder, await StoreFactory.CreateStoreAsync(folder.File("store.db"), time: time), time);
     }
 
     public static DirectoryObject Mailbox(string alias, string displayName, params string[] proxies)

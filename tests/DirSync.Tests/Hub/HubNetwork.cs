@@ -3,7 +3,6 @@ using DirSync.Core.Hub;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
 using DirSync.Core.Transport;
-using DirSync.Sqlite;
 using DirSync.Tests.Support;
 
 namespace DirSync.Tests.Hub;
@@ -30,7 +29,7 @@ internal sealed class HubNetwork : IAsyncDisposable
 
     public string ServerPath => Folder.File("hub.db");
 
-    public SqliteDirectoryStore Server { get; private set; } = null!;
+    public IDirectoryStore Server { get; private set; } = null!;
 
     public DirSyncServer Hub => new(Server, Time);
 
@@ -45,7 +44,7 @@ internal sealed class HubNetwork : IAsyncDisposable
     public static async Task<HubNetwork> CreateAsync(int keepUpdates, params string[] requestors)
     {
         var network = new HubNetwork(new TempFolder(), new ManualTimeProvider());
-        network.Server = await StoreFactory.CreateAsync(network.ServerPath, org: "Corp", site: "Hub", server: "HubServer", time: network.Time);
+        network.Server = await StoreFactory.CreateStoreAsync(network.ServerPath, org: "Corp", site: "Hub", server: "HubServer", time: network.Time);
         await network.Hub.EnableAsync(network.ServerInbox, keepUpdates, ServerName);
         foreach (var name in requestors)
         {
@@ -65,7 +64,7 @@ internal sealed class HubNetwork : IAsyncDisposable
         var own = name == ServerName;
         var store = own
             ? Server
-            : await StoreFactory.CreateAsync(Folder.File(file + ".db"), org: "Corp", site: name.Split('/')[^1], server: "Server" + name.Split('/')[^1], time: Time);
+            : await StoreFactory.CreateStoreAsync(Folder.File(file + ".db"), org: "Corp", site: name.Split('/')[^1], server: "Server" + name.Split('/')[^1], time: Time);
         await Hub.AddRequestorAsync(name, inbox, PasswordOf(name), deleteLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await new Requestor(store, Time).EnableAsync(name, inbox, ServerInbox, PasswordOf(name), null, applyOnReceive, serverDeleteLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var postoffice = new Postoffice(this, name, store, inbox, own);
@@ -127,6 +126,11 @@ internal sealed class HubNetwork : IAsyncDisposable
     {
         var backup = Folder.File($"hub-backup-{Guid.NewGuid():N}.db");
         await Server.DisposeAsync();
+        if (TestStores.OnPostgres)
+        {
+            await TestStores.CopyStoreAsync(ServerPath, backup);
+        }
+
         foreach (var suffix in new[] { "", "-wal" })
         {
             if (File.Exists(ServerPath + suffix))
@@ -143,6 +147,11 @@ internal sealed class HubNetwork : IAsyncDisposable
     public async Task RestoreServerAsync(string backup)
     {
         await Server.DisposeAsync();
+        if (TestStores.OnPostgres)
+        {
+            await TestStores.CopyStoreAsync(backup, ServerPath);
+        }
+
         foreach (var suffix in new[] { "-wal", "-shm" })
         {
             File.Delete(ServerPath + suffix);
@@ -159,8 +168,7 @@ internal sealed class HubNetwork : IAsyncDisposable
         Server = await OpenServerAsync();
     }
 
-    private Task<SqliteDirectoryStore> OpenServerAsync() =>
-        SqliteDirectoryStore.OpenAsync(ServerPath, SqliteStoreOptions.Default with { TimeProvider = Time });
+    private Task<IDirectoryStore> OpenServerAsync() => TestStores.OpenAsync(ServerPath, Time);
 
     public async ValueTask DisposeAsync()
     {
@@ -175,12 +183,12 @@ internal sealed class HubNetwork : IAsyncDisposable
 }
 
 /// <summary>One requestor postoffice of a <see cref="HubNetwork"/>.</summary>
-internal sealed class Postoffice(HubNetwork network, string name, SqliteDirectoryStore store, string inbox, bool isServer)
+internal sealed class Postoffice(HubNetwork network, string name, IDirectoryStore store, string inbox, bool isServer)
 {
     public string Name { get; } = name;
 
     /// <summary>The postoffice's store (for the server's own requestor role, the server store as it is now, restored or not).</summary>
-    public SqliteDirectoryStore Store => IsServer ? network.Server : store;
+    public IDirectoryStore Store => IsServer ? network.Server : store;
 
     public string Inbox { get; } = inbox;
 

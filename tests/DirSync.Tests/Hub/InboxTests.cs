@@ -1,8 +1,8 @@
 using DirSync.Core;
 using DirSync.Core.Events;
 using DirSync.Core.Hub;
+using DirSync.Core.Storage;
 using DirSync.Core.Transport;
-using DirSync.Sqlite;
 using DirSync.Tests.Support;
 
 namespace DirSync.Tests.Hub;
@@ -13,12 +13,12 @@ public sealed class InboxTests : IAsyncLifetime
     private readonly TempFolder _folder = new();
     private readonly ManualTimeProvider _time = new();
     private readonly List<string> _seen = [];
-    private SqliteDirectoryStore _store = null!;
+    private IDirectoryStore _store = null!;
     private string _inbox = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _store = await StoreFactory.CreateAsync(_folder.File("store.db"), time: _time);
+        _store = await StoreFactory.CreateStoreAsync(_folder.File("store.db"), time: _time);
         _inbox = Directory.CreateDirectory(_folder.File("in")).FullName;
     }
 
@@ -252,7 +252,7 @@ public sealed class InboxTests : IAsyncLifetime
 
         Assert.Equal(2, report.Rejected);
         Assert.Equal(["..dsm", "..dsm.reason.txt", "a b ü.dsm", "a b ü.dsm.reason.txt"], HubNetwork.FilesIn(_inbox, "rejected"));
-        Assert.Equal(["in", "store.db"], Directory.EnumerateFileSystemEntries(_folder.Path).Select(Path.GetFileName).Where(n => !n!.StartsWith("store.db-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Equal(TestStores.OnPostgres ? ["in"] : ["in", "store.db"], Directory.EnumerateFileSystemEntries(_folder.Path).Select(Path.GetFileName).Where(n => !n!.StartsWith("store.db-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public sealed class CliProcess : IAsyncDisposable
     /// <summary>Starts <c>dotnet dirsync.dll</c> with <paramref name="args"/>, without DIRSYNC_STORE unless <paramref name="environment"/> sets it.</summary>
     public static CliProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
+        (args, environment) = TestStores.MapAsync(workingDirectory, args, environment).GetAwaiter().GetResult();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,

@@ -19,6 +19,7 @@ public static class CliRunner
     /// <summary>Runs the command in this process with its own output buffers and environment.</summary>
     public static async Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
+        (args, environment) = await TestStores.MapAsync(workingDirectory, args, environment);
         var stdout = new MemoryStream();
         var stderr = new StringWriter();
         var io = new CliIo(stdout, stderr, name => environment?.GetValueOrDefault(name), workingDirectory);
@@ -33,6 +34,7 @@ public static class CliRunner
     /// <summary>Runs the real built dirsync command as a child process.</summary>
     public static async Task<CliResult> RunProcessAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
+        (args, environment) = await TestStores.MapAsync(workingDirectory, args, environment);
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,

@@ -1,5 +1,4 @@
 using System.Text;
-using DirSync.Sqlite;
 
 namespace DirSync.Tests.Support;
 
@@ -25,7 +24,7 @@ public static class StoreSnapshot
             snapshot.Append("== ").Append(command).Append('\n').Append(result.Out);
         }
 
-        await using var store = await SqliteDirectoryStore.OpenAsync(storePath);
+        await using var store = await TestStores.OpenAsync(storePath);
         snapshot.Append("== objects, purged through USN ").Append(await store.GetPurgedThroughUsnAsync()).Append('\n');
         await foreach (var value in store.GetChangesSinceAsync(0))
         {

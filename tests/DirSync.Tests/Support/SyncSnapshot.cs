@@ -43,7 +43,7 @@ public static class SyncSnapshot
 
     public static async Task<string> TakeAsync(string storePath)
     {
-        await using var store = await SqliteDirectoryStore.OpenAsync(storePath);
+        await using var store = await TestStores.OpenAsync(storePath);
         return await TakeAsync(store);
     }
 }

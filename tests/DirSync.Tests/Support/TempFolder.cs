@@ -15,6 +15,7 @@ public sealed class TempFolder : IDisposable
 
     public void Dispose()
     {
+        TestStores.Forget(Path);
         try
         {
             Directory.Delete(Path, recursive: true);

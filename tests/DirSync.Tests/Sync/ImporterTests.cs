@@ -400,7 +400,9 @@ public sealed class ImporterTests : IAsyncLifetime
         var result = await ImportAsync(new ImportOptions { AllowDeletes = 3 });
 
         Assert.Equal(ErrorCategory.Guard, refused.Category);
-        Assert.StartsWith("the full change set from Testorg/Site1/Server1 holds no entries, but 3 recipients here came from it", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            "the full change set from Testorg/Site1/Server1 holds no entries, but 3 recipients here came from it: that looks like a broken source, not a request to delete them all; nothing was applied. If Testorg/Site1/Server1 really has none left, run again with --allow-deletes 3",
+            refused.Message);
         Assert.Equal(before, after);
         Assert.Equal((ChangeSetMode.Full, 2L, 0L, 0L, 3L, 0L, false, false), Counts(result));
         Assert.Equal(["Mailbox21 | Mailbox 21 | mailbox | - | local"], await RecipientsAsync());

@@ -146,9 +146,9 @@ public sealed class InstanceAdminTests : IAsyncLifetime
     [Theory]
     [InlineData(null, "SYNC1", null, "instance 'INSTANCE1' does not exist yet; say what it does with --export, --import or --both")]
     [InlineData(InstanceDirection.Both, "SYNC1", null, "--file is ambiguous for an instance that exports and imports; give --export-file and --import-file")]
-    [InlineData(InstanceDirection.Both, null, "SYNC1", "instance 'INSTANCE1' imports, so it needs an import file (--file or --import-file)")]
-    [InlineData(InstanceDirection.Export, null, null, "instance 'INSTANCE1' exports, so it needs an export file (--file or --export-file)")]
-    [InlineData(InstanceDirection.Import, null, null, "instance 'INSTANCE1' imports, so it needs an import file (--file or --import-file)")]
+    [InlineData(InstanceDirection.Both, null, "SYNC1", "instance 'INSTANCE1' imports, so it needs an import file (--file or --import-file) or a directory (--ldap URL --base-dn DN)")]
+    [InlineData(InstanceDirection.Export, null, null, "instance 'INSTANCE1' exports, so it needs an export file (--file or --export-file) or a directory (--ldap URL --base-dn DN)")]
+    [InlineData(InstanceDirection.Import, null, null, "instance 'INSTANCE1' imports, so it needs an import file (--file or --import-file) or a directory (--ldap URL --base-dn DN)")]
     [InlineData(InstanceDirection.Export, " ", null, "a file path cannot be empty")]
     public async Task Set_DirectionAndFilesThatDoNotFit_AreRefused(InstanceDirection? direction, string? file, string? exportFile, string message)
     {

@@ -61,13 +61,16 @@ internal static class CycleOutput
             context.Out.WriteLine($"{step}: {report.Messages} message{(report.Messages == 1 ? "" : "s")}, {report.Updates} update{(report.Updates == 1 ? "" : "s")}{(report.Rejected > 0 ? $", {report.Rejected} refused" : "")}");
             foreach (var line in report.Lines)
             {
-                context.Out.WriteLine($"  {line}");
+                // Lines name senders' files and quote their content: a terminal must not obey what they hold.
+                context.Out.WriteLine($"  {Output.TerminalText.Escape(Output.TerminalText.CutValues(line))}");
             }
         }
 
         // Messages that were refused or failed did not stop the rest, but the run did not fully succeed.
         if (report.Errors.Count > 0)
         {
+            // The report says what was taken in: it stays on standard output although the command fails.
+            context.Io.CommitOutput();
             var more = report.Errors.Count > 1 ? $" and {report.Errors.Count - 1} more" : "";
             throw new DirSyncException($"{step}: {report.Errors[0]}{more} (see 'dirsync events')", ErrorCategory.Sync);
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DirSync.Core;
+using DirSync.Core.Transport;
 
 namespace DirSync.Cli.Commands.Hub;
 
@@ -46,19 +47,11 @@ internal sealed class PasswordOptions
         }
 
         var path = Path.GetFullPath(file, context.Io.CurrentDirectory);
-        string text;
-        try
+        using (var stream = InputFile.OpenRead(path, $"the password file '{file}'", "write the password on its first line (readable by this user only)"))
+        using (var reader = new StreamReader(stream))
         {
-            text = File.ReadAllText(path);
+            // The first line, without its line end: what `echo pw > file` or an editor leaves.
+            return reader.ReadLine() ?? "";
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            var reason = e is FileNotFoundException or DirectoryNotFoundException ? "it does not exist" : e.Message;
-            throw new DirSyncException($"cannot read the password file '{file}': {reason}; write the password on its first line (readable by this user only)", ErrorCategory.FileSystem, e);
-        }
-
-        // The first line, without its line end: what `echo pw > file` or an editor leaves.
-        var end = text.IndexOfAny(['\r', '\n']);
-        return end < 0 ? text : text[..end];
     }
 }

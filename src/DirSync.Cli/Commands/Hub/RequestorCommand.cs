@@ -22,24 +22,29 @@ internal static class RequestorCommand
         var addressType = new Option<string?>("--address-type") { Description = "Which address of a foreign entry becomes its target (default SMTP; else its first primary)", HelpName = "TYPE" };
         var applyOnReceive = new Option<bool?>("--apply-on-receive") { Description = "Apply replies as they arrive, as Exchange did (no T3 import)", Arity = ArgumentArity.ZeroOrOne };
         var deleteLimit = GlobalOptions.DeleteLimit();
-        var command = new Command("enable", "Make this store a requestor (or change its settings; its numbers are kept)") { name, inbox, serverInbox, serverUrl, addressType, applyOnReceive, deleteLimit };
+        var relay = new Option<bool?>("--relay") { Description = "Also send what this store's instances imported (a gateway's users) to the other postoffices (true or false)", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("enable", "Make this store a requestor (or change its settings; its numbers are kept)") { name, inbox, serverInbox, serverUrl, addressType, applyOnReceive, deleteLimit, relay };
         password.AddTo(command);
         command.SetAction(io, async (context, cancellationToken) =>
         {
             var r = context.ParseResult;
+
+            // Read before the store is opened: nothing about the password file may keep the store waiting.
+            var pw = password.Read(context);
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var state = await new Requestor(store).EnableAsync(
                 r.GetRequiredValue(name),
                 r.GetValue(inbox) is { } own ? Path.GetFullPath(own, context.Io.CurrentDirectory) : null,
                 r.GetValue(serverInbox) is { } server ? Path.GetFullPath(server, context.Io.CurrentDirectory) : null,
-                password.Read(context),
+                pw,
                 r.GetValue(addressType),
                 r.GetResult(applyOnReceive) is null ? null : r.GetValue(applyOnReceive) ?? true,
                 r.GetValue(deleteLimit),
+                r.GetResult(relay) is null ? null : r.GetValue(relay) ?? true,
                 r.GetValue(serverUrl),
                 cancellationToken);
             var transport = state.ServerUrl is { } url ? $"server {url}" : $"inbox {state.Inbox}, server inbox {state.ServerInbox}";
-            context.Out.WriteLine($"Requestor {state.Name}: {transport}, address type {state.AddressType}{(state.ApplyOnReceive ? ", applies replies as they arrive" : "")}");
+            context.Out.WriteLine($"Requestor {state.Name}: {transport}, address type {state.AddressType}{(state.ApplyOnReceive ? ", applies replies as they arrive" : "")}{(state.Relay ? ", relays what its instances imported" : "")}");
         });
         return command;
     }
@@ -66,6 +71,7 @@ internal static class RequestorCommand
                     w.WriteNumber("waitingForImport", inbound);
                     w.WriteBoolean("importRequested", s.ImportRequested);
                     w.WriteBoolean("applyOnReceive", s.ApplyOnReceive);
+                    w.WriteBoolean("relay", s.Relay);
                     w.WriteString("addressType", s.AddressType);
                     if (s.ServerName is null)
                     {

@@ -43,11 +43,13 @@ internal static class ServerCommand
         password.AddTo(command);
         command.SetAction(io, async (context, cancellationToken) =>
         {
+            // Read before the store is opened: nothing about the password file may keep the store waiting.
+            var pw = password.Read(context);
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var registered = await new DirSyncServer(store).AddRequestorAsync(
                 context.ParseResult.GetRequiredValue(name),
                 context.ParseResult.GetValue(inbox) is { } folder ? Path.GetFullPath(folder, context.Io.CurrentDirectory) : null,
-                password.Read(context),
+                pw,
                 context.ParseResult.GetValue(deleteLimit),
                 cancellationToken);
             context.Out.WriteLine(registered.FetchesReplies

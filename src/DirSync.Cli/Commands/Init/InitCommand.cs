@@ -1,6 +1,5 @@
 using System.CommandLine;
 using DirSync.Core.Admin;
-using DirSync.Sqlite;
 
 namespace DirSync.Cli.Commands.Init;
 
@@ -13,17 +12,15 @@ internal static class InitCommand
         var site = new Option<string>("--site") { Description = "The site, such as Site1", Required = true };
         var server = new Option<string>("--server") { Description = "The server, such as Server1", Required = true };
         var json = GlobalOptions.Json();
-        var command = new Command("init", "Create a new store (never overwrites one)") { org, site, server, json };
+        var command = new Command("init", "Create a new store: a new file, or the schema in an empty PostgreSQL database (never overwrites one)") { org, site, server, json };
         command.SetAction(io, async (context, cancellationToken) =>
         {
-            var options = context.StoreOptions;
             var info = DirectorySetup.NewStoreInfo(
                 context.ParseResult.GetRequiredValue(org),
                 context.ParseResult.GetRequiredValue(site),
                 context.ParseResult.GetRequiredValue(server),
-                options.TimeProvider.GetUtcNow());
-            await using var store = await SqliteDirectoryStore.CreateAsync(
-                context.StorePath, info, DirectorySetup.InitializeAsync, options, cancellationToken);
+                context.TimeProvider.GetUtcNow());
+            await using var store = await context.Store.CreateAsync(info, DirectorySetup.InitializeAsync, context.LockTimeout, cancellationToken);
             if (context.ParseResult.GetValue(json))
             {
                 context.WriteJson(w => StoreJson.Write(w, store.Info, context.StorePath, 0));

@@ -4,6 +4,7 @@ using DirSync.Cli.Output;
 using DirSync.Core;
 using DirSync.Core.Model;
 using DirSync.Core.Sync;
+using DirSync.Ldap;
 
 namespace DirSync.Cli.Commands.Instances;
 
@@ -32,12 +33,20 @@ internal static class InstanceCommand
         objectClass.AcceptOnlyFromAmong("custom-recipient", "mailbox", "remote");
         var mvAppend = new Option<bool?>("--mv-append") { Description = "Imports append to multi-valued attributes instead of replacing (true or false)", Arity = ArgumentArity.ZeroOrOne };
         var deleteLimit = GlobalOptions.DeleteLimit();
+        var relay = new Option<bool?>("--relay") { Description = "Exports also pass on what this store imported, with its origin kept (true or false)", Arity = ArgumentArity.ZeroOrOne };
         var format = new Option<string?>("--format") { Description = "The export format: ldif (default) or edk", HelpName = "format" };
         format.AcceptOnlyFromAmong("ldif", "edk");
+        var ldap = new Option<string?>("--ldap") { Description = "A live directory instead of a file: ldap://host:port or ldaps://host:port (\"\" goes back to files)", HelpName = "URL" };
+        var baseDn = new Option<string?>("--base-dn") { Description = "The directory subtree read or written; for an LDIF file export, the DN entries are written under", HelpName = "DN" };
+        var bindDn = new Option<string?>("--bind-dn") { Description = "The DN to bind to the directory as (default: anonymous)", HelpName = "DN" };
+        var passwordFile = new Option<string?>("--password-file") { Description = "The file whose first line is the bind password; only its path is stored", HelpName = "path" };
+        var filter = new Option<string?>("--filter") { Description = "Which entries an import reads, as an LDAP filter (default: people with a mail address)", HelpName = "LDAPFILTER" };
+        var tlsCa = new Option<string?>("--tls-ca") { Description = "A PEM file of the CA the server's certificate must chain to (ldaps, or StartTLS on ldap)", HelpName = "path" };
+        var inetOrgPerson = new Option<bool?>("--ldif-inetorgperson") { Description = "LDIF file exports write entries a stock OpenLDAP schema accepts (true or false)", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("set", "Create an instance or change its settings; its state is kept")
         {
             name, export, import, both, file, exportFile, importFile, containers, subcontainers, attributes, classes,
-            addressType, targetContainer, objectClass, mvAppend, deleteLimit, format,
+            addressType, targetContainer, objectClass, mvAppend, deleteLimit, relay, format, ldap, baseDn, bindDn, passwordFile, filter, tlsCa, inetOrgPerson,
         };
         command.SetAction(io, async (context, cancellationToken) =>
         {
@@ -65,10 +74,22 @@ internal static class InstanceCommand
                 MultiValueAppend = Flag(result, mvAppend),
                 DeleteLimit = result.GetValue(deleteLimit),
                 Format = result.GetValue(format),
+                Relay = Flag(result, relay),
+                Ldap = result.GetValue(ldap),
+                BaseDn = result.GetValue(baseDn),
+                BindDn = result.GetValue(bindDn),
+                PasswordFile = result.GetValue(passwordFile),
+                Filter = result.GetValue(filter),
+                TlsCa = result.GetValue(tlsCa),
+                LdifInetOrgPerson = Flag(result, inetOrgPerson),
             };
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            var (instance, created) = await new InstanceAdmin(store).SetAsync(result.GetRequiredValue(name), changes, context.Io.CurrentDirectory, cancellationToken);
+            var (instance, created) = await new InstanceAdmin(store, new LdapConnector()).SetAsync(result.GetRequiredValue(name), changes, context.Io.CurrentDirectory, cancellationToken);
             context.Out.WriteLine($"{(created ? "Created" : "Changed")} instance {instance.Name}: {Summary(instance)}");
+            if (instance.State.FullExportRequired is { } why)
+            {
+                context.Out.WriteLine($"The next run of {instance.Name} exports in full, as {why}: what entered the scope arrives, and what left it is deleted at the importer.");
+            }
         });
         return command;
     }
@@ -145,9 +166,27 @@ internal static class InstanceCommand
             Line("Target container", s.TargetContainer);
             Line("Imports create", s.ImportObjectClass == ObjectClass.Mailbox ? "mailboxes" : "custom recipients");
             Line("MV append", s.MultiValueAppend ? "yes" : "no");
+            Line("Relay", s.Relay ? "yes: imported recipients are exported too" : "no");
             Line("Delete limit", s.DeleteLimit?.ToString(CultureInfo.InvariantCulture) ?? "default (500, or 10% of what the source owns; at least 10)");
+            if (s.Directory is { } d)
+            {
+                Line("Directory", d.Url);
+                Line("Base DN", d.BaseDn);
+                Line("Bind DN", d.BindDn ?? "(anonymous)");
+                Line("Password file", d.PasswordFile);
+                Line("Filter", d.Filter ?? "default (people with a mail address)");
+                Line("TLS CA", d.TlsCa ?? "the system's");
+                Line("Directory id", t.DirectoryIdentity);
+            }
+            else if (s.LdifBaseDn is not null || s.LdifInetOrgPerson)
+            {
+                Line("LDIF base DN", s.LdifBaseDn);
+                Line("LDIF entries", s.LdifInetOrgPerson ? "inetOrgPerson (stock OpenLDAP schema)" : "DirSync's");
+            }
+
             Line("Last USN", t.LastUsn);
             Line("Last sequence", t.LastSequence);
+            Line("Next export", t.FullExportRequired is null ? null : $"full ({t.FullExportRequired})");
             Line("Watermark store", t.WatermarkIdentity);
             Line("Last export", t.LastExport?.ToString("u", CultureInfo.InvariantCulture));
             Line("Source", t.SourceName is null ? null : $"{t.SourceName} ({t.SourceInstance}, store {t.SourceIdentity})");
@@ -177,12 +216,16 @@ internal static class InstanceCommand
         var parts = new List<string>();
         if (s.Direction.HasFlag(InstanceDirection.Export))
         {
-            parts.Add($"exports {string.Join(", ", s.Containers)} to {s.ExportFile} ({InstanceJson.FormatToken(s.Format)})");
+            parts.Add(s.Directory is { } d
+                ? $"exports {string.Join(", ", s.Containers)} to {d.Url} under {d.BaseDn}"
+                : $"exports {string.Join(", ", s.Containers)} to {s.ExportFile} ({InstanceJson.FormatToken(s.Format)})");
         }
 
         if (s.Direction.HasFlag(InstanceDirection.Import))
         {
-            parts.Add($"imports {s.ImportFile} into {s.TargetContainer}");
+            parts.Add(s.Directory is { } d
+                ? $"imports {d.Url} ({d.BaseDn}) into {s.TargetContainer}"
+                : $"imports {s.ImportFile} into {s.TargetContainer}");
         }
 
         return string.Join("; ", parts);

@@ -25,6 +25,7 @@ internal static class InstanceJsonOutput
         w.WriteString("targetContainer", s.TargetContainer.Value);
         w.WriteString("objectClass", s.ImportObjectClass.ToToken());
         w.WriteBoolean("mvAppend", s.MultiValueAppend);
+        w.WriteBoolean("relay", s.Relay);
         if (s.DeleteLimit is { } limit)
         {
             w.WriteNumber("deleteLimit", limit);
@@ -34,16 +35,40 @@ internal static class InstanceJsonOutput
             w.WriteNull("deleteLimit");
         }
 
+        if (s.Directory is { } d)
+        {
+            w.WriteStartObject("ldap");
+            w.WriteString("url", d.Url);
+            w.WriteString("baseDn", d.BaseDn);
+            Nullable(w, "bindDn", d.BindDn);
+            Nullable(w, "passwordFile", d.PasswordFile);
+            Nullable(w, "filter", d.Filter);
+            Nullable(w, "tlsCa", d.TlsCa);
+            w.WriteEndObject();
+        }
+
+        if (s.LdifBaseDn is not null || s.LdifInetOrgPerson)
+        {
+            Nullable(w, "ldifBaseDn", s.LdifBaseDn);
+            w.WriteBoolean("ldifInetOrgPerson", s.LdifInetOrgPerson);
+        }
+
         w.WriteStartObject("state");
         w.WriteNumber("lastUsn", t.LastUsn);
         w.WriteNumber("lastSequence", t.LastSequence);
         Nullable(w, "watermarkIdentity", t.WatermarkIdentity?.ToString());
+        Nullable(w, "fullExportRequired", t.FullExportRequired);
         Nullable(w, "lastExport", t.LastExport?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         Nullable(w, "sourceIdentity", t.SourceIdentity?.ToString());
         Nullable(w, "sourceName", t.SourceName);
         Nullable(w, "sourceInstance", t.SourceInstance);
         w.WriteNumber("lastImportedSequence", t.LastImportedSequence);
         Nullable(w, "lastImport", t.LastImport?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        if (s.Directory is not null)
+        {
+            Nullable(w, "directoryIdentity", t.DirectoryIdentity?.ToString());
+        }
+
         w.WriteEndObject();
         w.WriteEndObject();
     }

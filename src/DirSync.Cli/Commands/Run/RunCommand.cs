@@ -3,6 +3,7 @@ using System.Text.Json;
 using DirSync.Core;
 using DirSync.Core.Status;
 using DirSync.Core.Sync;
+using DirSync.Ldap;
 
 namespace DirSync.Cli.Commands.Run;
 
@@ -42,10 +43,11 @@ internal static class RunCommand
             };
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var instanceName = result.GetRequiredValue(name);
+            var synchronizer = new Synchronizer(store, connector: new LdapConnector());
             var run = options.DryRun
-                ? await new Synchronizer(store).RunAsync(instanceName, only, result.GetValue(full), options, cancellationToken)
+                ? await synchronizer.RunAsync(instanceName, only, result.GetValue(full), options, cancellationToken)
                 : await RunHistory.TimeAsync(
-                    store, TimeProvider.System, "instance " + instanceName, () => new Synchronizer(store).RunAsync(instanceName, only, result.GetValue(full), options, cancellationToken), Describe, cancellationToken);
+                    store, TimeProvider.System, "instance " + instanceName, () => synchronizer.RunAsync(instanceName, only, result.GetValue(full), options, cancellationToken), Describe, cancellationToken);
             if (asJson)
             {
                 context.WriteJson(w => WriteJson(w, run));
@@ -58,7 +60,17 @@ internal static class RunCommand
             if (run.Import?.Blocked is { } blocked)
             {
                 // The plan is printed whole, and the exit says the real run would not go through.
+                context.Io.CommitOutput();
                 throw new DirSyncException($"a real run would be stopped: {blocked}", ErrorCategory.Guard);
+            }
+
+            if (run.Export is { Refused.Count: > 0 } refusedExport)
+            {
+                var first = refusedExport.Refused[0];
+                var more = refusedExport.Refused.Count > 1 ? $" (and {refusedExport.Refused.Count - 1} more)" : "";
+                throw new DirSyncException(
+                    $"{refusedExport.File} refused {refusedExport.Refused.Count} entries: {first}{more}; what it accepted is recorded, the refused ones are sent again by the next run",
+                    ErrorCategory.Refused);
             }
         });
         return command;
@@ -87,7 +99,11 @@ internal static class RunCommand
         {
             var what = e.DryRun ? "would export" : "exported";
             output.WriteLine(
-                $"{run.Instance}: {what} change set {e.Sequence} ({Mode(e.Mode)}, USN {e.UsnFrom}→{e.UsnTo}) to {e.File}: {e.Added} added, {e.Modified} modified, {e.Deleted} deleted; {e.Skipped} passed over");
+                $"{run.Instance}: {what} change set {e.Sequence} ({Mode(e.Mode)}, USN {e.UsnFrom}→{e.UsnTo}) to {e.File}: {e.Added} added, {e.Modified} modified, {e.Deleted} deleted; {e.Skipped} {(e.Refused.Count > 0 || e.Unchanged > 0 ? "unchanged" : "passed over")}");
+            foreach (var refusal in e.Refused)
+            {
+                output.WriteLine($"  refused: {refusal}");
+            }
         }
 
         if (run.Import is { } i)
@@ -155,6 +171,17 @@ internal static class RunCommand
         w.WriteNumber("usnFrom", e.UsnFrom);
         w.WriteNumber("usnTo", e.UsnTo);
         w.WriteBoolean("dryRun", e.DryRun);
+        if (e.File.StartsWith("ldap", StringComparison.Ordinal))
+        {
+            // A directory export: the entries the server refused, each with its DN and the server's reason.
+            w.WriteStartArray("refused");
+            foreach (var refusal in e.Refused)
+            {
+                w.WriteStringValue(refusal);
+            }
+
+            w.WriteEndArray();
+        }
     }
 
     private static void WriteImport(Utf8JsonWriter w, ImportResult i)

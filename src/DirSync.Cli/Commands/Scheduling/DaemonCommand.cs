@@ -25,6 +25,9 @@ internal static class DaemonCommand
             }
 
             var zone = CycleSetup.TimeZone(context.Io);
+
+            // The daemon reports as it runs: its lines go out at once, not when it stops.
+            context.Io.CommitOutput();
             string schedules;
             await using (var store = await context.OpenStoreAsync(cancellationToken))
             {

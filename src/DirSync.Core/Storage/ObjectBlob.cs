@@ -3,19 +3,21 @@ using System.Buffers.Binary;
 using System.Text;
 using DirSync.Core.Model;
 
-namespace DirSync.Sqlite;
+namespace DirSync.Core.Storage;
 
 /// <summary>Encodes the proxy addresses and descriptive attributes of an object into one compact blob.</summary>
 /// <remarks>
 /// Layout (version 1): a version byte; a varint count of proxy addresses, each a flag byte
 /// (1 = primary) and a length-prefixed UTF-8 <c>TYPE:address</c>; a varint count of attributes,
 /// each a varint schema id, a varint value count and length-prefixed UTF-8 values. One row per
-/// object keeps a million-object load to one B-tree write per object instead of a dozen.
+/// object keeps a million-object load to one B-tree write per object instead of a dozen. Every store
+/// backend keeps the same bytes, so a store copied between backends carries its objects unchanged.
 /// </remarks>
-internal static class ObjectBlob
+public static class ObjectBlob
 {
     private const byte Version = 1;
 
+    /// <summary>Writes the blob of <paramref name="value"/> into <paramref name="output"/>, replacing what it held.</summary>
     public static void Encode(DirectoryObject value, ArrayBufferWriter<byte> output)
     {
         output.ResetWrittenCount();
@@ -39,6 +41,8 @@ internal static class ObjectBlob
         }
     }
 
+    /// <summary>Adds the proxy addresses and attributes a blob holds to <paramref name="target"/>.</summary>
+    /// <exception cref="InvalidDataException">The blob is of an unknown version or names an unknown attribute.</exception>
     public static void Decode(ReadOnlySpan<byte> blob, DirectoryObject target)
     {
         if (blob.IsEmpty)
