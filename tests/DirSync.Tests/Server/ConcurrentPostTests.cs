@@ -71,6 +71,12 @@ public sealed class ConcurrentPostTests : IDisposable
         Assert.Equal(Count, status.GetProperty("recipients").GetProperty("customRecipient").GetInt64());
         Assert.Equal(Count, status.GetProperty("server").GetProperty("highestSrvSync").GetInt64());
         Assert.All(status.GetProperty("server").GetProperty("requestors").EnumerateArray(), r => Assert.Equal(1, r.GetProperty("reqSync").GetInt64()));
+
+        // SIGTERM, as systemd stops it: serve stops cleanly and says so.
+        var stopped = await serve.Process.TerminateAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, stopped.ExitCode);
+        Assert.EndsWith("dirsync serve stopped\n", stopped.Out, StringComparison.Ordinal);
+        Assert.Equal("", stopped.Error);
     }
 
     private static string Name(int i) => "NET/P" + i.ToString(CultureInfo.InvariantCulture);
