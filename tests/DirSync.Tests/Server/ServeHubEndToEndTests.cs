@@ -91,7 +91,7 @@ public sealed class ServeHubEndToEndTests : IAsyncLifetime
         _users[A].Add("Abe Ash");
         _proxy.DropNextAcceptance();
         var lost = await RunAsync("a", "requestor", "send");
-        Assert.Equal(12, lost.ExitCode);
+        Assert.Equal(14, lost.ExitCode);
         Assert.StartsWith($"dirsync: could not post the message at {_proxy.Url}: ", lost.Error, StringComparison.Ordinal);
         Assert.EndsWith("; the message may or may not have arrived: its transactions stay queued until the server acknowledges them, and the next 'dirsync requestor send' sends them again\n", lost.Error, StringComparison.Ordinal);
         Assert.Equal(1, _proxy.Dropped);

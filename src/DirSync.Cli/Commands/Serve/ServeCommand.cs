@@ -69,6 +69,8 @@ internal static class ServeCommand
                     "warning: serving plain HTTP beyond this machine: the status page and replies travel unencrypted (passwords never travel); use --tls-certificate or a TLS reverse proxy (docs/operations.md)"));
             }
 
+            // serve reports as it runs: its lines go out at once, not when it stops.
+            context.Io.CommitOutput();
             var output = context.Out;
             var gate = new object();
             void Line(string text)
