@@ -66,7 +66,14 @@ public sealed class WebServer
             }
             catch (DirSyncException e) when (!context.Response.HasStarted)
             {
-                var status = e.Category == ErrorCategory.Busy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+                var status = e.Category switch
+                {
+                    ErrorCategory.Busy => StatusCodes.Status503ServiceUnavailable,
+
+                    // The hub's endpoints on a store that is not a dir-sync server, or a requestor whose replies go to a folder.
+                    ErrorCategory.InvalidValue => StatusCodes.Status404NotFound,
+                    _ => StatusCodes.Status500InternalServerError,
+                };
                 _options.Log?.Invoke($"{context.Request.Method} {context.Request.Path}: {status} {e.Message}");
                 if (status == StatusCodes.Status503ServiceUnavailable)
                 {

@@ -150,7 +150,7 @@ public sealed class PostgresStoreCommandTests : IAsyncLifetime
             dropped.Error);
         Assert.Equal("[]\n", count.Out);
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
-        Assert.Equal(400, CliJson.Parse(rerun.Out).GetProperty("created").GetInt64());
+        Assert.Equal(400, CliJson.Parse(rerun.Out).GetProperty("added").GetInt64());
         Assert.Equal(400, CliJson.Parse(after.Out).GetProperty("highestUsn").GetInt64());
     }
 }

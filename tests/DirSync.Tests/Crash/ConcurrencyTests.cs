@@ -214,7 +214,7 @@ public sealed class ConcurrencyTests : IDisposable
         var results = await Task.WhenAll(running);
 
         Assert.All(results, r => Assert.True(r.ExitCode == 0 && r.Error.Length == 0, r.ToString()));
-        Assert.All(results.Take(importers), r => Assert.Equal(rows, CliJson.Parse(r.Out).GetProperty("created").GetInt64()));
+        Assert.All(results.Take(importers), r => Assert.Equal(rows, CliJson.Parse(r.Out).GetProperty("added").GetInt64()));
         var total = importers * rows + 2;
         var info = CliJson.Parse((await RunAsync(null, "info", "--json")).Out);
         Assert.Equal(total, info.GetProperty("highestUsn").GetInt64());

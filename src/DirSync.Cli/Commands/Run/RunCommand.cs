@@ -68,6 +68,9 @@ internal static class RunCommand
             {
                 var first = refusedExport.Refused[0];
                 var more = refusedExport.Refused.Count > 1 ? $" (and {refusedExport.Refused.Count - 1} more)" : "";
+
+                // The report, with a line per refused entry, is printed whole before the exit says some were refused.
+                context.Io.CommitOutput();
                 throw new DirSyncException(
                     $"{refusedExport.File} refused {refusedExport.Refused.Count} entries: {first}{more}; what it accepted is recorded, the refused ones are sent again by the next run",
                     ErrorCategory.Refused);
@@ -90,7 +93,12 @@ internal static class RunCommand
             parts.Add(i.AlreadyApplied ? $"change set {i.Sequence} was already applied" : $"imported change set {i.Sequence}: {i.Added} added, {i.Modified} modified, {i.Deleted} deleted");
         }
 
-        return (true, string.Join("; ", parts));
+        if (run.Export is { Refused.Count: > 0 } refused)
+        {
+            parts.Add($"{refused.Refused.Count} entries refused: {refused.Refused[0]}");
+        }
+
+        return (run.Export is not { Refused.Count: > 0 }, string.Join("; ", parts));
     }
 
     private static void WriteText(TextWriter output, RunResult run)
