@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 # The tests need the .NET SDK and, for the file-system fault tests, setpriv, unshare
 # and mount (util-linux, mount: part of every Debian, listed so a slim image gets them).
 # Debian packages they come to need (OpenLDAP, PostgreSQL, ...) are installed here, so
-# a fresh machine is enough.
+# a fresh machine is enough. The status page of `dirsync serve` is tested in Debian's
+# chromium, headless (Playwright drives it and downloads no browser); on CI a missing
+# chromium fails that test rather than skipping it.
 #
 # PostgreSQL: the tests start a private server of their own (initdb into a temporary
 # folder as the postgres user, a private port and socket on loopback) and remove it at
@@ -28,7 +30,7 @@ cd "$(dirname "$0")/.."
 # slapd or samba running: Debian's policy-rc.d keeps services from starting during the install,
 # and any that did start are stopped below. Samba's certificate names dc1.dirsync.test, which
 # is mapped to loopback in /etc/hosts.
-packages=(util-linux mount postgresql slapd ldap-utils samba)
+packages=(util-linux mount postgresql slapd ldap-utils samba chromium)
 sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
 if [ ${#packages[@]} -gt 0 ]; then
   missing=()

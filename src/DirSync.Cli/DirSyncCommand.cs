@@ -11,6 +11,8 @@ using DirSync.Cli.Commands.Recipients;
 using DirSync.Cli.Commands.Run;
 using DirSync.Cli.Commands.Schema;
 using DirSync.Cli.Commands.Scheduling;
+using DirSync.Cli.Commands.Serve;
+using DirSync.Cli.Commands.Status;
 using DirSync.Cli.Commands.Store;
 using DirSync.Cli.Commands.Tombstones;
 using DirSync.Core;
@@ -92,6 +94,8 @@ internal static class DirSyncCommand
             ScheduleCommand.Create(io), KickCommand.Create(io), DaemonCommand.Create(io),
             AttributesCommand.Create(io),
             Commands.Gal.GalCommand.Create(io),
+            StatusCommand.Create(io),
+            ServeCommand.Create(io),
             StoreCommand.Create(io),
         };
         return root;

@@ -19,6 +19,7 @@ internal static class ExitCodes
     public const int FileSystem = 11;
     public const int Directory = 12;
     public const int Refused = 13;
+    public const int Network = 14;
 
     /// <summary>What a command interrupted by Ctrl+C exits with.</summary>
     public const int Cancelled = 130;
@@ -40,6 +41,7 @@ internal static class ExitCodes
         ErrorCategory.FileSystem => FileSystem,
         ErrorCategory.Directory => Directory,
         ErrorCategory.Refused => Refused,
+        ErrorCategory.Network => Network,
         _ => InternalError,
     };
 

@@ -39,4 +39,7 @@ public enum ErrorCategory
     /// <summary>The request itself is malformed: options that exclude each other, a value the command needs missing.</summary>
     /// <remarks>Most such mistakes are caught by the command line's parser; this is for those only the command can see.</remarks>
     Usage,
+
+    /// <summary>A server could not be reached over the network, or did not answer as a DirSync server does.</summary>
+    Network,
 }

@@ -310,6 +310,20 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
     }
 
     /// <inheritdoc/>
+    public ValueTask<IReadOnlyDictionary<int, long>> CountEventsByCodeAsync(CancellationToken cancellationToken = default)
+    {
+        var result = new SortedDictionary<int, long>();
+        var command = Context.Command("SELECT code, count(*) FROM events GROUP BY code");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result[reader.GetInt32(0)] = reader.GetInt64(1);
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<int, long>>(result);
+    }
+
+    /// <inheritdoc/>
     public async IAsyncEnumerable<GalEntry> ListGalAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var command = Context.Connection.CreateCommand();

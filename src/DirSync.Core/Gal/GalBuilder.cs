@@ -20,7 +20,12 @@ public sealed class GalBuilder
     /// <summary>The event code logged for a rebuild (the original's rebuild errors are 201 to 204).</summary>
     public const int RebuiltEventCode = 200;
 
+    /// <summary>The setting that holds the last <see cref="GalBuild"/>.</summary>
+    public const string BuiltKey = "gal.built";
+
     private const CompareOptions Options = CompareOptions.IgnoreCase;
+
+    private static readonly JsonSerializerOptions BuiltJson = new(JsonSerializerDefaults.Web);
 
     private readonly TimeProvider _time;
 
@@ -32,6 +37,21 @@ public sealed class GalBuilder
 
     /// <summary>Told how many recipients have been read so far, as a rebuild goes (a progress indicator); may be null.</summary>
     public IProgress<long>? Progress { get; init; }
+
+    /// <summary>When the GAL was last rebuilt; null when no rebuild was recorded (never, or before DirSync kept the record).</summary>
+    public static async Task<GalBuild?> LastBuildAsync(IDirectoryReader reader, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var json = await reader.GetSettingAsync(BuiltKey, cancellationToken);
+        try
+        {
+            return json is null ? null : JsonSerializer.Deserialize<GalBuild>(json, BuiltJson);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The name this server's own recipients carry as their postoffice: the requestor name if set, else the server name.</summary>
     /// <exception cref="DirSyncException">The stored requestor setting is not valid JSON.</exception>
@@ -108,6 +128,8 @@ public sealed class GalBuilder
         }
 
         await transaction.ReplaceGalAsync(EntriesAsync(buffer, order, cancellationToken), cancellationToken);
+        var built = new GalBuild(await transaction.GetHighestUsnAsync(cancellationToken), _time.GetUtcNow(), order.Length);
+        await transaction.SetSettingAsync(BuiltKey, JsonSerializer.Serialize(built, BuiltJson), cancellationToken);
         await transaction.AppendEventAsync(
             new EventRecord(0, _time.GetUtcNow(), RebuiltEventCode, EventSeverity.Information, $"GAL rebuilt: {order.Length} entries, {suffixed.Count} renamed"),
             cancellationToken);

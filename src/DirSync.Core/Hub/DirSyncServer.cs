@@ -45,7 +45,7 @@ public sealed class DirSyncServer
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var current = await HubSettings.ServerAsync(transaction, cancellationToken);
         var requestor = await HubSettings.RequestorAsync(transaction, cancellationToken);
-        if (requestor is not null && DropFolder.SamePath(requestor.Inbox, folder.Path))
+        if (requestor?.Inbox is not null && DropFolder.SamePath(requestor.Inbox, folder.Path))
         {
             throw SharedInbox(folder.Path, "this store's requestor inbox", requestor.Name);
         }
@@ -64,25 +64,27 @@ public sealed class DirSyncServer
 
     /// <summary>Registers a requestor (or changes its inbox and password).</summary>
     /// <param name="name">The requestor's postoffice name.</param>
-    /// <param name="inbox">Its inbound drop folder.</param>
+    /// <param name="inbox">Its inbound drop folder; null when it fetches its replies from <c>dirsync serve</c>, which keeps them meanwhile in <c>replies/NET.PO</c> under the server's inbox.</param>
     /// <param name="password">The password both sides agree on; only a key derived from it is kept. Null keeps the current one (none for a new requestor).</param>
     /// <param name="deleteLimit">The delete guard's limit for its updates: a number, or "default"; null keeps the current one (the default for a new requestor).</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    public async Task<RegisteredRequestor> AddRequestorAsync(string name, string inbox, string? password, string? deleteLimit = null, CancellationToken cancellationToken = default)
+    public async Task<RegisteredRequestor> AddRequestorAsync(string name, string? inbox, string? password, string? deleteLimit = null, CancellationToken cancellationToken = default)
     {
         PostofficeName.Validate(name);
-        var folder = new DropFolder(inbox);
+        var folder = inbox is null ? null : new DropFolder(inbox);
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var state = await RequireServerAsync(transaction, cancellationToken);
-        if (DropFolder.SamePath(state.Inbox, folder.Path))
+        if (folder is not null && DropFolder.SamePath(state.Inbox, folder.Path))
         {
             throw SharedInbox(folder.Path, "the dir-sync server's inbox", name);
         }
 
+        folder ??= HeldReplies.Create(state, name);
         var existing = await HubSettings.RegisteredAsync(transaction, name, cancellationToken);
         var registered = (existing ?? new RegisteredRequestor { Name = name, Inbox = folder.Path, Key = "" }) with
         {
             Inbox = folder.Path,
+            FetchesReplies = inbox is null,
             Key = password is not null || existing is null ? HubKey.Derive(name, password) : existing.Key,
             DeleteLimit = deleteLimit is null ? existing?.DeleteLimit : InstanceAdmin.ParseDeleteLimit(deleteLimit),
         };
@@ -175,7 +177,9 @@ public sealed class DirSyncServer
     public async Task<CycleReport> ReceiveAsync(long? allowDeletes = null, CancellationToken cancellationToken = default)
     {
         var state = await HubSettings.ServerAsync(_store, cancellationToken) ?? throw NotServer();
-        return await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), (claimed, ct) => CheckAsync(claimed, state.Name, ct), (claimed, sha256, ct) => TakeInAsync(claimed, sha256, allowDeletes, ct), cancellationToken);
+        return await Inbox.ProcessAsync(
+            _store, _time, new DropFolder(state.Inbox), (claimed, ct) => CheckAsync(claimed, state.Name, ct), (claimed, sha256, ct) => TakeInAsync(claimed, sha256, allowDeletes, ct), cancellationToken,
+            (transaction, refusal, ct) => RecordRefusalAsync(transaction, _time, refusal.Sender, refusal.Code, refusal.Reason, ct));
     }
 
     /// <summary>T2 send (SRVMAIN -T): replies to each requestor whose message arrived with the updates it lacks.</summary>
@@ -249,7 +253,17 @@ public sealed class DirSyncServer
         return count;
     }
 
-    private async Task<Inbox.Verdict> CheckAsync(ClaimedMessage claimed, string serverName, CancellationToken cancellationToken)
+    /// <summary>Records a refusal as the registered sender's last one (shown by the status views); nothing when the sender is not registered.</summary>
+    internal static async ValueTask RecordRefusalAsync(IDirectoryTransaction transaction, TimeProvider time, string? sender, int code, string reason, CancellationToken cancellationToken)
+    {
+        if (sender is not null && PostofficeName.IsValid(sender) && await HubSettings.RegisteredAsync(transaction, sender, cancellationToken) is { } registered)
+        {
+            await HubSettings.SaveAsync(transaction, registered with { LastRefusal = new RefusalRecord(code, reason, time.GetUtcNow()) }, cancellationToken);
+        }
+    }
+
+    /// <summary>The checks of a requestor's message, in the order docs/hub.md gives them; the same for a dropped message and one posted over HTTP.</summary>
+    internal async Task<Inbox.Verdict> CheckAsync(ClaimedMessage claimed, string serverName, CancellationToken cancellationToken)
     {
         HubMessage message;
         ChangeSetHeader header;
@@ -275,7 +289,7 @@ public sealed class DirSyncServer
 
         if (message.To != "*" && !PostofficeName.Same(message.To, serverName))
         {
-            return new Inbox.Refusal(EventCodes.NotAddressedHere, $"a message from {message.From} is addressed to {message.To}, not to this server ({serverName})");
+            return new Inbox.Refusal(EventCodes.NotAddressedHere, $"a message from {message.From} is addressed to {message.To}, not to this server ({serverName})", Sender: message.From);
         }
 
         var registered = await HubSettings.RegisteredAsync(_store, message.From, cancellationToken);
@@ -286,19 +300,19 @@ public sealed class DirSyncServer
 
         if (!HubKey.Verify(registered.Key, trailer.Sha256, trailer.Proof))
         {
-            return new Inbox.Refusal(EventCodes.BadPassword, $"invalid Dir-Sync password from {message.From}: the message's proof does not match the password registered here; the administrators must agree on it ('{CommandHints.ServerAddRequestor(message.From)}' here, '{CommandHints.RequestorPassword()}' there)");
+            return new Inbox.Refusal(EventCodes.BadPassword, $"invalid Dir-Sync password from {message.From}: the message's proof does not match the password registered here; the administrators must agree on it ('{CommandHints.ServerAddRequestor(message.From)}' here, '{CommandHints.RequestorPassword()}' there)", Sender: message.From);
         }
 
         if ((registered.ResetAt is { } reset && header.Created < reset) || message.Generation < registered.Generation)
         {
-            return new Inbox.Refusal(EventCodes.Replayed, $"a message from {message.From} written before its sync numbers were reset here; it is refused");
+            return new Inbox.Refusal(EventCodes.Replayed, $"a message from {message.From} written before its sync numbers were reset here; it is refused", Sender: message.From);
         }
 
         if (message.Generation > registered.Generation && registered.LastMessageId is not null)
         {
             return new Inbox.Refusal(
                 EventCodes.TransactionsOutOfSequence,
-                $"{message.From} reset its sync numbers (generation {message.Generation}), but this server still counts them from before (ReqSync {registered.ReqSync}) and would skip its updates as taken in; if it was reset on purpose, reset it here too with '{CommandHints.ServerResetRequestor(message.From)}', then let it send again");
+                $"{message.From} reset its sync numbers (generation {message.Generation}), but this server still counts them from before (ReqSync {registered.ReqSync}) and would skip its updates as taken in; if it was reset on purpose, reset it here too with '{CommandHints.ServerResetRequestor(message.From)}', then let it send again", Sender: message.From);
         }
 
         if (await HubSettings.ServerAsync(_store, cancellationToken) is { } server && OutOfSequence(message, trailer.Records, registered, server) is { } jump)
@@ -311,7 +325,7 @@ public sealed class DirSyncServer
             // Left in processing/ by a run that committed it and died before removing it: done, not replayed.
             return claimed.Leftover
                 ? new Inbox.Refusal(EventCodes.Received, "already taken in by a run that stopped before removing it; removed", AlreadyTakenIn: true)
-                : new Inbox.Refusal(EventCodes.Replayed, $"message {message.Id} from {message.From} was already taken in; a replayed copy is refused");
+                : new Inbox.Refusal(EventCodes.Replayed, $"message {message.Id} from {message.From} was already taken in; a replayed copy is refused", Sender: message.From);
         }
 
         return Inbox.Verdict.Accept(trailer.Sha256);

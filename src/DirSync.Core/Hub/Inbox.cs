@@ -4,7 +4,7 @@ using DirSync.Core.Transport;
 
 namespace DirSync.Core.Hub;
 
-/// <summary>Takes in every message waiting in a drop folder: checked first, applied in a transaction, removed only once committed.</summary>
+/// <summary>Takes in every message waiting at a source (a drop folder, or a server over HTTP): checked first, applied in a transaction, removed only once committed.</summary>
 /// <remarks>
 /// A message that fails its checks, or whose work fails, is moved aside with its reason and an
 /// event, and the others go on. A message a safety guard stopped stays claimed, so the next run
@@ -16,7 +16,8 @@ internal static class Inbox
     /// <param name="Code">The event code.</param>
     /// <param name="Reason">The one-line reason.</param>
     /// <param name="AlreadyTakenIn">Not refused but done: a run that died after committing its effect left it claimed; it is removed.</param>
-    public readonly record struct Refusal(int Code, string Reason, bool AlreadyTakenIn = false);
+    /// <param name="Sender">The registered sender the refusal is recorded against (its last error), or null.</param>
+    public readonly record struct Refusal(int Code, string Reason, bool AlreadyTakenIn = false, string? Sender = null);
 
     /// <summary>What the checks of a message found: a refusal, or the checksum of the content they accepted (the only content that may be applied).</summary>
     public readonly record struct Verdict(Refusal? Refusal, string? Sha256)
@@ -33,16 +34,17 @@ internal static class Inbox
     public static async Task<CycleReport> ProcessAsync(
         IDirectoryStore store,
         TimeProvider time,
-        DropFolder folder,
+        IMessageSource source,
         Func<ClaimedMessage, CancellationToken, Task<Verdict>> check,
         Func<ClaimedMessage, string, CancellationToken, Task<Outcome>> takeIn,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<IDirectoryTransaction, Refusal, CancellationToken, ValueTask>? recordRefusal = null)
     {
         var lines = new List<string>();
         var errors = new List<string>();
         int messages = 0, rejected = 0;
         long updates = 0;
-        foreach (var claimed in folder.Claim())
+        await foreach (var claimed in source.ClaimAsync(cancellationToken))
         {
             Verdict verdict;
             try
@@ -59,30 +61,33 @@ internal static class Inbox
             {
                 if (refusal.AlreadyTakenIn)
                 {
-                    DropFolder.Complete(claimed);
+                    await source.CompleteAsync(claimed, cancellationToken);
                     lines.Add($"{claimed.Name}: {refusal.Reason}");
                     continue;
                 }
 
                 rejected++;
-                folder.Reject(claimed, $"{refusal.Code}: {refusal.Reason}");
+                await source.RejectAsync(claimed, $"{refusal.Code}: {refusal.Reason}", cancellationToken);
                 lines.Add($"{claimed.Name}: refused — {refusal.Code}: {refusal.Reason}");
                 errors.Add($"{claimed.Name} refused — {refusal.Code}: {refusal.Reason}");
-                await EventLog.WriteAloneAsync(store, time, refusal.Code, EventSeverity.Error, $"{refusal.Code}: {refusal.Reason} (message {claimed.Name} moved to rejected/)", cancellationToken);
+                await using (var transaction = await store.BeginTransactionAsync(cancellationToken))
+                {
+                    await EventLog.WriteAsync(transaction, time, refusal.Code, EventSeverity.Error, $"{refusal.Code}: {refusal.Reason} (message {claimed.Name} moved to rejected/)", cancellationToken);
+                    if (recordRefusal is not null)
+                    {
+                        await recordRefusal(transaction, refusal, cancellationToken);
+                    }
+
+                    await transaction.CommitAsync(cancellationToken);
+                }
+
                 continue;
             }
 
+            Outcome outcome;
             try
             {
-                var outcome = await takeIn(claimed, verdict.Sha256!, cancellationToken);
-                DropFolder.Complete(claimed);
-                messages++;
-                updates += outcome.Updates;
-                lines.Add(outcome.Line);
-                if (outcome.Error is not null)
-                {
-                    errors.Add(outcome.Error);
-                }
+                outcome = await takeIn(claimed, verdict.Sha256!, cancellationToken);
             }
             catch (DirSyncException) when (!File.Exists(claimed.Path))
             {
@@ -97,14 +102,28 @@ internal static class Inbox
             catch (DirSyncException e) when (e.Category == ErrorCategory.Guard)
             {
                 // Left claimed: the next run takes it up again once the administrator allows the deletes.
+                await source.ReleaseAsync(claimed, cancellationToken);
                 errors.Add($"{claimed.Name}: {e.Message}");
+                continue;
             }
             catch (DirSyncException e)
             {
                 rejected++;
-                folder.Reject(claimed, e.Message);
+                await source.RejectAsync(claimed, e.Message, cancellationToken);
                 errors.Add($"{claimed.Name}: {e.Message}");
                 await EventLog.WriteAloneAsync(store, time, EventCodes.InvalidFormat, EventSeverity.Error, $"{EventCodes.InvalidFormat}: message {claimed.Name} could not be applied and was moved to rejected/: {e.Message}", cancellationToken);
+                continue;
+            }
+
+            // Outside the catches above: its effect is committed, so a failure to remove it (a server that cannot
+            // be reached to acknowledge it) must not set it aside as refused; the next run sees it again as done.
+            await source.CompleteAsync(claimed, cancellationToken);
+            messages++;
+            updates += outcome.Updates;
+            lines.Add(outcome.Line);
+            if (outcome.Error is not null)
+            {
+                errors.Add(outcome.Error);
             }
         }
 

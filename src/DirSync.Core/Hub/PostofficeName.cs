@@ -11,14 +11,27 @@ public static class PostofficeName
     /// <summary>The container every foreign postoffice's address list lives under.</summary>
     public static DirectoryPath ListsRoot { get; } = DirectoryPath.Parse("Postoffices");
 
+    /// <summary>True when <paramref name="name"/> is a valid postoffice name.</summary>
+    public static bool IsValid(string? name)
+    {
+        if (name is null)
+        {
+            return false;
+        }
+
+        var parts = name.Split('/');
+        return parts.Length is 1 or 2 && parts.All(p => p.Length is > 0 and <= MaxPartLength && p.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'));
+    }
+
+    /// <summary>The name as one folder name (<c>NET/PO</c> becomes <c>NET.PO</c>, upper case: names compare without case, and '.' is in no name).</summary>
+    public static string FolderName(string name) => Validate(name).ToUpperInvariant().Replace('/', '.');
+
     /// <summary>Validates a name or throws a message saying what one looks like.</summary>
     /// <exception cref="InvalidValueException">The name is not valid.</exception>
     public static string Validate(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var parts = name.Split('/');
-        var valid = parts.Length is 1 or 2 && parts.All(p => p.Length is > 0 and <= MaxPartLength && p.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'));
-        return valid
+        return IsValid(name)
             ? name
             : throw new InvalidValueException($"invalid postoffice name '{name}': use NET/PO or PO, each part 1 to {MaxPartLength} letters, digits, '-' or '_'");
     }

@@ -6,8 +6,11 @@ public sealed record RegisteredRequestor
     /// <summary>The requestor's postoffice name.</summary>
     public required string Name { get; init; }
 
-    /// <summary>Where the server drops its replies.</summary>
+    /// <summary>Where the server drops its replies: the requestor's inbox, or, when it fetches them over HTTP, a folder the server keeps for it.</summary>
     public required string Inbox { get; init; }
+
+    /// <summary>The requestor fetches its replies from <c>dirsync serve</c>: they wait in <see cref="Inbox"/>, on the server, until it acknowledges them.</summary>
+    public bool FetchesReplies { get; init; }
 
     /// <summary>The key derived from the requestor's password (never the password).</summary>
     public required string Key { get; init; }
@@ -51,4 +54,10 @@ public sealed record RegisteredRequestor
 
     /// <summary>The id of the last message taken in, to refuse the same message twice.</summary>
     public string? LastMessageId { get; init; }
+
+    /// <summary>When the requestor last reached the server over HTTP (a message accepted, a reply fetched); null if never.</summary>
+    public DateTimeOffset? LastContact { get; init; }
+
+    /// <summary>The last message or request from it that the server refused; null if none.</summary>
+    public RefusalRecord? LastRefusal { get; init; }
 }

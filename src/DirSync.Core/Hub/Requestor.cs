@@ -36,28 +36,48 @@ public sealed class Requestor
 
     /// <summary>Makes this store a requestor, or changes its settings (its numbers are kept).</summary>
     /// <param name="name">This postoffice's name.</param>
-    /// <param name="inbox">Its inbound drop folder.</param>
-    /// <param name="serverInbox">The server's inbound drop folder.</param>
+    /// <param name="inbox">Its inbound drop folder; null with <paramref name="serverUrl"/>.</param>
+    /// <param name="serverInbox">The server's inbound drop folder; null with <paramref name="serverUrl"/>.</param>
     /// <param name="password">The password registered on the server; null keeps the current one.</param>
     /// <param name="addressType">Which address of a foreign entry becomes its target; null keeps the current one.</param>
     /// <param name="applyOnReceive">Apply replies as they arrive; null keeps the current setting.</param>
     /// <param name="deleteLimit">The delete guard's limit for the server's updates: a number, or "default"; null keeps the current one.</param>
     /// <param name="relay">Also send what this store imported by its instances; null keeps the current setting.</param>
+    /// <param name="serverUrl">The URL of the server's <c>dirsync serve</c>, instead of drop folders: messages are posted to it and replies fetched from it.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     public async Task<RequestorState> EnableAsync(
-        string name, string inbox, string serverInbox, string? password, string? addressType, bool? applyOnReceive, string? deleteLimit = null,
-        bool? relay = null, CancellationToken cancellationToken = default)
+        string name, string? inbox, string? serverInbox, string? password, string? addressType, bool? applyOnReceive, string? deleteLimit = null,
+        bool? relay = null, string? serverUrl = null, CancellationToken cancellationToken = default)
     {
         PostofficeName.Validate(name);
-        var own = new DropFolder(inbox);
-        var server = new DropFolder(serverInbox);
+        DropFolder? own = null, server = null;
+        Uri? url = null;
+        if (serverUrl is not null)
+        {
+            if (inbox is not null || serverInbox is not null)
+            {
+                throw new InvalidValueException("a requestor with --server-url fetches its replies from the server: give no --inbox or --server-inbox with it");
+            }
+
+            url = HubClient.ParseServerUrl(serverUrl);
+        }
+        else if (inbox is null || serverInbox is null)
+        {
+            throw new InvalidValueException("give --inbox and --server-inbox (drop folders), or --server-url (the server's 'dirsync serve')");
+        }
+        else
+        {
+            own = new DropFolder(inbox);
+            server = new DropFolder(serverInbox);
+        }
+
         if (addressType is not null && !ProxyAddress.IsValidType(addressType))
         {
             throw new InvalidValueException($"invalid address type '{addressType}': use letters and digits, such as SMTP or MS");
         }
 
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
-        if (await HubSettings.ServerAsync(transaction, cancellationToken) is { } hub && DropFolder.SamePath(hub.Inbox, own.Path))
+        if (own is not null && await HubSettings.ServerAsync(transaction, cancellationToken) is { } hub && DropFolder.SamePath(hub.Inbox, own.Path))
         {
             throw DirSyncServer.SharedInbox(own.Path, "this store's dir-sync server inbox", name);
         }
@@ -68,10 +88,11 @@ public sealed class Requestor
             throw new InvalidValueException($"this store is already requestor {current.Name}; a postoffice cannot be renamed in Dir-Sync (the others would see duplicates)");
         }
 
-        var state = (current ?? new RequestorState { Name = name, Inbox = own.Path, ServerInbox = server.Path, Key = "" }) with
+        var state = (current ?? new RequestorState { Name = name, Inbox = own?.Path, ServerInbox = server?.Path, Key = "" }) with
         {
-            Inbox = own.Path,
-            ServerInbox = server.Path,
+            Inbox = own?.Path,
+            ServerInbox = server?.Path,
+            ServerUrl = url?.AbsoluteUri,
             Key = password is not null || current is null ? HubKey.Derive(name, password) : current.Key,
             AddressType = addressType?.ToUpperInvariant() ?? current?.AddressType ?? "SMTP",
             ApplyOnReceive = applyOnReceive ?? current?.ApplyOnReceive ?? false,
@@ -142,18 +163,20 @@ public sealed class Requestor
     /// <summary>T1 (REQMAIN -T): queues local changes and sends every transaction not yet acknowledged, with a status report.</summary>
     /// <remarks>
     /// A transaction number, once sent, always means the same change: the message is written and flushed under a
-    /// temporary name, the numbers it carries are committed, and only then is it put in the server's inbox. A send
-    /// that dies before the commit sent nothing; one that dies after it is repeated by the next send under the same
-    /// numbers (the server skips what it already took in), with changes made in between queued above them.
+    /// temporary name, the numbers it carries are committed, and only then is it put in the server's inbox — or
+    /// posted to its <c>dirsync serve</c>, so no write lock is held while the network is waited on. A send that dies
+    /// before the commit sent nothing; one that dies (or whose post fails) after it is repeated by the next send under
+    /// the same numbers (the server skips what it already took in), with changes made in between queued above them.
     /// </remarks>
     /// <param name="full">Queue the whole local list (an Export): the server replaces this postoffice's entries with it.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     public async Task<CycleReport> SendAsync(bool full, CancellationToken cancellationToken = default)
     {
+        var transport = await RequestorTransport.OpenAsync(_store, cancellationToken);
+        using var closing = transport;
         await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var state = await RequireAsync(transaction, cancellationToken);
         full |= state.ExportPending;
-        var server = new DropFolder(state.ServerInbox);
         var next = state.NextTransaction;
         var highest = await transaction.GetHighestUsnAsync(cancellationToken);
         var now = _time.GetUtcNow();
@@ -177,7 +200,7 @@ public sealed class Requestor
         {
             Generation = state.Generation,
         };
-        using var file = server.CreateMessage(now);
+        using var file = transport.Server.Create(now);
         var count = await MessageFile.WriteAsync(
             file.Stream, _store.Info, message, message.Export ? ChangeSetMode.Full : ChangeSetMode.Incremental,
             OutboxAsync(transaction, state.ReqSync, cancellationToken), state.Key, now, cancellationToken);
@@ -187,7 +210,8 @@ public sealed class Requestor
         await EventLog.WriteAsync(transaction, _time, EventCodes.MessageSent, EventSeverity.Information, $"sent to the server: {summary}{(message.ImportRequest ? " (asking for every address list)" : "")}", cancellationToken);
         await EventLog.WriteAsync(transaction, _time, EventCodes.Sent, EventSeverity.Information, $"ReqTx sent {count} updates", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        file.Commit();
+        await transaction.DisposeAsync();
+        await file.DeliverAsync(cancellationToken);
         return new CycleReport { Messages = 1, Updates = count, Lines = [summary] };
     }
 
@@ -197,7 +221,11 @@ public sealed class Requestor
     public async Task<CycleReport> ReceiveAsync(long? allowDeletes = null, CancellationToken cancellationToken = default)
     {
         var state = await HubSettings.RequestorAsync(_store, cancellationToken) ?? throw NotRequestor();
-        var report = await Inbox.ProcessAsync(_store, _time, new DropFolder(state.Inbox), CheckAsync, (claimed, sha256, ct) => TakeInAsync(claimed, sha256, allowDeletes, ct), cancellationToken);
+        CycleReport report;
+        using (var transport = await RequestorTransport.OpenAsync(_store, cancellationToken))
+        {
+            report = await Inbox.ProcessAsync(_store, _time, transport.Replies, CheckAsync, (claimed, sha256, ct) => TakeInAsync(claimed, sha256, allowDeletes, ct), cancellationToken);
+        }
 
         // Exchange's agent kept the address book current as updates arrived: no T3 import or rebuild to wait for.
         // The replies applied mark the GAL stale in their own commits, so a run that died before rebuilding

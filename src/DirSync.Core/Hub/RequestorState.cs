@@ -6,11 +6,14 @@ public sealed record RequestorState
     /// <summary>This postoffice's name.</summary>
     public required string Name { get; init; }
 
-    /// <summary>This postoffice's inbound drop folder.</summary>
-    public required string Inbox { get; init; }
+    /// <summary>This postoffice's inbound drop folder; null when it fetches its replies from <see cref="ServerUrl"/>.</summary>
+    public required string? Inbox { get; init; }
 
-    /// <summary>The server's inbound drop folder.</summary>
-    public required string ServerInbox { get; init; }
+    /// <summary>The server's inbound drop folder; null when messages go to <see cref="ServerUrl"/>.</summary>
+    public required string? ServerInbox { get; init; }
+
+    /// <summary>The URL of the server's <c>dirsync serve</c>, which messages are posted to and replies fetched from; null with drop folders.</summary>
+    public string? ServerUrl { get; init; }
 
     /// <summary>The key derived from the password (never the password).</summary>
     public required string Key { get; init; }

@@ -1,5 +1,6 @@
 using DirSync.Core.Gal;
 using DirSync.Core.Hub;
+using DirSync.Core.Status;
 using DirSync.Core.Storage;
 
 namespace DirSync.Core.Scheduling;
@@ -33,21 +34,21 @@ public sealed class CycleRunner
         switch (@event)
         {
             case CycleEvent.T1:
-                run.Add("requestor send", await new Requestor(store, _time).SendAsync(full: false, cancellationToken));
+                run.Add("requestor send", await StepAsync(store, "requestor send", () => new Requestor(store, _time).SendAsync(full: false, cancellationToken), cancellationToken));
                 break;
             case CycleEvent.T2:
                 var server = new DirSyncServer(store, _time);
-                run.Add("server receive", await server.ReceiveAsync(cancellationToken: cancellationToken));
-                run.Add("server send", await server.SendAsync(cancellationToken));
+                run.Add("server receive", await StepAsync(store, "server receive", () => server.ReceiveAsync(cancellationToken: cancellationToken), cancellationToken));
+                run.Add("server send", await StepAsync(store, "server send", () => server.SendAsync(cancellationToken), cancellationToken));
                 break;
             case CycleEvent.T3:
                 var requestor = new Requestor(store, _time);
                 var state = await HubSettings.RequestorAsync(store, cancellationToken);
-                run.Add("requestor receive", await requestor.ReceiveAsync(cancellationToken: cancellationToken));
+                run.Add("requestor receive", await StepAsync(store, "requestor receive", () => requestor.ReceiveAsync(cancellationToken: cancellationToken), cancellationToken));
                 if (state is { ApplyOnReceive: false })
                 {
                     // An apply-on-receive requestor keeps its GAL current as replies arrive; the others rebuild after importing.
-                    run.Add("requestor import", await requestor.ImportAsync(cancellationToken: cancellationToken));
+                    run.Add("requestor import", await StepAsync(store, "requestor import", () => requestor.ImportAsync(cancellationToken: cancellationToken), cancellationToken));
                     run.Note(await _afterImport(store, cancellationToken));
                 }
 
@@ -72,26 +73,41 @@ public sealed class CycleRunner
         switch (@event)
         {
             case CycleEvent.T2 when await HubSettings.ServerAsync(store, cancellationToken) is not null:
+                var started = _time.GetUtcNow();
                 var received = await new DirSyncServer(store, _time).ReceiveAsync(cancellationToken: cancellationToken);
                 if (received.Messages + received.Rejected == 0)
                 {
                     return null;
                 }
 
+                await RecordAsync(store, "server receive", started, received, cancellationToken);
                 run.Add("server receive", received);
                 return run.Build();
             case CycleEvent.T3 when await HubSettings.RequestorAsync(store, cancellationToken) is { ApplyOnReceive: true }:
+                var begun = _time.GetUtcNow();
                 var applied = await new Requestor(store, _time).ReceiveAsync(cancellationToken: cancellationToken);
                 if (applied.Messages + applied.Rejected == 0)
                 {
                     return null;
                 }
 
+                await RecordAsync(store, "requestor receive", begun, applied, cancellationToken);
                 run.Add("requestor receive", applied);
                 return run.Build();
             default:
                 return null;
         }
+    }
+
+    /// <summary>Runs one step, recording its last run for the status views.</summary>
+    private Task<CycleReport> StepAsync(IDirectoryStore store, string step, Func<Task<CycleReport>> run, CancellationToken cancellationToken) =>
+        RunHistory.TimeAsync(store, _time, step, run, RunHistory.Describe, cancellationToken);
+
+    /// <summary>Records a step whose run was timed by the caller: one that is recorded only when it found something to do.</summary>
+    private Task RecordAsync(IDirectoryStore store, string step, DateTimeOffset started, CycleReport report, CancellationToken cancellationToken)
+    {
+        var (succeeded, summary) = RunHistory.Describe(report);
+        return RunHistory.RecordAsync(store, new RunRecord(step, started, (_time.GetUtcNow() - started).TotalSeconds, succeeded, summary), cancellationToken);
     }
 
     private async Task<string> RebuildGalAsync(IDirectoryStore store, CancellationToken cancellationToken)

@@ -78,6 +78,11 @@ public interface IDirectoryReader
     /// <summary>The newest events, newest last, at most <paramref name="limit"/>.</summary>
     ValueTask<IReadOnlyList<EventRecord>> ListEventsAsync(int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>How many events of each code the log holds.</summary>
+    /// <remarks>The default reads the whole log; a store answers it with one grouped query.</remarks>
+    async ValueTask<IReadOnlyDictionary<int, long>> CountEventsByCodeAsync(CancellationToken cancellationToken = default) =>
+        (await ListEventsAsync(int.MaxValue, cancellationToken)).GroupBy(e => e.Code).ToDictionary(g => g.Key, g => (long)g.Count());
+
     /// <summary>The Global Address List as last rebuilt, in display-name order; streamed.</summary>
     IAsyncEnumerable<GalEntry> ListGalAsync(CancellationToken cancellationToken = default);
 

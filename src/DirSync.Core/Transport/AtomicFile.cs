@@ -6,7 +6,7 @@ namespace DirSync.Core.Transport;
 /// temporary file in the same folder (so the rename is atomic on one file system), and
 /// disposing without committing removes it. Files are created readable by their owner only.
 /// </remarks>
-public sealed class AtomicFile : IDisposable
+public sealed class AtomicFile : IOutgoingMessage
 {
     private readonly FileStream _stream;
     private readonly GuardedStream _guarded;
@@ -119,6 +119,13 @@ public sealed class AtomicFile : IDisposable
         {
             throw Failed(e);
         }
+    }
+
+    /// <inheritdoc/>
+    Task IOutgoingMessage.DeliverAsync(CancellationToken cancellationToken)
+    {
+        Commit();
+        return Task.CompletedTask;
     }
 
     /// <summary>Removes the temporary file unless the content was committed.</summary>

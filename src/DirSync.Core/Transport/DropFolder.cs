@@ -15,7 +15,7 @@ namespace DirSync.Core.Transport;
 /// itself, <c>processing/</c> and <c>rejected/</c> must be real folders, and the note beside a rejected message
 /// replaces whatever had its name.</para>
 /// </remarks>
-public sealed class DropFolder
+public sealed class DropFolder : IMessageSource, IMessageSink
 {
     /// <summary>The ending of message files.</summary>
     public const string Extension = ".dsm";
@@ -43,6 +43,22 @@ public sealed class DropFolder
     {
         var name = $"{now.UtcDateTime:yyyyMMdd'T'HHmmssfff}-{Guid.NewGuid():N}{Extension}";
         return AtomicFile.Create(System.IO.Path.Combine(Path, name));
+    }
+
+    /// <inheritdoc/>
+    IOutgoingMessage IMessageSink.Create(DateTimeOffset now) => CreateMessage(now);
+
+    /// <summary>The messages waiting here, oldest first, by name, with their sizes (not claimed: a server keeps them for a requestor to fetch).</summary>
+    public IReadOnlyList<(string Name, long Length)> Pending() =>
+        Messages(Path).Select(f => (System.IO.Path.GetFileName(f), new FileInfo(f).Length)).ToList();
+
+    /// <summary>The waiting message named <paramref name="name"/>, as a claim on it; null when no message has that name.</summary>
+    /// <remarks>The name is looked up in the folder's listing, so a name from elsewhere (a URL) can never reach outside the folder.</remarks>
+    public ClaimedMessage? Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var found = Messages(Path).FirstOrDefault(f => string.Equals(System.IO.Path.GetFileName(f), name, StringComparison.Ordinal));
+        return found is null ? null : new ClaimedMessage(name, found);
     }
 
     /// <summary>Claims every waiting message, oldest first: those an earlier run claimed and left, then new arrivals.</summary>
@@ -122,6 +138,36 @@ public sealed class DropFolder
         note.Stream.Write(Encoding.UTF8.GetBytes(reason + Environment.NewLine));
         note.Commit();
     }
+
+    /// <inheritdoc/>
+    async IAsyncEnumerable<ClaimedMessage> IMessageSource.ClaimAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var claimed in Claim())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return claimed;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    ValueTask IMessageSource.CompleteAsync(ClaimedMessage message, CancellationToken cancellationToken)
+    {
+        Complete(message);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    ValueTask IMessageSource.RejectAsync(ClaimedMessage message, string reason, CancellationToken cancellationToken)
+    {
+        Reject(message, reason);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A claimed message stays in <c>processing/</c>, where the next run takes it up first.</remarks>
+    ValueTask IMessageSource.ReleaseAsync(ClaimedMessage message, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>Removes temporary files a sender that died mid-write left behind (no writer takes an hour).</summary>
     private void RemoveDebris()

@@ -74,8 +74,8 @@ public sealed class HostileOptionValueTests(HostileOptionValueTests.StoreFixture
 
             args.AddRange([optionName, value]);
 
-            // The daemon given a value it takes as good runs, as it should, until it is stopped.
-            var result = await RunAsync(fixture.Store.Folder.Path, args, mayRunUntilStopped: path == "daemon");
+            // The daemon and serve, given a value they take as good, run, as they should, until stopped.
+            var result = await RunAsync(fixture.Store.Folder.Path, args, mayRunUntilStopped: path is "daemon" or "serve");
 
             var shown = $"dirsync {string.Join(' ', args.Select(a => a.Length > 60 ? a[..20] + "…" : a))}: {result}";
             Assert.True(Documented.Contains(result.ExitCode), $"undocumented exit code: {shown}");

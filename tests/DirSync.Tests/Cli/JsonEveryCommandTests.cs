@@ -10,6 +10,7 @@ public sealed class JsonEveryCommandTests : IDisposable
     private static readonly Dictionary<string, string> RunElsewhere = new(StringComparer.Ordinal)
     {
         ["daemon"] = "runs until SIGTERM; DaemonProcessTests reads its JSON lines",
+        ["serve"] = "runs until SIGTERM; its JSON is /api/status, read by ServeHubEndToEndTests and StatusPageBrowserTests",
     };
 
     private readonly TempFolder _folder = new();
@@ -67,6 +68,7 @@ public sealed class JsonEveryCommandTests : IDisposable
             (hub, ["server", "receive"]),
             (hub, ["server", "send"]),
             (hub, ["server", "status"]),
+            (hub, ["status"]),
             (site, ["requestor", "receive"]),
             (site, ["requestor", "import"]),
             (site, ["requestor", "request-import"]),

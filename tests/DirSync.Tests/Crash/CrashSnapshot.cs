@@ -175,6 +175,13 @@ internal static partial class CrashSnapshot
 
             foreach (var (key, value) in await store.ListSettingsAsync(""))
             {
+                // The record of the last run says what that run did and how long it took: a rerun after a kill did
+                // less (the rest was committed), so it differs by design; it is a view, not state that must converge.
+                if (key.StartsWith(Core.Status.RunHistory.Prefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
                 text.Append("setting ").Append(key).Append(' ').Append(value).Append('\n');
             }
 

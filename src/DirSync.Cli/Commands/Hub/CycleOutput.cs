@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DirSync.Core;
 using DirSync.Core.Hub;
+using DirSync.Core.Status;
 using DirSync.Core.Storage;
 
 namespace DirSync.Cli.Commands.Hub;
@@ -17,12 +18,19 @@ internal static class CycleOutput
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            Write(context, context.Json, step, await context.WithProgressAsync(Capitalized(step), "updates applied", progress => run(store, context.ParseResult.GetValue(allowDeletes), progress, cancellationToken)));
+            Write(context, context.Json, step, await context.WithProgressAsync(
+                Capitalized(step),
+                "updates applied",
+                progress => TimedAsync(store, step, () => run(store, context.ParseResult.GetValue(allowDeletes), progress, cancellationToken), cancellationToken)));
         });
         return command;
     }
 
     private static string Capitalized(string step) => char.ToUpperInvariant(step[0]) + step[1..];
+
+    /// <summary>Runs a step, recording its last run for the status views.</summary>
+    public static Task<CycleReport> TimedAsync(IDirectoryStore store, string step, Func<Task<CycleReport>> run, CancellationToken cancellationToken) =>
+        RunHistory.TimeAsync(store, TimeProvider.System, step, run, RunHistory.Describe, cancellationToken);
 
     public static void Write(CommandContext context, bool json, string step, CycleReport report)
     {

@@ -16,14 +16,15 @@ internal static class RequestorCommand
     private static Command Enable(CliIo io)
     {
         var name = new Option<string>("--name") { Description = "This postoffice's name, such as NET/PO", Required = true, HelpName = "NET/PO" };
-        var inbox = new Option<string>("--inbox") { Description = "This postoffice's inbound drop folder", Required = true, HelpName = "dir" };
-        var serverInbox = new Option<string>("--server-inbox") { Description = "The dir-sync server's inbound drop folder", Required = true, HelpName = "dir" };
+        var inbox = new Option<string?>("--inbox") { Description = "This postoffice's inbound drop folder (with --server-inbox)", HelpName = "dir" };
+        var serverInbox = new Option<string?>("--server-inbox") { Description = "The dir-sync server's inbound drop folder (with --inbox)", HelpName = "dir" };
+        var serverUrl = new Option<string?>("--server-url") { Description = "The URL of the server's 'dirsync serve', instead of drop folders: messages are posted to it and replies fetched from it", HelpName = "url" };
         var password = new PasswordOptions("The password registered on the server (only a key derived from it is stored)");
         var addressType = new Option<string?>("--address-type") { Description = "Which address of a foreign entry becomes its target (default SMTP; else its first primary)", HelpName = "TYPE" };
         var applyOnReceive = OptionValues.Flag("--apply-on-receive", "Apply replies as they arrive, as Exchange did (no T3 import); true or false");
         var deleteLimit = GlobalOptions.DeleteLimit();
         var relay = OptionValues.Flag("--relay", "Also send what this store's instances imported (a gateway's users) to the other postoffices (true or false)");
-        var command = new Command("enable", "Make this store a requestor (or change its settings; its numbers are kept)") { name, inbox, serverInbox, addressType, applyOnReceive, deleteLimit, relay };
+        var command = new Command("enable", "Make this store a requestor (or change its settings; its numbers are kept)") { name, inbox, serverInbox, serverUrl, addressType, applyOnReceive, deleteLimit, relay };
         password.AddTo(command);
         command.SetAction(io, async (context, cancellationToken) =>
         {
@@ -34,19 +35,22 @@ internal static class RequestorCommand
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var state = await new Requestor(store).EnableAsync(
                 r.GetRequiredValue(name),
-                Path.GetFullPath(r.GetRequiredValue(inbox), context.Io.CurrentDirectory),
-                Path.GetFullPath(r.GetRequiredValue(serverInbox), context.Io.CurrentDirectory),
+                r.GetValue(inbox) is { } own ? Path.GetFullPath(own, context.Io.CurrentDirectory) : null,
+                r.GetValue(serverInbox) is { } server ? Path.GetFullPath(server, context.Io.CurrentDirectory) : null,
                 pw,
                 r.GetValue(addressType),
                 r.GetResult(applyOnReceive) is null ? null : r.GetValue(applyOnReceive) ?? true,
                 r.GetValue(deleteLimit),
                 r.GetResult(relay) is null ? null : r.GetValue(relay) ?? true,
+                r.GetValue(serverUrl),
                 cancellationToken);
-            context.Report($"Requestor {state.Name}: inbox {state.Inbox}, server inbox {state.ServerInbox}, address type {state.AddressType}{(state.ApplyOnReceive ? ", applies replies as they arrive" : "")}{(state.Relay ? ", relays what its instances imported" : "")}", w =>
+            var transport = state.ServerUrl is { } url ? $"server {url}" : $"inbox {state.Inbox}, server inbox {state.ServerInbox}";
+            context.Report($"Requestor {state.Name}: {transport}, address type {state.AddressType}{(state.ApplyOnReceive ? ", applies replies as they arrive" : "")}{(state.Relay ? ", relays what its instances imported" : "")}", w =>
             {
                 w.WriteString("name", state.Name);
                 w.WriteString("inbox", state.Inbox);
                 w.WriteString("serverInbox", state.ServerInbox);
+                w.WriteString("serverUrl", state.ServerUrl);
                 w.WriteString("addressType", state.AddressType);
                 w.WriteBoolean("applyOnReceive", state.ApplyOnReceive);
                 w.WriteBoolean("relay", state.Relay);
@@ -119,7 +123,7 @@ internal static class RequestorCommand
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            CycleOutput.Write(context, context.Json, "requestor send", await new Requestor(store).SendAsync(context.ParseResult.GetValue(full), cancellationToken));
+            CycleOutput.Write(context, context.Json, "requestor send", await CycleOutput.TimedAsync(store, "requestor send", () => new Requestor(store).SendAsync(context.ParseResult.GetValue(full), cancellationToken), cancellationToken));
         });
         return command;
     }

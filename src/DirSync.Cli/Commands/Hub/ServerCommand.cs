@@ -42,7 +42,7 @@ internal static class ServerCommand
     private static Command AddRequestor(CliIo io)
     {
         var name = new Argument<string>("name") { Description = "The requestor postoffice, such as NET/PO" };
-        var inbox = new Option<string>("--inbox") { Description = "The requestor's inbound drop folder", Required = true, HelpName = "dir" };
+        var inbox = new Option<string?>("--inbox") { Description = "The requestor's inbound drop folder; without it the requestor fetches its replies from 'dirsync serve', which keeps them meanwhile", HelpName = "dir" };
         var password = new PasswordOptions("The password both sides agree on (only a key derived from it is stored); without it a registered requestor keeps its own");
         var deleteLimit = GlobalOptions.DeleteLimit();
         var command = new Command("add-requestor", "Register a requestor (or change its inbox or password)") { name, inbox, deleteLimit };
@@ -54,15 +54,20 @@ internal static class ServerCommand
             await using var store = await context.OpenStoreAsync(cancellationToken);
             var registered = await new DirSyncServer(store).AddRequestorAsync(
                 context.ParseResult.GetRequiredValue(name),
-                Path.GetFullPath(context.ParseResult.GetRequiredValue(inbox), context.Io.CurrentDirectory),
+                context.ParseResult.GetValue(inbox) is { } folder ? Path.GetFullPath(folder, context.Io.CurrentDirectory) : null,
                 pw,
                 context.ParseResult.GetValue(deleteLimit),
                 cancellationToken);
-            context.Report($"Registered requestor {registered.Name}: replies go to {registered.Inbox}", w =>
-            {
-                w.WriteString("name", registered.Name);
-                w.WriteString("inbox", registered.Inbox);
-            });
+            context.Report(
+                registered.FetchesReplies
+                    ? $"Registered requestor {registered.Name}: its replies wait in {registered.Inbox} until it fetches them from 'dirsync serve'"
+                    : $"Registered requestor {registered.Name}: replies go to {registered.Inbox}",
+                w =>
+                {
+                    w.WriteString("name", registered.Name);
+                    w.WriteString("inbox", registered.Inbox);
+                    w.WriteBoolean("fetchesReplies", registered.FetchesReplies);
+                });
         });
         return command;
     }
@@ -191,7 +196,7 @@ internal static class ServerCommand
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            CycleOutput.Write(context, context.Json, "server send", await new DirSyncServer(store).SendAsync(cancellationToken));
+            CycleOutput.Write(context, context.Json, "server send", await CycleOutput.TimedAsync(store, "server send", () => new DirSyncServer(store).SendAsync(cancellationToken), cancellationToken));
         });
         return command;
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using DirSync.Core;
+using DirSync.Core.Status;
 using DirSync.Core.Sync;
 using DirSync.Ldap;
 
@@ -37,17 +38,22 @@ internal static class RunCommand
             var asJson = context.Json;
             var instanceName = result.GetRequiredValue(name);
             await using var store = await context.OpenStoreAsync(cancellationToken);
+            var dry = result.GetValue(dryRun);
             var run = await context.WithProgressAsync($"Running {instanceName}", "records", progress =>
             {
                 var options = new ImportOptions
                 {
-                    DryRun = result.GetValue(dryRun),
+                    DryRun = dry,
                     AcceptNewSource = result.GetValue(acceptNewSource),
                     AllowDeletes = result.GetValue(allowDeletes),
-                    Observer = asJson || !result.GetValue(dryRun) ? null : step => context.Out.WriteLine($"  {step.Action,-9} {step.Alias,-24} {step.Detail}"),
+                    Observer = asJson || !dry ? null : step => context.Out.WriteLine($"  {step.Action,-9} {step.Alias,-24} {step.Detail}"),
                     Progress = progress,
                 };
-                return new Synchronizer(store, connector: new LdapConnector()) { Progress = progress }.RunAsync(instanceName, only, result.GetValue(full), options, cancellationToken);
+                var synchronizer = new Synchronizer(store, connector: new LdapConnector()) { Progress = progress };
+                return dry
+                    ? synchronizer.RunAsync(instanceName, only, result.GetValue(full), options, cancellationToken)
+                    : RunHistory.TimeAsync(
+                        store, TimeProvider.System, "instance " + instanceName, () => synchronizer.RunAsync(instanceName, only, result.GetValue(full), options, cancellationToken), Describe, cancellationToken);
             });
             if (asJson)
             {
@@ -84,6 +90,28 @@ internal static class RunCommand
             }
         });
         return command;
+    }
+
+    /// <summary>How a run ended, for the status views.</summary>
+    private static (bool Succeeded, string Summary) Describe(RunResult run)
+    {
+        var parts = new List<string>();
+        if (run.Export is { } e)
+        {
+            parts.Add($"exported change set {e.Sequence}: {e.Added} added, {e.Modified} modified, {e.Deleted} deleted");
+        }
+
+        if (run.Import is { } i)
+        {
+            parts.Add(i.AlreadyApplied ? $"change set {i.Sequence} was already applied" : $"imported change set {i.Sequence}: {i.Added} added, {i.Modified} modified, {i.Deleted} deleted");
+        }
+
+        if (run.Export is { Refused.Count: > 0 } refused)
+        {
+            parts.Add($"{refused.Refused.Count} entries refused: {refused.Refused[0]}");
+        }
+
+        return (run.Export is not { Refused.Count: > 0 }, string.Join("; ", parts));
     }
 
     private static void WriteText(TextWriter output, RunResult run)
