@@ -70,7 +70,8 @@ internal static partial class TerminalText
         return value.Length <= MaxValueLength ? value : $"{value[..MaxValueLength]}…({value.Length - MaxValueLength} more)";
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("'([^'\\n]{201,})'")]
+    // A quote that opens or closes a value stands beside no letter or digit: the apostrophe of "SQLite's" does neither.
+    [System.Text.RegularExpressions.GeneratedRegex("(?<![\\p{L}\\p{N}])'([^'\\n]{201,})'(?![\\p{L}\\p{N}])")]
     private static partial System.Text.RegularExpressions.Regex LongQuoted();
 
     [System.Text.RegularExpressions.GeneratedRegex("[^\\s'…]{201,}")]

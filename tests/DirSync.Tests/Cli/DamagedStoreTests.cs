@@ -19,6 +19,11 @@ public sealed class DamagedStoreTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        if (TestStores.OnPostgres)
+        {
+            return;
+        }
+
         _store = await CliStore.InitAsync();
         var csv = new StringBuilder("Obj-Class,Common-Name,Display-Name\n");
         for (var n = 1; n <= Recipients; n++)
@@ -34,13 +39,14 @@ public sealed class DamagedStoreTests : IAsyncLifetime
 
     public ValueTask DisposeAsync()
     {
-        _store.Dispose();
+        _store?.Dispose();
         return ValueTask.CompletedTask;
     }
 
     [Fact]
     public async Task RecipientsListJson_ZeroedPage_WritesNothingAndExitsSix()
     {
+        TestStores.SkipOnPostgres("damage to the SQLite file itself; a PostgreSQL store is checked by the server's own tools (pg_amcheck), see PostgresStoreCommandTests");
         ZeroFirstLeafOfObjects();
 
         var result = await CliRunner.RunProcessAsync(_store.Folder.Path, null, "--store", _store.Path, "recipients", "list", "--json");
@@ -56,6 +62,7 @@ public sealed class DamagedStoreTests : IAsyncLifetime
     [Fact]
     public async Task MailboxAdd_StoreFoundDamaged_IsRefusedAndWritesNothing()
     {
+        TestStores.SkipOnPostgres("damage to the SQLite file itself; a PostgreSQL store is checked by the server's own tools (pg_amcheck), see PostgresStoreCommandTests");
         ZeroFirstLeafOfObjects();
         await CliRunner.RunProcessAsync(_store.Folder.Path, null, "--store", _store.Path, "recipients", "list");
         var highest = HighestUsn();
@@ -70,6 +77,7 @@ public sealed class DamagedStoreTests : IAsyncLifetime
     [Fact]
     public async Task StoreCheck_ZeroedPage_ReportsTheDamageExitsSixAndStopsWrites()
     {
+        TestStores.SkipOnPostgres("damage to the SQLite file itself; a PostgreSQL store is checked by the server's own tools (pg_amcheck), see PostgresStoreCommandTests");
         ZeroFirstLeafOfObjects();
 
         var result = await CliRunner.RunProcessAsync(_store.Folder.Path, null, "--store", _store.Path, "store", "check", "--json");
@@ -88,6 +96,7 @@ public sealed class DamagedStoreTests : IAsyncLifetime
     [Fact]
     public async Task StoreCheck_AfterRestoringTheBackup_FindsItWholeAndWritesGoOn()
     {
+        TestStores.SkipOnPostgres("damage to the SQLite file itself; a PostgreSQL store is checked by the server's own tools (pg_amcheck), see PostgresStoreCommandTests");
         ZeroFirstLeafOfObjects();
         Assert.Equal(6, (await CliRunner.RunProcessAsync(_store.Folder.Path, null, "--store", _store.Path, "store", "check")).ExitCode);
         File.Copy(_backup, _store.Path, overwrite: true);
@@ -103,6 +112,7 @@ public sealed class DamagedStoreTests : IAsyncLifetime
     [Fact]
     public async Task StoreCheck_WholeStore_ExitsZero()
     {
+        TestStores.SkipOnPostgres("damage to the SQLite file itself; a PostgreSQL store is checked by the server's own tools (pg_amcheck), see PostgresStoreCommandTests");
         var result = await CliRunner.RunProcessAsync(_store.Folder.Path, null, "--store", _store.Path, "store", "check", "--quick", "--json");
 
         Assert.Equal((0, ""), (result.ExitCode, result.Error));

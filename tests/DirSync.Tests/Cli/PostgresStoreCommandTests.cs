@@ -38,6 +38,19 @@ public sealed class PostgresStoreCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StoreCheck_PostgresStore_ExitsThreeNamingTheServersOwnCheck()
+    {
+        var uri = _server.Uri(await _server.CreateDatabaseAsync());
+        await RunAsync("--store", uri, "init", "--org", "Testorg", "--site", "Site1", "--server", "Server1");
+
+        var check = await RunAsync("--store", uri, "store", "check");
+
+        Assert.Equal(
+            (3, "", $"dirsync: 'store check' runs SQLite's integrity check on a store file; {DirSync.Postgres.PostgresStoreAddress.Parse(uri).Display} is a PostgreSQL store, which the server checks itself (pg_amcheck; see 'PostgreSQL' in docs/operations.md)\n"),
+            (check.ExitCode, check.Out, check.Error));
+    }
+
+    [Fact]
     public async Task Init_DatabaseHoldingAStoreOrOtherTables_ExitsFiveAndTouchesNothing()
     {
         var full = await _server.CreateDatabaseAsync();

@@ -135,7 +135,7 @@ public sealed class ConcurrencyTests : IDisposable
         var again = await CliRunner.RunProcessAsync(_folder.Path, CliRunner.NoEnvironment, "--store", "hub.db", "server", "receive", "--json");
 
         Assert.True(busy.ExitCode == 7, busy.ToString());
-        Assert.Equal($"dirsync: the store '{_folder.File("hub.db")}' is being written by another process and stayed busy for 0.5 s; try again when it has finished\n", busy.Error);
+        Assert.Equal($"dirsync: the store '{TestStores.Shown(_folder.File("hub.db"))}' is being written by another process and stayed busy for 0.5 s; try again when it has finished\n", busy.Error);
         Assert.True(claimed, "the message was not left claimed in processing/");
         Assert.False(rejected, "the message was set aside as if it were at fault");
         Assert.True(again.ExitCode == 0, again.ToString());

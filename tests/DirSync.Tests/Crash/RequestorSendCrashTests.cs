@@ -57,6 +57,8 @@ public sealed class RequestorSendCrashTests : IDisposable
             File.Copy(file, target);
         }
 
+        await TestStores.CopyAsync(_folder.Path, copy.Path);
+
         // Drop folders are stored as absolute paths, so the traced run on the copy writes into this folder's inbox; its message is removed.
         var before = Directory.GetFiles(_folder.File("hub-in"), "*.dsm").ToHashSet();
         var trace = copy.File("trace.txt");

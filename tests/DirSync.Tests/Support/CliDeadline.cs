@@ -9,6 +9,7 @@ public static class CliDeadline
     /// <summary>Runs <c>dotnet dirsync.dll</c> with <paramref name="args"/>; kills it and fails when it runs longer than <paramref name="deadline"/>.</summary>
     public static async Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan deadline, params string[] args)
     {
+        (args, environment) = await TestStores.MapAsync(workingDirectory, args, environment);
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
