@@ -85,13 +85,14 @@ public sealed class ApplySession
         return new ApplySession(store, transaction, applier, options, owned, time ?? TimeProvider.System, logEachChange);
     }
 
-    /// <summary>Moves the objects of a replaced source to this session's source, anchors unchanged; they count as owned by it.</summary>
-    /// <returns>How many objects were taken over.</returns>
-    public async Task<int> TakeOverAsync(string oldSourceKey, string importedFrom, CancellationToken cancellationToken = default)
+    /// <summary>Takes over what a replaced source's imports left here, re-linking by alias what the new source has under new anchors (see <see cref="ChangeApplier.TakeOverAsync"/>).</summary>
+    /// <returns>How many objects were taken over, and how many of them were re-linked.</returns>
+    public async Task<(int Taken, int Relinked)> TakeOverAsync(
+        string oldSourceKey, string importedFrom, IReadOnlySet<Guid> newAnchors, IReadOnlyDictionary<string, Guid> newAnchorsByAlias, CancellationToken cancellationToken = default)
     {
-        var taken = await _applier.TakeOverAsync(oldSourceKey, importedFrom, cancellationToken);
-        Owned += taken;
-        return taken;
+        var result = await _applier.TakeOverAsync(oldSourceKey, importedFrom, newAnchors, newAnchorsByAlias, cancellationToken);
+        Owned += result.Taken;
+        return result;
     }
 
     /// <summary>Deletes what the source no longer has: the objects in the policy's scope whose anchors a full change set does not hold.</summary>

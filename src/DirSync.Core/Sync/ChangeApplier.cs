@@ -151,24 +151,49 @@ public sealed class ChangeApplier
         return deleted;
     }
 
-    /// <summary>Moves objects recorded under another origin key to this policy's key, anchors unchanged (a replaced source).</summary>
-    /// <returns>How many objects were taken over.</returns>
-    public async Task<int> TakeOverAsync(string oldSourceKey, string importedFrom, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Moves objects recorded under another origin key to this policy's key (a replaced source). An object whose anchor
+    /// the new source does not have, but whose alias one of the new source's objects carries, is re-linked to that
+    /// object's anchor: it stays the same recipient here (its distribution lists keep it) instead of being deleted and
+    /// made again.
+    /// </summary>
+    /// <param name="oldSourceKey">The origin key of the source being replaced.</param>
+    /// <param name="importedFrom">How the new source is named on the recipients.</param>
+    /// <param name="newAnchors">Every anchor of the new source's full change set.</param>
+    /// <param name="newAnchorsByAlias">The new source's anchors by alias (case-insensitive), only aliases that name one object.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>How many objects were taken over, and how many of them were re-linked to a new anchor.</returns>
+    public async Task<(int Taken, int Relinked)> TakeOverAsync(
+        string oldSourceKey, string importedFrom, IReadOnlySet<Guid> newAnchors, IReadOnlyDictionary<string, Guid> newAnchorsByAlias, CancellationToken cancellationToken = default)
     {
-        var guids = new List<Guid>();
+        ArgumentNullException.ThrowIfNull(newAnchors);
+        ArgumentNullException.ThrowIfNull(newAnchorsByAlias);
+        var old = new List<(Guid Guid, Guid Anchor, string Alias)>();
         await foreach (var value in _transaction.ListAsync(new RecipientFilter(OriginSource: oldSourceKey), cancellationToken))
         {
-            guids.Add(value.Guid);
+            old.Add((value.Guid, value.Origin!.Anchor, value.Alias));
         }
 
-        foreach (var guid in guids)
+        // A new anchor already held by an old object (a source restored with its objects' identities) links that one;
+        // the rest are free for re-linking by alias, each to one object.
+        var taken = old.Select(o => o.Anchor).Where(newAnchors.Contains).ToHashSet();
+        var relinked = 0;
+        foreach (var (guid, anchor, alias) in old)
         {
             var value = (await _transaction.FindByGuidAsync(guid, cancellationToken: cancellationToken))!;
-            value.Origin = new ObjectOrigin(_policy.SourceKey, value.Origin!.Anchor, importedFrom);
+            var linked = anchor;
+            if (!newAnchors.Contains(anchor) && newAnchorsByAlias.TryGetValue(alias, out var replacement) && taken.Add(replacement))
+            {
+                linked = replacement;
+                relinked++;
+                Observe("relink", alias, "the new source's object of the same alias takes its place");
+            }
+
+            value.Origin = new ObjectOrigin(_policy.SourceKey, linked, importedFrom);
             await _transaction.UpdateAsync(value, cancellationToken);
         }
 
-        return guids.Count;
+        return (old.Count, relinked);
     }
 
     /// <summary>Adds a note for the administrator.</summary>

@@ -87,7 +87,14 @@ public sealed class Importer
         }
 
         Task<IReadOnlySet<Guid>>? readingAnchors = null;
-        if (anchors is not null && !drained)
+        IReadOnlyDictionary<string, Guid>? anchorsByAlias = null;
+        if (rebinding && anchors is not null && !drained)
+        {
+            // A new source: its objects' aliases are read too, so what it has under new anchors is re-linked, not re-made.
+            anchorsByAlias = DrainRecords(reader, anchors);
+            drained = true;
+        }
+        else if (anchors is not null && !drained)
         {
             // Read on the other core while this one lists what the store holds of the source.
             var collecting = anchors;
@@ -105,8 +112,10 @@ public sealed class Importer
             {
                 var state = instance.State;
                 var importedFrom = $"{header.Source.DisplayName} ({header.Instance})";
-                var taken = await session.TakeOverAsync(SourceKey(state.SourceIdentity!.Value, state.SourceInstance ?? ""), importedFrom, cancellationToken);
-                session.Note($"instance '{instance.Name}' now imports from {importedFrom} instead of {state.SourceName} ({state.SourceInstance}); {taken} recipients imported from the old source were taken over");
+                var (taken, relinked) = await session.TakeOverAsync(
+                    SourceKey(state.SourceIdentity!.Value, state.SourceInstance ?? ""), importedFrom, anchors!, anchorsByAlias ?? new Dictionary<string, Guid>(), cancellationToken);
+                var relinkedNote = relinked > 0 ? $", {relinked} of them re-linked by alias to the new source's objects" : "";
+                session.Note($"instance '{instance.Name}' now imports from {importedFrom} instead of {state.SourceName} ({state.SourceInstance}); {taken} recipients imported from the old source were taken over{relinkedNote}");
             }
 
             if (anchors is not null)
@@ -299,6 +308,24 @@ public sealed class Importer
         throw new DirSyncException(
             $"instance '{instance.Name}' imports from {state.SourceName} (instance {state.SourceInstance}, store {bound}), but '{path}' comes from {header.Source.DisplayName} (instance {header.Instance}, store {header.Source.Identity}); {hint}",
             ErrorCategory.Sync);
+    }
+
+    /// <summary>Reads every record: their anchors into <paramref name="anchors"/>, and returns the anchors by alias of the aliases that name one object.</summary>
+    private static Dictionary<string, Guid> DrainRecords(IChangeSetReader reader, HashSet<Guid> anchors)
+    {
+        var byAlias = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
+        var ambiguous = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (reader.Read(out var record))
+        {
+            anchors.Add(record.Anchor);
+            if (record.Kind != ChangeKind.Delete && !ambiguous.Contains(record.Alias) && !byAlias.TryAdd(record.Alias, record.Anchor))
+            {
+                byAlias.Remove(record.Alias);
+                ambiguous.Add(record.Alias);
+            }
+        }
+
+        return byAlias;
     }
 
     private static ChangeSetTrailer Drain(IChangeSetReader reader, HashSet<Guid>? anchors)

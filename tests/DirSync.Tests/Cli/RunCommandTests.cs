@@ -252,30 +252,43 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public async Task Run_AcceptNewSource_MovesTheInstanceToAReplacementServer()
+    public async Task Run_AcceptNewSource_RelinksTheRecipientsTheNewServerHasAndKeepsTheirLists()
     {
         using var sites = await CliSites.CreateSyncedAsync();
+        await sites.OkAsync(sites.Server2, "dl", "add", "Local1", "--member", "Mailbox12", "--member", "Mailbox21");
+        var before = await RecipientAsync(sites, sites.Server2, "Mailbox12");
         var replacement = sites.Folder.File("server1b.db");
         await sites.OkAsync(replacement, "init", "--org", "Testorg", "--site", "Site1", "--server", "Server1b");
-        await sites.OkAsync(replacement, "mailbox", "add", "Mailbox12", "--display-name", "Mailbox 12");
+        await sites.OkAsync(replacement, "mailbox", "add", "Mailbox12", "--display-name", "Mailbox 12 (new)");
+        await sites.OkAsync(replacement, "mailbox", "add", "Mailbox15", "--display-name", "Mailbox 15");
         await sites.OkAsync(replacement, "instance", "set", "INSTANCE1", "--export", "--file", "SYNC1", "--attributes", "Common-Name,Display-Name");
         await sites.OkAsync(replacement, "run", "INSTANCE1", "--full");
 
         var result = await sites.OkAsync(sites.Server2, "run", "INSTANCE2", "--accept-new-source", "--json");
 
-        // A rebuilt server has new anchors: its objects arrive as new, the old ones are reconciled away.
+        // A rebuilt server has new anchors: what it still has (by alias) is re-linked and stays the same recipient here,
+        // what it lacks is deleted, what it has anew is added.
         Assert.Equal(
             SyncJson.Import(
-                "INSTANCE2", "full", sites.Sync1, 1, 1, 0, 3, 0, "Testorg/Site1/Server1b",
-                notes: ["instance 'INSTANCE2' now imports from Testorg/Site1/Server1b (INSTANCE1) instead of Testorg/Site1/Server1 (INSTANCE1); 3 recipients imported from the old source were taken over"]),
+                "INSTANCE2", "full", sites.Sync1, 1, 1, 1, 2, 0, "Testorg/Site1/Server1b",
+                notes: ["instance 'INSTANCE2' now imports from Testorg/Site1/Server1b (INSTANCE1) instead of Testorg/Site1/Server1 (INSTANCE1); 3 recipients imported from the old source were taken over, 1 of them re-linked by alias to the new source's objects"]),
             SyncJson.Canonical(result.Out));
         Assert.Equal(
         [
-            "Mailbox12 | Mailbox 12 | custom-recipient | EDK:Mailbox12@Site1.Testorg.com | Testorg/Site1/Server1b (INSTANCE1)",
+            "Local1 | Local1 | distribution-list | - | local",
+            "Mailbox12 | Mailbox 12 (new) | custom-recipient | EDK:Mailbox12@Site1.Testorg.com | Testorg/Site1/Server1b (INSTANCE1)",
+            "Mailbox15 | Mailbox 15 | custom-recipient | EDK:Mailbox15@Site1.Testorg.com | Testorg/Site1/Server1b (INSTANCE1)",
             "Mailbox21 | Mailbox 21 | mailbox | - | local",
         ],
             SyncJson.Recipients((await sites.OkAsync(sites.Server2, "recipients", "list", "--json")).Out));
+        var after = await RecipientAsync(sites, sites.Server2, "Mailbox12");
+        Assert.Equal(before.GetProperty("guid").GetString(), after.GetProperty("guid").GetString());
+        var list = await RecipientAsync(sites, sites.Server2, "Local1");
+        Assert.Equal(["Mailbox12", "Mailbox21"], list.GetProperty("members").EnumerateArray().Select(m => m.GetString()!).Order(StringComparer.Ordinal));
     }
+
+    private static async Task<System.Text.Json.JsonElement> RecipientAsync(CliSites sites, string store, string alias) =>
+        CliJson.Parse((await sites.OkAsync(store, "recipients", "show", alias, "--json")).Out);
 
     [Fact]
     public async Task Run_DryRunAsJson_ReportsWhatWouldHappenAndChangesNothing()

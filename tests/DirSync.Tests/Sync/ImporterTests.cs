@@ -646,7 +646,7 @@ public sealed class ImporterTests : IAsyncLifetime
 
         var hint = full
             ? "if that is a replacement for the old source, run 'dirsync run INSTANCE2 --accept-new-source'"
-            : "if that server replaced the old one, export with --full there and run 'dirsync run INSTANCE2 --accept-new-source'";
+            : "if that server replaced the old one, export in full there ('dirsync run INSTANCE5 --full') and run 'dirsync run INSTANCE2 --accept-new-source'";
         Assert.Equal(
             $"instance 'INSTANCE2' imports from Testorg/Site1/Server1 (instance INSTANCE1, store {Server1.Info.Identity}), but '{Sync1}' comes from Testorg/Site3/Server3 (instance INSTANCE5, store {server3.Info.Identity}); {hint}",
             error.Message);
