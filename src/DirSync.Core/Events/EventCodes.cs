@@ -41,6 +41,9 @@ public static class EventCodes
     /// <summary>An import or hub apply was stopped because it would delete too much.</summary>
     public const int DeletesBlocked = 170;
 
+    /// <summary>The dir-sync server role moved from one postoffice's store to another's (<c>server take-over</c>); logged on both.</summary>
+    public const int ServerHandedOver = 180;
+
     /// <summary>The GAL was rebuilt.</summary>
     public const int GalRebuilt = 200;
 

@@ -176,7 +176,7 @@ public sealed class DirSyncServer
     /// <param name="cancellationToken">Cancels the work.</param>
     public async Task<CycleReport> ReceiveAsync(long? allowDeletes = null, CancellationToken cancellationToken = default)
     {
-        var state = await HubSettings.ServerAsync(_store, cancellationToken) ?? throw NotServer();
+        var state = Active(await HubSettings.ServerAsync(_store, cancellationToken));
         return await Inbox.ProcessAsync(
             _store, _time, new DropFolder(state.Inbox), (claimed, ct) => CheckAsync(claimed, state.Name, ct), (claimed, sha256, ct) => TakeInAsync(claimed, sha256, allowDeletes, ct), cancellationToken,
             (transaction, refusal, ct) => RecordRefusalAsync(transaction, _time, refusal.Sender, refusal.Code, refusal.Reason, ct));
@@ -231,7 +231,7 @@ public sealed class DirSyncServer
     /// <returns>How many entries the snapshot holds.</returns>
     public async Task<long> ResyncAsync(string path, CancellationToken cancellationToken = default)
     {
-        var state = await HubSettings.ServerAsync(_store, cancellationToken) ?? throw NotServer();
+        var state = Active(await HubSettings.ServerAsync(_store, cancellationToken));
         var registered = await HubSettings.RegisteredAsync(_store, cancellationToken);
         var message = new HubMessage(
             MessageKind.Resync, Guid.NewGuid(), state.Name, "*", registered.Count == 0 ? 0 : registered.Max(r => r.ReqSync), 0,
@@ -607,7 +607,15 @@ public sealed class DirSyncServer
     }
 
     private static async ValueTask<HubServerState> RequireServerAsync(IDirectoryReader reader, CancellationToken cancellationToken) =>
-        await HubSettings.ServerAsync(reader, cancellationToken) ?? throw NotServer();
+        Active(await HubSettings.ServerAsync(reader, cancellationToken));
+
+    /// <summary>The server's state when this store is a server still in charge; else the error that says what it is.</summary>
+    internal static HubServerState Active(HubServerState? state) =>
+        state is null ? throw NotServer()
+        : state.HandedOverTo is { } successor ? throw new DirSyncException(
+            $"this store handed the dir-sync server role over to {successor} on {state.HandedOverAt:yyyy-MM-dd HH:mm} UTC; it takes in and sends nothing more: point the requestors at {successor}'s inbox ('{CommandHints.RequestorEnable()}')",
+            ErrorCategory.InvalidValue)
+        : state;
 
     /// <summary>A moment at the precision a message states when it was written (whole seconds), so a message written in the same second as a reset is not taken for an older one.</summary>
     internal static DateTimeOffset WholeSeconds(DateTimeOffset time) => new(time.Ticks - (time.Ticks % TimeSpan.TicksPerSecond), time.Offset);

@@ -34,7 +34,7 @@ public sealed class HubGateway
     public async Task<RegisteredRequestor> SignerAsync(RequestSignature signature, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signature);
-        _ = await HubSettings.ServerAsync(_store, cancellationToken) ?? throw NotServer();
+        _ = DirSyncServer.Active(await HubSettings.ServerAsync(_store, cancellationToken));
         return await HubSettings.RegisteredAsync(_store, signature.Requestor, cancellationToken)
             ?? throw await RefuseAsync(null, EventCodes.NotRegistered, $"a request from requestor {signature.Requestor}, which is not registered; register it with 'dirsync server add-requestor {signature.Requestor} --password-file <file>'", cancellationToken);
     }
@@ -59,7 +59,7 @@ public sealed class HubGateway
     /// <summary>Starts a posted message in the server's inbox, under a temporary name no receiver reads.</summary>
     public async Task<AtomicFile> BeginMessageAsync(CancellationToken cancellationToken = default)
     {
-        var state = await HubSettings.ServerAsync(_store, cancellationToken) ?? throw NotServer();
+        var state = DirSyncServer.Active(await HubSettings.ServerAsync(_store, cancellationToken));
         return new DropFolder(state.Inbox).CreateMessage(_time.GetUtcNow());
     }
 
@@ -74,7 +74,7 @@ public sealed class HubGateway
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(sender);
         file.Flush();
-        var state = await HubSettings.ServerAsync(_store, cancellationToken) ?? throw NotServer();
+        var state = DirSyncServer.Active(await HubSettings.ServerAsync(_store, cancellationToken));
         var name = Path.GetFileName(file.Path);
         var claimed = new ClaimedMessage(name, file.TemporaryPath);
         var verdict = await new DirSyncServer(_store, _time).CheckAsync(claimed, state.Name, cancellationToken);
@@ -198,7 +198,4 @@ public sealed class HubGateway
             Problem?.Invoke($"could not record it in the store: {e.Message}");
         }
     }
-
-    private static DirSyncException NotServer() =>
-        new("this store is not a dir-sync server; enable it with 'dirsync server enable --inbox <dir>'", ErrorCategory.InvalidValue);
 }

@@ -24,4 +24,17 @@ public sealed record HubServerState
     /// <summary>The highest transaction number a resync snapshot told requestors to number above; a requestor's next message may start there.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public long ResyncFloor { get; init; }
+
+    /// <summary>The postoffice whose store took the server role over (<c>server take-over</c>); null while this store is the server.</summary>
+    /// <remarks>A server handed over takes in and sends nothing more; its status still shows what it had.</remarks>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? HandedOverTo { get; init; }
+
+    /// <summary>The identity of the store that took the role over.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Guid? HandedOverStore { get; init; }
+
+    /// <summary>When the role was handed over.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? HandedOverAt { get; init; }
 }

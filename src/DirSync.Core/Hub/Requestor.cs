@@ -88,6 +88,7 @@ public sealed class Requestor
             throw new InvalidValueException($"this store is already requestor {current.Name}; a postoffice cannot be renamed in Dir-Sync (the others would see duplicates)");
         }
 
+        var moved = current is not null && ServerMoved(current, server?.Path, url?.AbsoluteUri);
         var state = (current ?? new RequestorState { Name = name, Inbox = own?.Path, ServerInbox = server?.Path, Key = "" }) with
         {
             Inbox = own?.Path,
@@ -99,6 +100,11 @@ public sealed class Requestor
             DeleteLimit = deleteLimit is null ? current?.DeleteLimit : InstanceAdmin.ParseDeleteLimit(deleteLimit),
             Relay = relay ?? current?.Relay ?? false,
 
+            // Pointed at another server (one that took the role over): its name and store are learned from its first
+            // reply, whose proof only a server holding this requestor's key can make.
+            ServerName = moved ? null : current?.ServerName,
+            ServerIdentity = moved ? null : current?.ServerIdentity,
+
             // What T1 sends changed: the server gets the whole list once, so it adds what is now sent and deletes what is not.
             ExportPending = (current?.ExportPending ?? false) || (current is not null && relay is { } r && r != current.Relay),
         };
@@ -106,6 +112,10 @@ public sealed class Requestor
         await transaction.CommitAsync(cancellationToken);
         return state;
     }
+
+    private static bool ServerMoved(RequestorState current, string? serverInbox, string? serverUrl) =>
+        (current.ServerInbox is null ? serverInbox is not null : serverInbox is null || !DropFolder.SamePath(current.ServerInbox, serverInbox))
+        || !string.Equals(current.ServerUrl, serverUrl, StringComparison.Ordinal);
 
     /// <summary>The requestor's numbers (the original's <c>LISTDS -R</c>).</summary>
     public async Task<(RequestorState State, long Outbox, long Inbound)> StatusAsync(CancellationToken cancellationToken = default)

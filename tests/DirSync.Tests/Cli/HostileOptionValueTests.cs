@@ -28,7 +28,7 @@ public sealed class HostileOptionValueTests(HostileOptionValueTests.StoreFixture
     private static readonly Dictionary<string, string> RequiredSamples = new(StringComparer.Ordinal)
     {
         ["--org"] = "Testorg", ["--site"] = "Site1", ["--server"] = "Server1", ["--inbox"] = "inbox", ["--server-inbox"] = "server-inbox",
-        ["--name"] = "NET/PO1", ["--target-address"] = "SMTP:joe@example.com", ["--out"] = "out.dat", ["--to"] = "copy.db",
+        ["--name"] = "NET/PO1", ["--target-address"] = "SMTP:joe@example.com", ["--out"] = "out.dat", ["--to"] = "copy.db", ["--from"] = "old.db",
     };
 
     public static TheoryData<string, string> OptionsTakingValues()

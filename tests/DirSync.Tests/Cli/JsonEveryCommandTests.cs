@@ -10,6 +10,7 @@ public sealed class JsonEveryCommandTests : IDisposable
     private static readonly Dictionary<string, string> RunElsewhere = new(StringComparer.Ordinal)
     {
         ["daemon"] = "runs until SIGTERM; DaemonProcessTests reads its JSON lines",
+        ["server take-over"] = "needs a second server's store; HubMoveTests reads its JSON",
         ["serve"] = "runs until SIGTERM; its JSON is /api/status, read by ServeHubEndToEndTests and StatusPageBrowserTests",
     };
 

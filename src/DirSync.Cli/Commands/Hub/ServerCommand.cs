@@ -12,7 +12,7 @@ internal static class ServerCommand
 {
     public static Command Create(CliIo io) => new("server", "The dir-sync server: requestors, T2 receive and send, status, resync")
     {
-        Enable(io), AddRequestor(io), RemoveRequestor(io), ResetRequestor(io), Status(io), Receive(io), Send(io), Resync(io),
+        Enable(io), AddRequestor(io), RemoveRequestor(io), ResetRequestor(io), Status(io), Receive(io), Send(io), Resync(io), TakeOver(io),
     };
 
     private static Command Enable(CliIo io)
@@ -111,6 +111,34 @@ internal static class ServerCommand
                 {
                     w.WriteString("name", registered.Name);
                     w.WriteString("resetAt", JsonTime.Utc(registered.ResetAt!.Value));
+                });
+        });
+        return command;
+    }
+
+    private static Command TakeOver(CliIo io)
+    {
+        var from = new Option<string>("--from") { Description = "The store of the server being replaced (a file or a postgresql:// URI); nothing may be writing to it", Required = true, HelpName = "path|uri" };
+        var fromPasswordFile = new Option<string?>("--from-password-file") { Description = "For a postgresql:// --from: read its password from the first line of this file", HelpName = "path" };
+        var inbox = new Option<string>("--inbox") { Description = "This store's inbound drop folder as the server", Required = true, HelpName = "dir" };
+        var command = new Command("take-over", "Move the dir-sync server role to this requestor's store: it carries on with the old server's numbers, requestors and master log") { from, fromPasswordFile, inbox };
+        command.SetAction(io, async (context, cancellationToken) =>
+        {
+            var r = context.ParseResult;
+            var location = StoreLocation.Parse(r.GetRequiredValue(from), context.Io.CurrentDirectory, r.GetValue(fromPasswordFile));
+            await using var store = await context.OpenStoreAsync(cancellationToken);
+            await using var old = await location.OpenAsync(context.LockTimeout, cancellationToken);
+            var (state, requestors, updates) = await new ServerHandover(store).TakeOverAsync(
+                old, location.Display, Path.GetFullPath(r.GetRequiredValue(inbox), context.Io.CurrentDirectory), cancellationToken);
+            context.Report(
+                $"{state.Name} is now the dir-sync server, in place of the old one: {requestors} requestors, master log through {state.Sync} ({updates} updates kept), inbox {state.Inbox}. Point every other requestor at this inbox ('{CommandHints.RequestorEnable()}')",
+                w =>
+                {
+                    w.WriteString("name", state.Name);
+                    w.WriteString("inbox", state.Inbox);
+                    w.WriteNumber("requestors", requestors);
+                    w.WriteNumber("highestSrvSync", state.Sync);
+                    w.WriteNumber("updates", updates);
                 });
         });
         return command;
