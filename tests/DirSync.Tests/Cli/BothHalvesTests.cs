@@ -40,7 +40,9 @@ public sealed class BothHalvesTests : IDisposable
         var json = JsonDocument.Parse(failed.Out).RootElement;
         Assert.Equal((2L, 1L), (json.GetProperty("export").GetProperty("sequence").GetInt64(), json.GetProperty("export").GetProperty("added").GetInt64()));
         Assert.StartsWith($"{_folder.File("ba.ldif")}:", json.GetProperty("import").GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.StartsWith($"dirsync: the export of X was written (change set 2), but its import failed: {_folder.File("ba.ldif")}:", failed.Error, StringComparison.Ordinal);
+        var error = JsonDocument.Parse(failed.Error).RootElement;
+        Assert.Equal(8, error.GetProperty("code").GetInt32());
+        Assert.StartsWith($"the export of X was written (change set 2), but its import failed: {_folder.File("ba.ldif")}:", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal((2L, 0L), (status.GetProperty("lastSequence").GetInt64(), status.GetProperty("lastImportedSequence").GetInt64()));
     }
 
