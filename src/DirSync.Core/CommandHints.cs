@@ -88,6 +88,9 @@ public static class CommandHints
     /// <summary>Registers a requestor on the server, with its password.</summary>
     public static string ServerAddRequestor(string requestor) => $"dirsync server add-requestor {Arg(requestor)} --inbox <dir> --password-file <path>";
 
+    /// <summary>Registers a requestor that reaches the server over HTTP (no drop folder of its own).</summary>
+    public static string ServerAddHttpRequestor(string requestor) => $"dirsync server add-requestor {Arg(requestor)} --password-file <path>";
+
     /// <summary>Sets the delete limit the server applies to a requestor's updates.</summary>
     public static string ServerRequestorDeleteLimit(string requestor) => $"dirsync server add-requestor {Arg(requestor)} --inbox <dir> --delete-limit <n>";
 
@@ -108,6 +111,9 @@ public static class CommandHints
 
     /// <summary>Sets a requestor's password.</summary>
     public static string RequestorPassword() => "dirsync requestor enable --name <NET/PO> --inbox <dir> --server-inbox <dir> --password-file <path>";
+
+    /// <summary>Sets the password of a requestor that reaches its server over HTTP.</summary>
+    public static string RequestorHttpPassword() => "dirsync requestor enable --name <NET/PO> --server-url <url> --password-file <path>";
 
     /// <summary>Sets the delete limit a requestor applies to the server's updates.</summary>
     public static string RequestorDeleteLimit() => "dirsync requestor enable --name <NET/PO> --inbox <dir> --server-inbox <dir> --delete-limit <n>";

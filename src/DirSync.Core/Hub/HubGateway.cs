@@ -36,7 +36,7 @@ public sealed class HubGateway
         ArgumentNullException.ThrowIfNull(signature);
         _ = DirSyncServer.Active(await HubSettings.ServerAsync(_store, cancellationToken));
         return await HubSettings.RegisteredAsync(_store, signature.Requestor, cancellationToken)
-            ?? throw await RefuseAsync(null, EventCodes.NotRegistered, $"a request from requestor {signature.Requestor}, which is not registered; register it with 'dirsync server add-requestor {signature.Requestor} --password-file <file>'", cancellationToken);
+            ?? throw await RefuseAsync(null, EventCodes.NotRegistered, $"a request from requestor {signature.Requestor}, which is not registered; register it with '{CommandHints.ServerAddHttpRequestor(signature.Requestor)}'", cancellationToken);
     }
 
     /// <summary>Checks a request's signature against the signer's key, and that its nonce was fresh.</summary>
@@ -47,7 +47,7 @@ public sealed class HubGateway
         ArgumentNullException.ThrowIfNull(signature);
         if (!signature.Verify(signer.Key, method, path, bodySha256))
         {
-            throw await RefuseAsync(signer.Name, EventCodes.BadPassword, $"invalid Dir-Sync password from {signer.Name}: the signature of its {method} {path} does not match the password registered here; the administrators must agree on it ('dirsync server add-requestor' / 'dirsync requestor enable --password-file')", cancellationToken);
+            throw await RefuseAsync(signer.Name, EventCodes.BadPassword, $"invalid Dir-Sync password from {signer.Name}: the signature of its {method} {path} does not match the password registered here; the administrators must agree on it ('{CommandHints.ServerAddHttpRequestor(signer.Name)}' here, '{CommandHints.RequestorHttpPassword()}' there)", cancellationToken);
         }
 
         if (!nonceFresh)

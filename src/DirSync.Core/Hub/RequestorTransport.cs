@@ -26,7 +26,7 @@ internal sealed class RequestorTransport : IDisposable
     public static async Task<RequestorTransport> OpenAsync(IDirectoryReader store, CancellationToken cancellationToken)
     {
         var state = await HubSettings.RequestorAsync(store, cancellationToken)
-            ?? throw new DirSyncException("this store is not a Dir-Sync requestor; enable it with 'dirsync requestor enable --name <NET/PO> --inbox <dir> --server-inbox <dir>'", ErrorCategory.InvalidValue);
+            ?? throw new DirSyncException($"this store is not a Dir-Sync requestor; enable it with '{CommandHints.RequestorEnable()}'", ErrorCategory.InvalidValue);
         if (state.ServerUrl is { } url)
         {
             var client = new HubClient(new Uri(url), state.Name, state.Key);

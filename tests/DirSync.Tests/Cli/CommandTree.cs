@@ -15,7 +15,7 @@ internal static partial class CommandTree
         ["days"] = "daily", ["HH:MM"] = "18:00", ["minutes"] = "30", ["seconds"] = "60", ["TYPE"] = "SMTP", ["TYPE:address"] = "SMTP:joe@example.com",
         ["NET/PO"] = "NET/PO1", ["pw"] = "secret", ["instance"] = "EXP", ["NAME"] = "EXP", ["name"] = "Someone", ["alias"] = "Mailbox11",
         ["new alias"] = "Mailbox12", ["class"] = "mailbox", ["template"] = "%m@example.com", ["prefix"] = "Mai", ["list"] = "Common-Name",
-        ["Org/Site/Server"] = "Testorg", ["format"] = "ldif", ["event"] = "T1", ["level"] = "medium", ["T1|T2|T3"] = "T1", ["URL"] = "ldap://127.0.0.1:389", ["DN"] = "dc=example,dc=com",
+        ["Org/Site/Server"] = "Testorg", ["format"] = "ldif", ["event"] = "T1", ["level"] = "medium", ["T1|T2|T3"] = "T1", ["URL"] = "ldap://127.0.0.1:389", ["url"] = "http://127.0.0.1:8080", ["DN"] = "dc=example,dc=com",
     };
 
     /// <summary>Builds the tree as <c>dirsync</c> does, with output nobody reads.</summary>

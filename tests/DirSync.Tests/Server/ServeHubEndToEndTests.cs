@@ -116,7 +116,7 @@ public sealed class ServeHubEndToEndTests : IAsyncLifetime
         var refused = await RunAsync("b", "requestor", "send");
         Assert.Equal(9, refused.ExitCode);
         Assert.Equal(
-            $"dirsync: the server at {_proxy.Url} refused the message (HTTP 403): 156: invalid Dir-Sync password from CORP/B: the signature of its POST /hub/messages does not match the password registered here; the administrators must agree on it ('dirsync server add-requestor' / 'dirsync requestor enable --password-file')\n",
+            $"dirsync: the server at {_proxy.Url} refused the message (HTTP 403): 156: invalid Dir-Sync password from CORP/B: the signature of its POST /hub/messages does not match the password registered here; the administrators must agree on it ('dirsync server add-requestor CORP/B --password-file <path>' here, 'dirsync requestor enable --name <NET/PO> --server-url <url> --password-file <path>' there)\n",
             refused.Error);
         Assert.Empty(Directory.GetFiles(_folder.File("srv/in"), "*.dsm"));
         var status = CliJson.Parse(await OkAsync("srv", "status", "--json"));
