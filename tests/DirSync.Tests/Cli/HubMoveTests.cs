@@ -6,9 +6,9 @@ namespace DirSync.Tests.Cli;
 /// <summary>Moving the dir-sync server to another postoffice through the command: the numbers carry on, nobody is re-imported.</summary>
 public sealed class HubMoveTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly HubNetwork _network = new();
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => _network.Dispose();
 
     [Fact]
     public async Task TakeOver_RequestorBecomesTheServer_CyclesGoOnWithTheSameNumbersAndTheOldServerRejoins()
@@ -22,7 +22,7 @@ public sealed class HubMoveTests : IDisposable
         var hubEvents = await OkAsync("hub", "events", "--json");
 
         // PO2 takes the role over; PO1 is pointed at its inbox.
-        Directory.CreateDirectory(_folder.File("new-hub-in"));
+        Directory.CreateDirectory(_network.Folder.File("new-hub-in"));
         var takeOver = JsonDocument.Parse(await OkAsync("po2", "server", "take-over", "--from", "hub.db", "--inbox", "new-hub-in", "--json")).RootElement;
         Assert.Equal(
             ("NET/PO2", 2, po1Before.SrvSync),
@@ -51,7 +51,7 @@ public sealed class HubMoveTests : IDisposable
         Assert.Equal(po1After.SrvSync, server.GetProperty("highestSrvSync").GetInt64());
 
         // The old server's postoffice joins as a requestor of the new one, with a user of its own.
-        Directory.CreateDirectory(_folder.File("hubpo-in"));
+        Directory.CreateDirectory(_network.Folder.File("hubpo-in"));
         await OkAsync("po2", "server", "add-requestor", "NET/HUB", "--inbox", "hubpo-in", "--password", "pw0");
         await OkAsync("hub", "requestor", "enable", "--name", "NET/HUB", "--inbox", "hubpo-in", "--server-inbox", "new-hub-in", "--password", "pw0");
         await OkAsync("hub", "mailbox", "add", "hank");
@@ -73,7 +73,7 @@ public sealed class HubMoveTests : IDisposable
         await OkAsync("po1", "requestor", "send");
         await OkAsync("hub", "server", "receive");
         var hubBefore = await OkAsync("hub", "server", "status", "--json");
-        Directory.CreateDirectory(_folder.File("new-hub-in"));
+        Directory.CreateDirectory(_network.Folder.File("new-hub-in"));
 
         var refused = await RunAsync("po2", "server", "take-over", "--from", "hub.db", "--inbox", "new-hub-in");
 
@@ -86,40 +86,9 @@ public sealed class HubMoveTests : IDisposable
         Assert.Equal(3, (await RunAsync("po2", "server", "status")).ExitCode);
     }
 
-    private async Task SetUpAsync()
-    {
-        foreach (var folder in new[] { "hub-in", "po1-in", "po2-in" })
-        {
-            Directory.CreateDirectory(_folder.File(folder));
-        }
+    private Task CycleAsync(string[] requestors, string server) => _network.CycleAsync(server, requestors);
 
-        await OkAsync("hub", "init", "--org", "Corp", "--site", "Hub", "--server", "HubServer");
-        await OkAsync("hub", "server", "enable", "--inbox", "hub-in", "--name", "NET/HUB");
-        await OkAsync("hub", "server", "add-requestor", "NET/PO1", "--inbox", "po1-in", "--password", "pw1");
-        await OkAsync("hub", "server", "add-requestor", "NET/PO2", "--inbox", "po2-in", "--password", "pw2");
-        await OkAsync("po1", "init", "--org", "Corp", "--site", "Site1", "--server", "Server1");
-        await OkAsync("po2", "init", "--org", "Corp", "--site", "Site2", "--server", "Server2");
-        await OkAsync("po1", "requestor", "enable", "--name", "NET/PO1", "--inbox", "po1-in", "--server-inbox", "hub-in", "--password", "pw1");
-        await OkAsync("po2", "requestor", "enable", "--name", "NET/PO2", "--inbox", "po2-in", "--server-inbox", "hub-in", "--password", "pw2");
-        await OkAsync("po1", "mailbox", "add", "ann");
-        await OkAsync("po2", "mailbox", "add", "pat");
-    }
-
-    private async Task CycleAsync(string[] requestors, string server)
-    {
-        foreach (var po in requestors)
-        {
-            await OkAsync(po, "requestor", "send");
-        }
-
-        await OkAsync(server, "server", "receive");
-        await OkAsync(server, "server", "send");
-        foreach (var po in requestors)
-        {
-            await OkAsync(po, "requestor", "receive");
-            await OkAsync(po, "requestor", "import");
-        }
-    }
+    private Task<JsonElement> RecipientAsync(string store, string alias) => _network.RecipientAsync(store, alias);
 
     private async Task<(long ReqSync, long SrvSync)> StatusAsync(string store)
     {
@@ -127,22 +96,11 @@ public sealed class HubMoveTests : IDisposable
         return (status.GetProperty("reqSync").GetInt64(), status.GetProperty("srvSync").GetInt64());
     }
 
-    private async Task<string[]> AliasesAsync(string store)
-    {
-        using var document = JsonDocument.Parse(await OkAsync(store, "recipients", "list", "--json"));
-        return [.. document.RootElement.EnumerateArray().Select(e => e.GetProperty("alias").GetString()!).Order(StringComparer.Ordinal)];
-    }
+    private Task SetUpAsync() => _network.SetUpAsync();
 
-    private async Task<JsonElement> RecipientAsync(string store, string alias) =>
-        JsonDocument.Parse(await OkAsync(store, "recipients", "show", alias, "--json")).RootElement;
+    private Task<string[]> AliasesAsync(string store) => _network.AliasesAsync(store);
 
-    private Task<CliResult> RunAsync(string store, params string[] args) =>
-        CliRunner.RunAsync(_folder.Path, null, ["--store", store + ".db", .. args]);
+    private Task<CliResult> RunAsync(string store, params string[] args) => _network.RunAsync(store, args);
 
-    private async Task<string> OkAsync(string store, params string[] args)
-    {
-        var result = await RunAsync(store, args);
-        Assert.True(result.ExitCode == 0 && result.Error.Length == 0, $"dirsync --store {store}.db {string.Join(' ', args)}: {result}");
-        return result.Out;
-    }
+    private Task<string> OkAsync(string store, params string[] args) => _network.OkAsync(store, args);
 }

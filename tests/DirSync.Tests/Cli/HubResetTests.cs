@@ -6,9 +6,9 @@ namespace DirSync.Tests.Cli;
 /// <summary>Resetting a requestor's sync numbers on purpose (MS Mail's LISTDS -R -Z with the server's record re-created), through the command.</summary>
 public sealed class HubResetTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly HubNetwork _network = new();
 
-    public void Dispose() => _folder.Dispose();
+    public void Dispose() => _network.Dispose();
 
     [Fact]
     public async Task Reset_RequestorThenServer_FullExchangeAndNothingLostOrDoubled()
@@ -17,7 +17,7 @@ public sealed class HubResetTests : IDisposable
         await CycleAsync();
         await OkAsync("po1", "mailbox", "add", "al");
         await OkAsync("po1", "requestor", "send");
-        var before = Directory.GetFiles(_folder.File("hub-in"), "*.dsm").Single();
+        var before = Directory.GetFiles(_network.Folder.File("hub-in"), "*.dsm").Single();
         var oldCopy = await File.ReadAllBytesAsync(before);
         await OkAsync("hub", "server", "receive");
         await OkAsync("hub", "server", "send");
@@ -47,7 +47,7 @@ public sealed class HubResetTests : IDisposable
         Assert.Equal(2, status.GetProperty("reqSync").GetInt64());
 
         // A message written before the reset, replayed now, is refused.
-        await File.WriteAllBytesAsync(Path.Combine(_folder.File("hub-in"), Path.GetFileName(before)), oldCopy);
+        await File.WriteAllBytesAsync(Path.Combine(_network.Folder.File("hub-in"), Path.GetFileName(before)), oldCopy);
         var replay = await RunAsync("hub", "server", "receive");
         Assert.Equal(9, replay.ExitCode);
 
@@ -58,51 +58,13 @@ public sealed class HubResetTests : IDisposable
         Assert.Contains("amy", await AliasesAsync("po2"));
     }
 
-    private async Task SetUpAsync()
-    {
-        foreach (var folder in new[] { "hub-in", "po1-in", "po2-in" })
-        {
-            Directory.CreateDirectory(_folder.File(folder));
-        }
+    private Task CycleAsync() => _network.CycleAsync("hub", "po1", "po2");
 
-        await OkAsync("hub", "init", "--org", "Corp", "--site", "Hub", "--server", "HubServer");
-        await OkAsync("hub", "server", "enable", "--inbox", "hub-in", "--name", "NET/HUB");
-        await OkAsync("hub", "server", "add-requestor", "NET/PO1", "--inbox", "po1-in", "--password", "pw1");
-        await OkAsync("hub", "server", "add-requestor", "NET/PO2", "--inbox", "po2-in", "--password", "pw2");
-        await OkAsync("po1", "init", "--org", "Corp", "--site", "Site1", "--server", "Server1");
-        await OkAsync("po2", "init", "--org", "Corp", "--site", "Site2", "--server", "Server2");
-        await OkAsync("po1", "requestor", "enable", "--name", "NET/PO1", "--inbox", "po1-in", "--server-inbox", "hub-in", "--password", "pw1");
-        await OkAsync("po2", "requestor", "enable", "--name", "NET/PO2", "--inbox", "po2-in", "--server-inbox", "hub-in", "--password", "pw2");
-        await OkAsync("po1", "mailbox", "add", "ann");
-        await OkAsync("po2", "mailbox", "add", "pat");
-    }
+    private Task SetUpAsync() => _network.SetUpAsync();
 
-    private async Task CycleAsync()
-    {
-        await OkAsync("po1", "requestor", "send");
-        await OkAsync("po2", "requestor", "send");
-        await OkAsync("hub", "server", "receive");
-        await OkAsync("hub", "server", "send");
-        foreach (var po in new[] { "po1", "po2" })
-        {
-            await OkAsync(po, "requestor", "receive");
-            await OkAsync(po, "requestor", "import");
-        }
-    }
+    private Task<string[]> AliasesAsync(string store) => _network.AliasesAsync(store);
 
-    private async Task<List<string>> AliasesAsync(string store)
-    {
-        using var document = JsonDocument.Parse(await OkAsync(store, "recipients", "list", "--json"));
-        return [.. document.RootElement.EnumerateArray().Select(e => e.GetProperty("alias").GetString()!)];
-    }
+    private Task<CliResult> RunAsync(string store, params string[] args) => _network.RunAsync(store, args);
 
-    private Task<CliResult> RunAsync(string store, params string[] args) =>
-        CliRunner.RunAsync(_folder.Path, null, ["--store", store + ".db", .. args]);
-
-    private async Task<string> OkAsync(string store, params string[] args)
-    {
-        var result = await RunAsync(store, args);
-        Assert.True(result.ExitCode == 0 && result.Error.Length == 0, $"dirsync --store {store}.db {string.Join(' ', args)}: {result}");
-        return result.Out;
-    }
+    private Task<string> OkAsync(string store, params string[] args) => _network.OkAsync(store, args);
 }
