@@ -84,8 +84,10 @@ public sealed class EventsCommandTests
     private static async Task<string> RunAsync(string store, int? terminalWidth, params string[] args)
     {
         var stdout = new MemoryStream();
-        var io = new CliIo(stdout, new StringWriter(), _ => null, Path.GetDirectoryName(store)!) { OutTerminalWidth = terminalWidth };
-        Assert.Equal(0, await DirSyncCommand.RunAsync(["--store", store, .. args], io));
+        var folder = Path.GetDirectoryName(store)!;
+        var io = new CliIo(stdout, new StringWriter(), _ => null, folder) { OutTerminalWidth = terminalWidth };
+        var (mapped, _) = await TestStores.MapAsync(folder, ["--store", store, .. args], null);
+        Assert.Equal(0, await DirSyncCommand.RunAsync(mapped, io));
         return Encoding.UTF8.GetString(stdout.ToArray());
     }
 }

@@ -63,8 +63,10 @@ public sealed class ProgressTests
     {
         var stdout = new MemoryStream();
         var stderr = new StringWriter();
-        var io = new CliIo(stdout, stderr, _ => null, Path.GetDirectoryName(store)!) { ErrorIsTerminal = errorIsTerminal };
-        var exit = await DirSyncCommand.RunAsync(["--store", store, .. args], io);
+        var folder = Path.GetDirectoryName(store)!;
+        var io = new CliIo(stdout, stderr, _ => null, folder) { ErrorIsTerminal = errorIsTerminal };
+        var (mapped, _) = await TestStores.MapAsync(folder, ["--store", store, .. args], null);
+        var exit = await DirSyncCommand.RunAsync(mapped, io);
         return new CliResult(exit, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString());
     }
 }

@@ -59,7 +59,7 @@ public sealed class StopSignalTests : IAsyncLifetime
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _store.Folder.Path };
 
         // A reader does not wait for a writer, so a writer is what waits here: a template change.
-        foreach (var arg in new[] { CliRunner.CommandPath, "--store", _store.Path, "address-template", "set", "SMTP", "%g.%s@example.com" })
+        foreach (var arg in new[] { CliRunner.CommandPath, "--store", await TestStores.LocateAsync(_store.Folder.Path, _store.Path), "address-template", "set", "SMTP", "%g.%s@example.com" })
         {
             start.ArgumentList.Add(arg);
         }

@@ -291,6 +291,9 @@ internal sealed class CrashHarness : IDisposable
             Directory.Delete(Work, recursive: true);
         }
 
+        // Removing the folder removes its store files; on the PostgreSQL run their databases go too, so a store
+        // the last run made (init's) is not there for the next.
+        TestStores.Forget(Work);
         Copy(Template, Work);
     }
 

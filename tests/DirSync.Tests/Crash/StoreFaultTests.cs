@@ -32,6 +32,7 @@ public sealed partial class StoreFaultTests : IDisposable
     [Fact]
     public async Task BulkImport_StoreDiskFills_ExitsElevenAndAppliesNothing()
     {
+        TestStores.SkipOnPostgres("a SQLite store on a disk of a set size, in a mount namespace of its own; a PostgreSQL store lives on its server's disk (PostgresStoreCommandTests test a lost connection)");
         await SeedStoreAsync();
         var before = await StoreSnapshot.TakeAsync(_folder.File("seed/site1.db"));
         await PeopleAsync("people.csv", 3000);
@@ -47,6 +48,7 @@ public sealed partial class StoreFaultTests : IDisposable
     [Fact]
     public async Task BulkImportSkipErrors_StoreDiskFills_ExitsElevenSayingWhichBatchesStayApplied()
     {
+        TestStores.SkipOnPostgres("a SQLite store on a disk of a set size, in a mount namespace of its own; a PostgreSQL store lives on its server's disk (PostgresStoreCommandTests test a lost connection)");
         await SeedStoreAsync();
         await PeopleAsync("people.csv", 3000);
 
@@ -70,6 +72,7 @@ public sealed partial class StoreFaultTests : IDisposable
     [Fact]
     public async Task BulkImportSkipErrors_RejectFileOnAFullDisk_ExitsElevenAndLeavesNoTemporaryFile()
     {
+        TestStores.SkipOnPostgres("a SQLite store on a disk of a set size, in a mount namespace of its own; a PostgreSQL store lives on its server's disk (PostgresStoreCommandTests test a lost connection)");
         await Site.InitAsync("site1.db", "Site1", "Server1");
         Directory.CreateDirectory(_folder.File("seed"));
 

@@ -63,7 +63,7 @@ public sealed class VerifiedContentTests : IDisposable
     private async Task<string> ForgeAsync(string alias)
     {
         StoreInfo sender;
-        await using (var po = await SqliteDirectoryStore.OpenAsync(_folder.File("po.db")))
+        await using (var po = await TestStores.OpenAsync(_folder.File("po.db")))
         {
             sender = po.Info;
         }

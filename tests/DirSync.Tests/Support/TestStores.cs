@@ -62,7 +62,12 @@ public static class TestStores
         var named = false;
         for (var i = 0; i < mapped.Length; i++)
         {
-            if (mapped[i] == "--store" && i + 1 < mapped.Length)
+            if (mapped[i] == "--from" && i + 1 < mapped.Length)
+            {
+                // server take-over's old server store.
+                mapped[i + 1] = await LocateAsync(workingDirectory, mapped[i + 1]);
+            }
+            else if (mapped[i] == "--store" && i + 1 < mapped.Length)
             {
                 mapped[i + 1] = await LocateAsync(workingDirectory, mapped[i + 1]);
                 named = true;
