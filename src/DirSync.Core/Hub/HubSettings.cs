@@ -9,7 +9,7 @@ public static class HubSettings
     /// <summary>The setting of the server's state.</summary>
     public const string ServerKey = "hub.server";
 
-    /// <summary>The setting of this store's requestor state (also read by the GAL for the local postoffice name).</summary>
+    /// <summary>The setting of this store's requestor state (its name is also the local postoffice name the GAL shows).</summary>
     public const string RequestorKey = "requestor";
 
     /// <summary>The prefix of the settings of registered requestors.</summary>
@@ -57,6 +57,46 @@ public static class HubSettings
     /// <summary>Removes a registered requestor.</summary>
     public static ValueTask RemoveRegisteredAsync(IDirectoryTransaction transaction, string name, CancellationToken cancellationToken = default) =>
         transaction.SetSettingAsync(RegisteredPrefix + name.ToUpperInvariant(), null, cancellationToken);
+
+    /// <summary>The name this server's own recipients carry as their postoffice: the requestor name if set, else the server name.</summary>
+    /// <exception cref="DirSyncException">The stored requestor setting is not valid JSON.</exception>
+    public static async Task<string> LocalPostofficeAsync(IDirectoryReader store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var json = await store.GetSettingAsync(RequestorKey, cancellationToken);
+        if (json is null)
+        {
+            return store.Info.Server;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                // The hub owns this setting; accept its name whichever case its serializer gave the property.
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    if (string.Equals(property.Name, "name", StringComparison.OrdinalIgnoreCase)
+                        && property.Value.ValueKind == JsonValueKind.String
+                        && property.Value.GetString() is { } name
+                        && !string.IsNullOrWhiteSpace(name))
+                    {
+                        return name;
+                    }
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new DirSyncException(
+                $"cannot tell this postoffice's name: the stored setting '{RequestorKey}' is not valid JSON ({e.Message})",
+                ErrorCategory.Store,
+                e);
+        }
+
+        return store.Info.Server;
+    }
 
     private static T? Read<T>(string? json) where T : class => json is null ? null : JsonSerializer.Deserialize<T>(json, Json);
 }
