@@ -24,8 +24,6 @@ public sealed class GalBuilder
 
     private const CompareOptions Options = CompareOptions.IgnoreCase;
 
-    private static readonly JsonSerializerOptions BuiltJson = new(JsonSerializerDefaults.Web);
-
     private readonly TimeProvider _time;
 
     /// <summary>Creates a builder that stamps its event with <paramref name="time"/> (default: the system clock).</summary>
@@ -44,9 +42,9 @@ public sealed class GalBuilder
         var json = await reader.GetSettingAsync(BuiltKey, cancellationToken);
         try
         {
-            return json is null ? null : JsonSerializer.Deserialize<GalBuild>(json, BuiltJson);
+            return StoredJson.Deserialize<GalBuild>(BuiltKey, json);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or DirSyncException)
         {
             return null;
         }
@@ -88,7 +86,7 @@ public sealed class GalBuilder
 
         await transaction.ReplaceGalAsync(EntriesAsync(buffer, order, cancellationToken), cancellationToken);
         var built = new GalBuild(await transaction.GetHighestUsnAsync(cancellationToken), _time.GetUtcNow(), order.Length);
-        await transaction.SetSettingAsync(BuiltKey, JsonSerializer.Serialize(built, BuiltJson), cancellationToken);
+        await transaction.SetSettingAsync(BuiltKey, StoredJson.Serialize(built), cancellationToken);
         await transaction.AppendEventAsync(
             new EventRecord(0, _time.GetUtcNow(), RebuiltEventCode, EventSeverity.Information, $"GAL rebuilt: {order.Length} entries, {suffixed.Count} renamed"),
             cancellationToken);

@@ -24,35 +24,33 @@ public static class HubSettings
     /// <summary>A requestor's queue of received updates waiting for import (SRVTRANS).</summary>
     public const string Inbound = "hub.inbound";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>The server's state, or null when this store is not a dir-sync server.</summary>
     public static async ValueTask<HubServerState?> ServerAsync(IDirectoryReader reader, CancellationToken cancellationToken = default) =>
-        Read<HubServerState>(await reader.GetSettingAsync(ServerKey, cancellationToken));
+        StoredJson.Deserialize<HubServerState>(ServerKey, await reader.GetSettingAsync(ServerKey, cancellationToken));
 
     /// <summary>Saves the server's state.</summary>
     public static ValueTask SaveAsync(IDirectoryTransaction transaction, HubServerState state, CancellationToken cancellationToken = default) =>
-        transaction.SetSettingAsync(ServerKey, JsonSerializer.Serialize(state, Json), cancellationToken);
+        transaction.SetSettingAsync(ServerKey, StoredJson.Serialize(state), cancellationToken);
 
     /// <summary>This store's requestor state, or null when it is not a requestor.</summary>
     public static async ValueTask<RequestorState?> RequestorAsync(IDirectoryReader reader, CancellationToken cancellationToken = default) =>
-        Read<RequestorState>(await reader.GetSettingAsync(RequestorKey, cancellationToken));
+        StoredJson.Deserialize<RequestorState>(RequestorKey, await reader.GetSettingAsync(RequestorKey, cancellationToken));
 
     /// <summary>Saves this store's requestor state.</summary>
     public static ValueTask SaveAsync(IDirectoryTransaction transaction, RequestorState state, CancellationToken cancellationToken = default) =>
-        transaction.SetSettingAsync(RequestorKey, JsonSerializer.Serialize(state, Json), cancellationToken);
+        transaction.SetSettingAsync(RequestorKey, StoredJson.Serialize(state), cancellationToken);
 
     /// <summary>A registered requestor, or null.</summary>
     public static async ValueTask<RegisteredRequestor?> RegisteredAsync(IDirectoryReader reader, string name, CancellationToken cancellationToken = default) =>
-        Read<RegisteredRequestor>(await reader.GetSettingAsync(RegisteredPrefix + name.ToUpperInvariant(), cancellationToken));
+        StoredJson.Deserialize<RegisteredRequestor>(RegisteredPrefix + name.ToUpperInvariant(), await reader.GetSettingAsync(RegisteredPrefix + name.ToUpperInvariant(), cancellationToken));
 
     /// <summary>Every registered requestor, ordered by name.</summary>
     public static async ValueTask<IReadOnlyList<RegisteredRequestor>> RegisteredAsync(IDirectoryReader reader, CancellationToken cancellationToken = default) =>
-        (await reader.ListSettingsAsync(RegisteredPrefix, cancellationToken)).Select(s => Read<RegisteredRequestor>(s.Value)!).ToList();
+        (await reader.ListSettingsAsync(RegisteredPrefix, cancellationToken)).Select(s => StoredJson.Deserialize<RegisteredRequestor>(s.Key, s.Value)!).ToList();
 
     /// <summary>Saves a registered requestor.</summary>
     public static ValueTask SaveAsync(IDirectoryTransaction transaction, RegisteredRequestor requestor, CancellationToken cancellationToken = default) =>
-        transaction.SetSettingAsync(RegisteredPrefix + requestor.Name.ToUpperInvariant(), JsonSerializer.Serialize(requestor, Json), cancellationToken);
+        transaction.SetSettingAsync(RegisteredPrefix + requestor.Name.ToUpperInvariant(), StoredJson.Serialize(requestor), cancellationToken);
 
     /// <summary>Removes a registered requestor.</summary>
     public static ValueTask RemoveRegisteredAsync(IDirectoryTransaction transaction, string name, CancellationToken cancellationToken = default) =>
@@ -97,6 +95,4 @@ public static class HubSettings
 
         return store.Info.Server;
     }
-
-    private static T? Read<T>(string? json) where T : class => json is null ? null : JsonSerializer.Deserialize<T>(json, Json);
 }
