@@ -44,7 +44,7 @@ internal static class GlobalOptions
         "--delete-limit",
         "n|default",
         "The most recipients one run may delete without --allow-deletes ('default': 500, or 10% of what the source owns, at least 10)",
-        text => InstanceAdmin.ParseDeleteLimit(text));
+        text => DeleteGuard.ParseLimit(text));
 
     /// <summary>Shows what a destructive command would do, and changes nothing.</summary>
     public static Option<bool> DryRun(string description) => new("--dry-run") { Description = description };

@@ -139,11 +139,11 @@ public abstract class PostgresDirectoryReader : IDirectoryReader, IStoreTables
         await ListAsync("SELECT address_type, template FROM address_templates ORDER BY address_type", r => new AddressTemplateSetting(r.GetString(0), r.GetString(1)), cancellationToken);
 
     /// <inheritdoc/>
-    public async ValueTask<Instance?> FindInstanceAsync(string name, CancellationToken cancellationToken = default) =>
+    public async ValueTask<StoredInstance?> FindStoredInstanceAsync(string name, CancellationToken cancellationToken = default) =>
         (await ListAsync("SELECT name, settings, state FROM instances WHERE name_key = $1", ReadInstance, cancellationToken, name.ToUpperInvariant())).FirstOrDefault();
 
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<Instance>> ListInstancesAsync(CancellationToken cancellationToken = default) =>
+    public async ValueTask<IReadOnlyList<StoredInstance>> ListStoredInstancesAsync(CancellationToken cancellationToken = default) =>
         await ListAsync("SELECT name, settings, state FROM instances ORDER BY name_key", ReadInstance, cancellationToken);
 
     /// <inheritdoc/>
@@ -405,8 +405,7 @@ public abstract class PostgresDirectoryReader : IDirectoryReader, IStoreTables
         new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (ObjectClass)reader.GetInt32(3), reader.GetString(4), reader.GetString(5),
             reader.GetGuid(6), reader.GetString(7));
 
-    private static Instance ReadInstance(NpgsqlDataReader reader) =>
-        new(reader.GetString(0), InstanceJson.DeserializeSettings(reader.GetString(1)), InstanceJson.DeserializeState(reader.GetString(2)));
+    private static StoredInstance ReadInstance(NpgsqlDataReader reader) => new(reader.GetString(0), reader.GetString(1), reader.GetString(2));
 
     private protected DirectoryObject ReadObject(NpgsqlDataReader row)
     {

@@ -270,7 +270,7 @@ internal sealed class PostgresTransaction : PostgresDirectoryReader, IDirectoryT
     }
 
     /// <inheritdoc/>
-    public async ValueTask SaveInstanceAsync(Instance instance, CancellationToken cancellationToken = default)
+    public async ValueTask SaveStoredInstanceAsync(StoredInstance instance, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instance);
         EnsureOpen();
@@ -282,8 +282,8 @@ internal sealed class PostgresTransaction : PostgresDirectoryReader, IDirectoryT
             cancellationToken,
             instance.Name.ToUpperInvariant(),
             instance.Name,
-            InstanceJson.Serialize(instance.Settings),
-            InstanceJson.Serialize(instance.State));
+            instance.Settings,
+            instance.State);
     }
 
     /// <inheritdoc/>

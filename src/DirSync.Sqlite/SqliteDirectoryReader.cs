@@ -221,7 +221,7 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
     }
 
     /// <inheritdoc/>
-    public ValueTask<Instance?> FindInstanceAsync(string name, CancellationToken cancellationToken = default)
+    public ValueTask<StoredInstance?> FindStoredInstanceAsync(string name, CancellationToken cancellationToken = default)
     {
         var command = Context.Command("SELECT name, settings, state FROM instances WHERE name_key = $key");
         command.Parameters.AddWithValue("$key", name.ToUpperInvariant());
@@ -230,9 +230,9 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
     }
 
     /// <inheritdoc/>
-    public ValueTask<IReadOnlyList<Instance>> ListInstancesAsync(CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<StoredInstance>> ListStoredInstancesAsync(CancellationToken cancellationToken = default)
     {
-        var result = new List<Instance>();
+        var result = new List<StoredInstance>();
         var command = Context.Command("SELECT name, settings, state FROM instances ORDER BY name_key");
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -240,7 +240,7 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
             result.Add(ReadInstance(reader));
         }
 
-        return ValueTask.FromResult<IReadOnlyList<Instance>>(result);
+        return ValueTask.FromResult<IReadOnlyList<StoredInstance>>(result);
     }
 
     /// <inheritdoc/>
@@ -444,8 +444,7 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
 
     internal static byte[] GuidBytes(Guid guid) => guid.ToByteArray(bigEndian: true);
 
-    private static Instance ReadInstance(SqliteDataReader reader) =>
-        new(reader.GetString(0), InstanceJson.DeserializeSettings(reader.GetString(1)), InstanceJson.DeserializeState(reader.GetString(2)));
+    private static StoredInstance ReadInstance(SqliteDataReader reader) => new(reader.GetString(0), reader.GetString(1), reader.GetString(2));
 
     private protected T Scalar<T>(string sql)
     {

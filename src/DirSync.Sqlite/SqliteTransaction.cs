@@ -241,7 +241,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     }
 
     /// <inheritdoc/>
-    public ValueTask SaveInstanceAsync(Instance instance, CancellationToken cancellationToken = default)
+    public ValueTask SaveStoredInstanceAsync(StoredInstance instance, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instance);
         EnsureOpen();
@@ -251,8 +251,8 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
             """);
         command.Parameters.AddWithValue("$key", instance.Name.ToUpperInvariant());
         command.Parameters.AddWithValue("$name", instance.Name);
-        command.Parameters.AddWithValue("$settings", InstanceJson.Serialize(instance.Settings));
-        command.Parameters.AddWithValue("$state", InstanceJson.Serialize(instance.State));
+        command.Parameters.AddWithValue("$settings", instance.Settings);
+        command.Parameters.AddWithValue("$state", instance.State);
         command.ExecuteNonQuery();
         return ValueTask.CompletedTask;
     }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using DirSync.Core.Hub;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
 
@@ -25,8 +24,6 @@ public sealed class GalBuilder
 
     private const CompareOptions Options = CompareOptions.IgnoreCase;
 
-    private static readonly JsonSerializerOptions BuiltJson = new(JsonSerializerDefaults.Web);
-
     private readonly TimeProvider _time;
 
     /// <summary>Creates a builder that stamps its event with <paramref name="time"/> (default: the system clock).</summary>
@@ -45,52 +42,12 @@ public sealed class GalBuilder
         var json = await reader.GetSettingAsync(BuiltKey, cancellationToken);
         try
         {
-            return json is null ? null : JsonSerializer.Deserialize<GalBuild>(json, BuiltJson);
+            return StoredJson.Deserialize<GalBuild>(BuiltKey, json);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or DirSyncException)
         {
             return null;
         }
-    }
-
-    /// <summary>The name this server's own recipients carry as their postoffice: the requestor name if set, else the server name.</summary>
-    /// <exception cref="DirSyncException">The stored requestor setting is not valid JSON.</exception>
-    public static async Task<string> LocalPostofficeAsync(IDirectoryReader store, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        var json = await store.GetSettingAsync(HubSettings.RequestorKey, cancellationToken);
-        if (json is null)
-        {
-            return store.Info.Server;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                // The hub owns this setting; accept its name whichever case its serializer gave the property.
-                foreach (var property in document.RootElement.EnumerateObject())
-                {
-                    if (string.Equals(property.Name, "name", StringComparison.OrdinalIgnoreCase)
-                        && property.Value.ValueKind == JsonValueKind.String
-                        && property.Value.GetString() is { } name
-                        && !string.IsNullOrWhiteSpace(name))
-                    {
-                        return name;
-                    }
-                }
-            }
-        }
-        catch (JsonException e)
-        {
-            throw new DirSyncException(
-                $"cannot tell this postoffice's name: the stored setting '{HubSettings.RequestorKey}' is not valid JSON ({e.Message})",
-                ErrorCategory.Store,
-                e);
-        }
-
-        return store.Info.Server;
     }
 
     /// <summary>Rebuilds the GAL of <paramref name="store"/> in one transaction and logs event <see cref="RebuiltEventCode"/> in it.</summary>
@@ -101,7 +58,7 @@ public sealed class GalBuilder
     /// The recipients themselves are not changed.
     /// </remarks>
     /// <param name="store">The directory whose GAL is rebuilt.</param>
-    /// <param name="localPostoffice">The postoffice shown for recipients made here (see <see cref="LocalPostofficeAsync"/>).</param>
+    /// <param name="localPostoffice">The postoffice shown for recipients made here (see <c>HubSettings.LocalPostofficeAsync</c>).</param>
     /// <param name="culture">The culture whose ordering the GAL follows.</param>
     /// <param name="cancellationToken">Cancels the rebuild; the previous GAL stays.</param>
     public async Task<GalRebuildResult> RebuildAsync(
@@ -129,7 +86,7 @@ public sealed class GalBuilder
 
         await transaction.ReplaceGalAsync(EntriesAsync(buffer, order, cancellationToken), cancellationToken);
         var built = new GalBuild(await transaction.GetHighestUsnAsync(cancellationToken), _time.GetUtcNow(), order.Length);
-        await transaction.SetSettingAsync(BuiltKey, JsonSerializer.Serialize(built, BuiltJson), cancellationToken);
+        await transaction.SetSettingAsync(BuiltKey, StoredJson.Serialize(built), cancellationToken);
         await transaction.AppendEventAsync(
             new EventRecord(0, _time.GetUtcNow(), RebuiltEventCode, EventSeverity.Information, $"GAL rebuilt: {order.Length} entries, {suffixed.Count} renamed"),
             cancellationToken);

@@ -86,7 +86,7 @@ public sealed class DirSyncServer
             Inbox = folder.Path,
             FetchesReplies = inbox is null,
             Key = password is not null || existing is null ? HubKey.Derive(name, password) : existing.Key,
-            DeleteLimit = deleteLimit is null ? existing?.DeleteLimit : InstanceAdmin.ParseDeleteLimit(deleteLimit),
+            DeleteLimit = deleteLimit is null ? existing?.DeleteLimit : DeleteGuard.ParseLimit(deleteLimit),
         };
         await HubSettings.SaveAsync(transaction, registered, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

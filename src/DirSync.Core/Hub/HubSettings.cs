@@ -9,7 +9,7 @@ public static class HubSettings
     /// <summary>The setting of the server's state.</summary>
     public const string ServerKey = "hub.server";
 
-    /// <summary>The setting of this store's requestor state (also read by the GAL for the local postoffice name).</summary>
+    /// <summary>The setting of this store's requestor state (its name is also the local postoffice name the GAL shows).</summary>
     public const string RequestorKey = "requestor";
 
     /// <summary>The prefix of the settings of registered requestors.</summary>
@@ -24,39 +24,75 @@ public static class HubSettings
     /// <summary>A requestor's queue of received updates waiting for import (SRVTRANS).</summary>
     public const string Inbound = "hub.inbound";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>The server's state, or null when this store is not a dir-sync server.</summary>
     public static async ValueTask<HubServerState?> ServerAsync(IDirectoryReader reader, CancellationToken cancellationToken = default) =>
-        Read<HubServerState>(await reader.GetSettingAsync(ServerKey, cancellationToken));
+        StoredJson.Deserialize<HubServerState>(ServerKey, await reader.GetSettingAsync(ServerKey, cancellationToken));
 
     /// <summary>Saves the server's state.</summary>
     public static ValueTask SaveAsync(IDirectoryTransaction transaction, HubServerState state, CancellationToken cancellationToken = default) =>
-        transaction.SetSettingAsync(ServerKey, JsonSerializer.Serialize(state, Json), cancellationToken);
+        transaction.SetSettingAsync(ServerKey, StoredJson.Serialize(state), cancellationToken);
 
     /// <summary>This store's requestor state, or null when it is not a requestor.</summary>
     public static async ValueTask<RequestorState?> RequestorAsync(IDirectoryReader reader, CancellationToken cancellationToken = default) =>
-        Read<RequestorState>(await reader.GetSettingAsync(RequestorKey, cancellationToken));
+        StoredJson.Deserialize<RequestorState>(RequestorKey, await reader.GetSettingAsync(RequestorKey, cancellationToken));
 
     /// <summary>Saves this store's requestor state.</summary>
     public static ValueTask SaveAsync(IDirectoryTransaction transaction, RequestorState state, CancellationToken cancellationToken = default) =>
-        transaction.SetSettingAsync(RequestorKey, JsonSerializer.Serialize(state, Json), cancellationToken);
+        transaction.SetSettingAsync(RequestorKey, StoredJson.Serialize(state), cancellationToken);
 
     /// <summary>A registered requestor, or null.</summary>
     public static async ValueTask<RegisteredRequestor?> RegisteredAsync(IDirectoryReader reader, string name, CancellationToken cancellationToken = default) =>
-        Read<RegisteredRequestor>(await reader.GetSettingAsync(RegisteredPrefix + name.ToUpperInvariant(), cancellationToken));
+        StoredJson.Deserialize<RegisteredRequestor>(RegisteredPrefix + name.ToUpperInvariant(), await reader.GetSettingAsync(RegisteredPrefix + name.ToUpperInvariant(), cancellationToken));
 
     /// <summary>Every registered requestor, ordered by name.</summary>
     public static async ValueTask<IReadOnlyList<RegisteredRequestor>> RegisteredAsync(IDirectoryReader reader, CancellationToken cancellationToken = default) =>
-        (await reader.ListSettingsAsync(RegisteredPrefix, cancellationToken)).Select(s => Read<RegisteredRequestor>(s.Value)!).ToList();
+        (await reader.ListSettingsAsync(RegisteredPrefix, cancellationToken)).Select(s => StoredJson.Deserialize<RegisteredRequestor>(s.Key, s.Value)!).ToList();
 
     /// <summary>Saves a registered requestor.</summary>
     public static ValueTask SaveAsync(IDirectoryTransaction transaction, RegisteredRequestor requestor, CancellationToken cancellationToken = default) =>
-        transaction.SetSettingAsync(RegisteredPrefix + requestor.Name.ToUpperInvariant(), JsonSerializer.Serialize(requestor, Json), cancellationToken);
+        transaction.SetSettingAsync(RegisteredPrefix + requestor.Name.ToUpperInvariant(), StoredJson.Serialize(requestor), cancellationToken);
 
     /// <summary>Removes a registered requestor.</summary>
     public static ValueTask RemoveRegisteredAsync(IDirectoryTransaction transaction, string name, CancellationToken cancellationToken = default) =>
         transaction.SetSettingAsync(RegisteredPrefix + name.ToUpperInvariant(), null, cancellationToken);
 
-    private static T? Read<T>(string? json) where T : class => json is null ? null : JsonSerializer.Deserialize<T>(json, Json);
+    /// <summary>The name this server's own recipients carry as their postoffice: the requestor name if set, else the server name.</summary>
+    /// <exception cref="DirSyncException">The stored requestor setting is not valid JSON.</exception>
+    public static async Task<string> LocalPostofficeAsync(IDirectoryReader store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var json = await store.GetSettingAsync(RequestorKey, cancellationToken);
+        if (json is null)
+        {
+            return store.Info.Server;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                // The hub owns this setting; accept its name whichever case its serializer gave the property.
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    if (string.Equals(property.Name, "name", StringComparison.OrdinalIgnoreCase)
+                        && property.Value.ValueKind == JsonValueKind.String
+                        && property.Value.GetString() is { } name
+                        && !string.IsNullOrWhiteSpace(name))
+                    {
+                        return name;
+                    }
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new DirSyncException(
+                $"cannot tell this postoffice's name: the stored setting '{RequestorKey}' is not valid JSON ({e.Message})",
+                ErrorCategory.Store,
+                e);
+        }
+
+        return store.Info.Server;
+    }
 }

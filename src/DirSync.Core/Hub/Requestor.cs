@@ -97,7 +97,7 @@ public sealed class Requestor
             Key = password is not null || current is null ? HubKey.Derive(name, password) : current.Key,
             AddressType = addressType?.ToUpperInvariant() ?? current?.AddressType ?? "SMTP",
             ApplyOnReceive = applyOnReceive ?? current?.ApplyOnReceive ?? false,
-            DeleteLimit = deleteLimit is null ? current?.DeleteLimit : InstanceAdmin.ParseDeleteLimit(deleteLimit),
+            DeleteLimit = deleteLimit is null ? current?.DeleteLimit : DeleteGuard.ParseLimit(deleteLimit),
             Relay = relay ?? current?.Relay ?? false,
 
             // Pointed at another server (one that took the role over): its name and store are learned from its first

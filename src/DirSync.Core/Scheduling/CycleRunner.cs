@@ -112,7 +112,7 @@ public sealed class CycleRunner
 
     private async Task<string> RebuildGalAsync(IDirectoryStore store, CancellationToken cancellationToken)
     {
-        var result = await new GalBuilder(_time).RebuildAsync(store, await GalBuilder.LocalPostofficeAsync(store, cancellationToken), cancellationToken: cancellationToken);
+        var result = await new GalBuilder(_time).RebuildAsync(store, await HubSettings.LocalPostofficeAsync(store, cancellationToken), cancellationToken: cancellationToken);
         return $"GAL rebuilt: {result.Entries} entries, {result.Renamed} renamed";
     }
 

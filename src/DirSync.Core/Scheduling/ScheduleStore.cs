@@ -22,8 +22,6 @@ public static class ScheduleStore
     /// <summary>The prefix of the kick requests.</summary>
     public const string KickPrefix = "kick.";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>The event's schedule, or null when it has none.</summary>
     /// <exception cref="DirSyncException">The stored schedule is damaged.</exception>
     public static async ValueTask<Schedule?> GetAsync(IDirectoryReader reader, CycleEvent @event, CancellationToken cancellationToken = default)
@@ -38,7 +36,7 @@ public static class ScheduleStore
 
         try
         {
-            var stored = JsonSerializer.Deserialize<StoredSchedule>(json, Json) ?? throw new JsonException("null");
+            var stored = StoredJson.Deserialize<StoredSchedule>(key, json) ?? throw new JsonException("null");
             return Schedule.Parse(@event, stored.Days, stored.Time, stored.WindowMinutes) with { Since = stored.Since, TimeZoneId = stored.TimeZone };
         }
         catch (Exception e) when (e is JsonException or InvalidValueException or ArgumentNullException)
@@ -73,8 +71,7 @@ public static class ScheduleStore
         await using var transaction = await store.BeginTransactionAsync(cancellationToken);
         await CycleEvents.RequireAsync(transaction, schedule.Event, cancellationToken);
         var stored = schedule with { Since = now };
-        var json = JsonSerializer.Serialize(
-            new StoredSchedule(schedule.DaysText, schedule.TimeText, schedule.WindowMinutes, now, schedule.TimeZoneId), Json);
+        var json = StoredJson.Serialize(new StoredSchedule(schedule.DaysText, schedule.TimeText, schedule.WindowMinutes, now, schedule.TimeZoneId));
         await transaction.SetSettingAsync(SchedulePrefix + schedule.Event, json, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return stored;
@@ -162,6 +159,11 @@ public static class ScheduleStore
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time) ? time : null;
 
     // TimeZone is absent from schedules stored before it was kept; they follow the reader's zone, as they always did.
+    [StoredSetting(1)]
     private sealed record StoredSchedule(
-        string Days, string Time, int WindowMinutes, DateTimeOffset? Since, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TimeZone = null);
+        [property: JsonPropertyName("days")] string Days,
+        [property: JsonPropertyName("time")] string Time,
+        [property: JsonPropertyName("windowMinutes")] int WindowMinutes,
+        [property: JsonPropertyName("since")] DateTimeOffset? Since,
+        [property: JsonPropertyName("timeZone"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TimeZone = null);
 }

@@ -15,8 +15,6 @@ public static class RunHistory
     /// <summary>The prefix of the settings that hold the records.</summary>
     public const string Prefix = "status.run/";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>Runs <paramref name="run"/>, timing it, and records how it ended (a <see cref="DirSyncException"/> as a failure, then rethrown).</summary>
     /// <param name="store">The store.</param>
     /// <param name="time">The clock.</param>
@@ -65,7 +63,7 @@ public static class RunHistory
         try
         {
             await using var transaction = await store.BeginTransactionAsync(cancellationToken);
-            await transaction.SetSettingAsync(Prefix + record.What, JsonSerializer.Serialize(record, Json), cancellationToken);
+            await transaction.SetSettingAsync(Prefix + record.What, StoredJson.Serialize(record), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DirSyncException e) when (e.Category == ErrorCategory.Busy)
@@ -79,18 +77,18 @@ public static class RunHistory
     {
         ArgumentNullException.ThrowIfNull(reader);
         var records = new List<RunRecord>();
-        foreach (var (_, value) in await reader.ListSettingsAsync(Prefix, cancellationToken))
+        foreach (var (key, value) in await reader.ListSettingsAsync(Prefix, cancellationToken))
         {
             try
             {
-                if (JsonSerializer.Deserialize<RunRecord>(value, Json) is { } record)
+                if (StoredJson.Deserialize<RunRecord>(key, value) is { } record)
                 {
                     records.Add(record);
                 }
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or DirSyncException)
             {
-                // A damaged record says nothing worth failing a status view for; the step's next run replaces it.
+                // A damaged record (or one a newer DirSync wrote) says nothing worth failing a status view for; the step's next run replaces it.
             }
         }
 

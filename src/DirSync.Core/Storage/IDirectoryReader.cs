@@ -1,5 +1,4 @@
 using DirSync.Core.Model;
-using DirSync.Core.Sync;
 
 namespace DirSync.Core.Storage;
 
@@ -58,10 +57,10 @@ public interface IDirectoryReader
     ValueTask<IReadOnlyList<AddressTemplateSetting>> GetAddressTemplatesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The instance with this name (case-insensitive), or null.</summary>
-    ValueTask<Instance?> FindInstanceAsync(string name, CancellationToken cancellationToken = default);
+    ValueTask<StoredInstance?> FindStoredInstanceAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Every instance, ordered by name.</summary>
-    ValueTask<IReadOnlyList<Instance>> ListInstancesAsync(CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<StoredInstance>> ListStoredInstancesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>A stored setting (JSON text, owned by the feature that wrote it), or null.</summary>
     ValueTask<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default);

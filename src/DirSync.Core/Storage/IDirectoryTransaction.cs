@@ -1,5 +1,4 @@
 using DirSync.Core.Model;
-using DirSync.Core.Sync;
 
 namespace DirSync.Core.Storage;
 
@@ -36,7 +35,7 @@ public interface IDirectoryTransaction : IDirectoryReader, IAsyncDisposable
     ValueTask<int> PurgeTombstonesAsync(DateTimeOffset deletedBefore, CancellationToken cancellationToken = default);
 
     /// <summary>Creates or replaces an instance (settings and state), keyed by its name.</summary>
-    ValueTask SaveInstanceAsync(Instance instance, CancellationToken cancellationToken = default);
+    ValueTask SaveStoredInstanceAsync(StoredInstance instance, CancellationToken cancellationToken = default);
 
     /// <summary>Removes an instance.</summary>
     /// <returns>False when there was none.</returns>

@@ -27,6 +27,16 @@ public static class DeleteGuard
     public static long Limit(long owned, long? configured) =>
         configured ?? Math.Max(Floor, Math.Min(Maximum, (long)Math.Floor(owned * Fraction)));
 
+    /// <summary>Reads a configured limit (<c>--delete-limit</c>): a whole number from 0, or "default" for none (the limit of <see cref="Limit"/>).</summary>
+    /// <exception cref="InvalidValueException">Neither.</exception>
+    public static long? ParseLimit(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Equals("default", StringComparison.OrdinalIgnoreCase) ? null
+            : long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+            : throw new InvalidValueException($"--delete-limit '{text}' is neither a whole number of recipients nor 'default'");
+    }
+
     /// <summary>Throws when the deletions must not go ahead.</summary>
     /// <param name="deletes">What the run would delete.</param>
     /// <param name="owned">What the source owned here before the run.</param>

@@ -133,7 +133,7 @@ public sealed class InstanceAdmin
 
         if (changes.DeleteLimit is { } deleteLimit)
         {
-            settings = settings with { DeleteLimit = ParseDeleteLimit(deleteLimit) };
+            settings = settings with { DeleteLimit = DeleteGuard.ParseLimit(deleteLimit) };
         }
 
         if (changes.Format is { } format)
@@ -264,13 +264,6 @@ public sealed class InstanceAdmin
 
         return list;
     }
-
-    /// <summary>Reads a delete limit: a whole number from 0, or "default" for none.</summary>
-    /// <exception cref="InvalidValueException">Neither.</exception>
-    public static long? ParseDeleteLimit(string text) =>
-        text.Equals("default", StringComparison.OrdinalIgnoreCase) ? null
-        : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n
-        : throw new InvalidValueException($"--delete-limit '{text}' is neither a whole number of recipients nor 'default'");
 
     /// <summary>Applies the live-directory options: a directory replaces the files, and every setting is checked before anything is saved.</summary>
     private InstanceSettings ApplyDirectory(string name, InstanceSettings settings, InstanceChanges changes, string currentDirectory)

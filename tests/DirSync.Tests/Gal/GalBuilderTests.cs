@@ -246,7 +246,7 @@ public sealed class GalBuilderTests : IAsyncLifetime
     [Fact]
     public async Task LocalPostoffice_NoRequestorSetting_IsTheServerName()
     {
-        Assert.Equal("Server1", await GalBuilder.LocalPostofficeAsync(_store.Store));
+        Assert.Equal("Server1", await HubSettings.LocalPostofficeAsync(_store.Store));
     }
 
     [Theory]
@@ -259,7 +259,7 @@ public sealed class GalBuilderTests : IAsyncLifetime
     {
         await _store.SetSettingAsync(HubSettings.RequestorKey, json);
 
-        Assert.Equal(expected, await GalBuilder.LocalPostofficeAsync(_store.Store));
+        Assert.Equal(expected, await HubSettings.LocalPostofficeAsync(_store.Store));
     }
 
     [Fact]
@@ -267,7 +267,7 @@ public sealed class GalBuilderTests : IAsyncLifetime
     {
         await _store.SetSettingAsync(HubSettings.RequestorKey, "{name: PO1");
 
-        var error = await Assert.ThrowsAsync<DirSyncException>(() => GalBuilder.LocalPostofficeAsync(_store.Store));
+        var error = await Assert.ThrowsAsync<DirSyncException>(() => HubSettings.LocalPostofficeAsync(_store.Store));
 
         Assert.Equal(ErrorCategory.Store, error.Category);
         Assert.StartsWith("cannot tell this postoffice's name: the stored setting 'requestor' is not valid JSON (", error.Message, StringComparison.Ordinal);

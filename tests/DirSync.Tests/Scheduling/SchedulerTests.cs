@@ -174,7 +174,7 @@ public sealed class SchedulerTests : IAsyncLifetime
         Assert.Equal(("T1 weekdays 07:15", 5, Utc(1, 15, 10)), (stored!.ToString(), stored.WindowMinutes, stored.Since));
         Assert.Equal([stored], await ScheduleStore.ListAsync(_sites.Requestor));
         Assert.Equal(
-            "{\"days\":\"weekdays\",\"time\":\"07:15\",\"windowMinutes\":5,\"since\":\"2026-01-15T10:00:00+00:00\"}",
+            "{\"days\":\"weekdays\",\"time\":\"07:15\",\"windowMinutes\":5,\"since\":\"2026-01-15T10:00:00+00:00\",\"version\":1}",
             await _sites.Requestor.GetSettingAsync("schedule.T1"));
     }
 

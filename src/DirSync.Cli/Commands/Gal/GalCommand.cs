@@ -2,6 +2,7 @@ using System.CommandLine;
 using DirSync.Cli.Output;
 using DirSync.Core;
 using DirSync.Core.Gal;
+using DirSync.Core.Hub;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
 
@@ -21,7 +22,7 @@ internal static class GalCommand
         command.SetAction(io, async (context, cancellationToken) =>
         {
             await using var store = await context.OpenStoreAsync(cancellationToken);
-            var postoffice = await GalBuilder.LocalPostofficeAsync(store, cancellationToken);
+            var postoffice = await HubSettings.LocalPostofficeAsync(store, cancellationToken);
             var result = await context.WithProgressAsync(
                 "Rebuilding the GAL", "recipients read", progress => new GalBuilder { Progress = progress }.RebuildAsync(store, postoffice, cancellationToken: cancellationToken));
             if (context.Json)

@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
-using DirSync.Core.Hub;
+using DirSync.Core.Transport;
 
-namespace DirSync.Core.Transport;
+namespace DirSync.Core.Hub;
 
 /// <summary>A requestor's end of the hub's HTTP transport: posts its messages to <c>dirsync serve</c> and fetches the replies kept there for it.</summary>
 /// <remarks>
