@@ -137,11 +137,21 @@ public sealed class ChangeApplier
         var stale = held.Where(anchor => !anchors.Contains(anchor)).ToList();
         held = null;
 
-        var deleted = new List<DirectoryObject>();
+        // Deleted in alias order, so a plan and its notes read the same on every backend, whatever order the store
+        // lists in. Only the aliases are held meanwhile: a large allowed deletion must not hold every object.
+        var order = new List<(string Alias, Guid Anchor)>(stale.Count);
         foreach (var anchor in stale)
         {
+            var alias = (await _transaction.FindByOriginAsync(_policy.SourceKey, anchor, cancellationToken))?.Alias;
+            order.Add((alias ?? anchor.ToString(), anchor));
+        }
+
+        order.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.Alias, b.Alias) is var byAlias and not 0 ? byAlias : a.Anchor.CompareTo(b.Anchor));
+        var deleted = new List<DirectoryObject>();
+        foreach (var (alias, anchor) in order)
+        {
             var value = await _transaction.FindByOriginAsync(_policy.SourceKey, anchor, cancellationToken);
-            await DeleteAsync(value, value?.Alias ?? anchor.ToString(), "absent from the full change set", cancellationToken);
+            await DeleteAsync(value, value?.Alias ?? alias, "absent from the full change set", cancellationToken);
             if (value is not null)
             {
                 deleted.Add(value);
