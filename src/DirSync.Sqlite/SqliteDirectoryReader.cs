@@ -53,7 +53,7 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
             .Bind(1, alias.ToUpperInvariant())));
 
     /// <inheritdoc/>
-    public ValueTask<Guid?> FindAliasOwnerAsync(string alias, CancellationToken cancellationToken = default)
+    public virtual ValueTask<Guid?> FindAliasOwnerAsync(string alias, CancellationToken cancellationToken = default)
     {
         var statement = Context.Statement("SELECT guid FROM objects WHERE alias_key = ?1 AND is_deleted = 0").Bind(1, alias.ToUpperInvariant());
         try
@@ -74,13 +74,13 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
     }
 
     /// <inheritdoc/>
-    public ValueTask<DirectoryObject?> FindByOriginAsync(string source, Guid anchor, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<DirectoryObject?> FindByOriginAsync(string source, Guid anchor, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(ReadSingle(Context.Statement(FindByOriginSql)
             .Bind(1, source)
             .Bind(2, anchor)));
 
     /// <inheritdoc/>
-    public ValueTask<Guid?> FindAddressOwnerAsync(ProxyAddress address, CancellationToken cancellationToken = default)
+    public virtual ValueTask<Guid?> FindAddressOwnerAsync(ProxyAddress address, CancellationToken cancellationToken = default)
     {
         var statement = Context.Statement("SELECT o.guid FROM proxies p JOIN objects o ON o.id = p.object_id WHERE p.address_key = ?1").Bind(1, address.Key);
         try
@@ -94,7 +94,7 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
     }
 
     /// <inheritdoc/>
-    public ValueTask<bool> DisplayNameExistsAsync(string displayName, Guid? except = null, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<bool> DisplayNameExistsAsync(string displayName, Guid? except = null, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Context.Statement("SELECT 1 FROM objects WHERE display_key = ?1 AND is_deleted = 0 AND guid <> ?2 LIMIT 1")
             .Bind(1, displayName.ToUpperInvariant())
             .Bind(2, except ?? Guid.Empty)

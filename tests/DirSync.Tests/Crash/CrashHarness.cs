@@ -319,6 +319,11 @@ internal sealed class CrashHarness : IDisposable
         // Whatever the test process was started with, only the faults asked for here reach the command.
         environment.TryAdd("DIRSYNC_FAULT_AT", "");
         environment.TryAdd("DIRSYNC_FAULT_TRACE", "");
+        foreach (var (name, value) in _scenario.Environment)
+        {
+            environment.TryAdd(name, value);
+        }
+
         return CliRunner.RunProcessAsync(Work, environment, args);
     }
 }

@@ -31,6 +31,9 @@ internal sealed record CrashScenario
     /// </remarks>
     public string[][] Between { get; init; } = [];
 
+    /// <summary>Environment variables the command under test runs with, in every run of it (reference, crashed, rerun).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Kill the command at every one of its fault points, not a sample, in every run of the tests.</summary>
     public bool EveryPoint { get; init; }
 

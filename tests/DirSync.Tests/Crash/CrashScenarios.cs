@@ -29,6 +29,8 @@ internal static class CrashScenarios
         LocalChanges,
     }
 
+    private static readonly Dictionary<string, string> KeyFilterFromFirstAdd = new() { ["DIRSYNC_KEY_FILTER_AFTER"] = "1" };
+
     /// <summary>The point-to-point commands (<c>run</c>), <c>bulk import</c> and <c>gal rebuild</c>.</summary>
     public static IReadOnlyList<CrashScenario> DirectoryCommands { get; } =
     [
@@ -52,6 +54,14 @@ internal static class CrashScenarios
         },
         new()
         {
+            // The same, on the load path: the key filter answers from the first add (SqliteStoreOptions.KeyFilterAfterAdds).
+            Name = "run import full, key filter",
+            PrepareAsync = s => ImportingSiteAsync(s, full: true),
+            Command = ["--store", Site2, "run", "I"],
+            Environment = KeyFilterFromFirstAdd,
+        },
+        new()
+        {
             Name = "run import incremental",
             PrepareAsync = s => ImportingSiteAsync(s, full: false),
             Command = ["--store", Site2, "run", "I"],
@@ -61,6 +71,13 @@ internal static class CrashScenarios
             Name = "bulk import stop-on-error",
             PrepareAsync = s => BulkSiteAsync(s, withBadRows: false),
             Command = ["--store", Site1, "bulk", "import", "people.csv", "--stop-on-error"],
+        },
+        new()
+        {
+            Name = "bulk import stop-on-error, key filter",
+            PrepareAsync = s => BulkSiteAsync(s, withBadRows: false),
+            Command = ["--store", Site1, "bulk", "import", "people.csv", "--stop-on-error"],
+            Environment = KeyFilterFromFirstAdd,
         },
         new()
         {
