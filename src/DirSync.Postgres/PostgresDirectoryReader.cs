@@ -51,7 +51,7 @@ public abstract class PostgresDirectoryReader : IDirectoryReader, IStoreTables
         await SingleAsync($"SELECT {ObjectColumns} FROM objects o WHERE o.alias_key = $1 AND NOT o.is_deleted", cancellationToken, alias.ToUpperInvariant());
 
     /// <inheritdoc/>
-    public async ValueTask<Guid?> FindAliasOwnerAsync(string alias, CancellationToken cancellationToken = default) =>
+    public virtual async ValueTask<Guid?> FindAliasOwnerAsync(string alias, CancellationToken cancellationToken = default) =>
         await GuidOrNullAsync("SELECT guid FROM objects WHERE alias_key = $1 AND NOT is_deleted", cancellationToken, alias.ToUpperInvariant());
 
     /// <inheritdoc/>
@@ -62,7 +62,7 @@ public abstract class PostgresDirectoryReader : IDirectoryReader, IStoreTables
     }
 
     /// <inheritdoc/>
-    public async ValueTask<DirectoryObject?> FindByOriginAsync(string source, Guid anchor, CancellationToken cancellationToken = default) =>
+    public virtual async ValueTask<DirectoryObject?> FindByOriginAsync(string source, Guid anchor, CancellationToken cancellationToken = default) =>
         await SingleAsync(
             $"SELECT {ObjectColumns} FROM objects o WHERE o.origin_source = $1 AND o.origin_anchor = $2 AND NOT o.is_deleted",
             cancellationToken,
@@ -70,11 +70,11 @@ public abstract class PostgresDirectoryReader : IDirectoryReader, IStoreTables
             anchor);
 
     /// <inheritdoc/>
-    public async ValueTask<Guid?> FindAddressOwnerAsync(ProxyAddress address, CancellationToken cancellationToken = default) =>
+    public virtual async ValueTask<Guid?> FindAddressOwnerAsync(ProxyAddress address, CancellationToken cancellationToken = default) =>
         await GuidOrNullAsync("SELECT o.guid FROM proxies p JOIN objects o ON o.id = p.object_id WHERE p.address_key = $1", cancellationToken, address.Key);
 
     /// <inheritdoc/>
-    public async ValueTask<bool> DisplayNameExistsAsync(string displayName, Guid? except = null, CancellationToken cancellationToken = default) =>
+    public virtual async ValueTask<bool> DisplayNameExistsAsync(string displayName, Guid? except = null, CancellationToken cancellationToken = default) =>
         await Context.ScalarAsync<int>(
             "SELECT 1 FROM objects WHERE display_key = $1 AND NOT is_deleted AND guid <> $2 LIMIT 1",
             cancellationToken,

@@ -1,3 +1,5 @@
+using DirSync.Core.Storage;
+
 namespace DirSync.Postgres;
 
 /// <summary>How a <see cref="PostgresDirectoryStore"/> is opened.</summary>
@@ -15,4 +17,8 @@ public sealed record PostgresStoreOptions
     /// <summary>How many rows a streamed read inside a write transaction fetches at a time.</summary>
     /// <remarks>Memory holds one batch; larger batches save round trips (at 5,000 rows a fetch they are under a percent of the time).</remarks>
     public int FetchSize { get; init; } = 5000;
+
+    /// <summary>After how many adds one write transaction becomes a load, answering "is this key taken?" from a key filter first (0: never).</summary>
+    /// <remarks>See <see cref="LoadKeys"/>: on PostgreSQL each question it rules out is a round trip saved.</remarks>
+    public int KeyFilterAfterAdds { get; init; } = LoadKeys.DefaultAfterAdds;
 }

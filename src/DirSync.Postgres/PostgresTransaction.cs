@@ -25,10 +25,16 @@ internal sealed class PostgresTransaction : PostgresDirectoryReader, IDirectoryT
     private long _usnAtStart;
     private long _nextObjectId;
     private bool _done;
+    private readonly LoadKeys _keys;
+    private readonly Func<ValueTask<long>> _countLive;
+    private readonly Func<KeyFilter, ValueTask> _fillKeys;
 
     private PostgresTransaction(PostgresContext context)
         : base(context)
     {
+        _keys = new LoadKeys(context.Options.KeyFilterAfterAdds);
+        _countLive = CountLiveAsync;
+        _fillKeys = FillKeysAsync;
     }
 
     /// <summary>Wraps the already-begun transaction of <paramref name="context"/>, whose writer lock is held.</summary>
@@ -89,6 +95,7 @@ internal sealed class PostgresTransaction : PostgresDirectoryReader, IDirectoryT
         value.UsnCreated = value.UsnChanged = usn;
         value.WhenCreated = value.WhenChanged = now;
         value.IsDeleted = false;
+        await _keys.AddedAsync(value, _countLive, _fillKeys);
     }
 
     /// <inheritdoc/>
@@ -159,7 +166,27 @@ internal sealed class PostgresTransaction : PostgresDirectoryReader, IDirectoryT
 
         value.UsnChanged = usn;
         value.WhenChanged = now;
+        _keys.Remember(value);
     }
+
+    /// <inheritdoc/>
+    public override ValueTask<Guid?> FindAliasOwnerAsync(string alias, CancellationToken cancellationToken = default) =>
+        _keys.RulesOutAlias(alias) ? ValueTask.FromResult<Guid?>(null) : base.FindAliasOwnerAsync(alias, cancellationToken);
+
+    /// <inheritdoc/>
+    public override ValueTask<bool> DisplayNameExistsAsync(string displayName, Guid? except = null, CancellationToken cancellationToken = default) =>
+        _keys.RulesOutDisplayName(displayName) ? ValueTask.FromResult(false) : base.DisplayNameExistsAsync(displayName, except, cancellationToken);
+
+    /// <inheritdoc/>
+    public override ValueTask<Guid?> FindAddressOwnerAsync(ProxyAddress address, CancellationToken cancellationToken = default) =>
+        _keys.RulesOutAddress(address) ? ValueTask.FromResult<Guid?>(null) : base.FindAddressOwnerAsync(address, cancellationToken);
+
+    /// <inheritdoc/>
+    public override ValueTask<DirectoryObject?> FindByOriginAsync(string source, Guid anchor, CancellationToken cancellationToken = default) =>
+        _keys.RulesOutOrigin(source, anchor) ? ValueTask.FromResult<DirectoryObject?>(null) : base.FindByOriginAsync(source, anchor, cancellationToken);
+
+    /// <summary>Whether this transaction answers "is it taken?" from a key filter (a load), for tests.</summary>
+    internal bool UsesKeyFilter => _keys.Filter is not null;
 
     /// <inheritdoc/>
     public async ValueTask<DirectoryObject> DeleteAsync(Guid guid, CancellationToken cancellationToken = default)
@@ -425,6 +452,34 @@ internal sealed class PostgresTransaction : PostgresDirectoryReader, IDirectoryT
             // whole schema of a store being created, and with it every container.
             Context.ContainersById.Clear();
             Context.ContainerIdsByKey.Clear();
+        }
+    }
+
+    private async ValueTask<long> CountLiveAsync() =>
+        await Context.ScalarAsync<long>("SELECT count(*) FROM objects WHERE NOT is_deleted", CancellationToken.None);
+
+    /// <summary>Every key the store holds, this transaction's writes included, into <paramref name="filter"/>.</summary>
+    private async ValueTask FillKeysAsync(KeyFilter filter)
+    {
+        await using (var objects = Context.Command("SELECT alias_key, display_key, origin_source, origin_anchor FROM objects WHERE NOT is_deleted"))
+        await using (var reader = await objects.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                filter.Add(KeyFilter.Kind.Alias, reader.GetString(0));
+                filter.Add(KeyFilter.Kind.DisplayName, reader.GetString(1));
+                if (!reader.IsDBNull(2))
+                {
+                    filter.AddOrigin(reader.GetString(2), reader.GetGuid(3));
+                }
+            }
+        }
+
+        await using var proxies = Context.Command("SELECT address_key FROM proxies");
+        await using var keys = await proxies.ExecuteReaderAsync();
+        while (await keys.ReadAsync())
+        {
+            filter.Add(KeyFilter.Kind.Address, keys.GetString(0));
         }
     }
 

@@ -1,3 +1,5 @@
+using DirSync.Core.Storage;
+
 namespace DirSync.Sqlite;
 
 /// <summary>How a <see cref="SqliteDirectoryStore"/> is opened.</summary>
@@ -21,18 +23,7 @@ public sealed record SqliteStoreOptions
     /// </remarks>
     public int CacheMiB { get; init; } = 160;
 
-    /// <summary>After how many adds a write transaction counts as a load and answers "is this key taken?" from a key filter.</summary>
-    /// <remarks>
-    /// A load of many new objects asks, for each, several questions whose answer is almost always "no"; from this many
-    /// adds on, the transaction builds a <see cref="DirSync.Core.Storage.KeyFilter"/> of every key the store holds and
-    /// asks SQLite only what the filter cannot rule out. The answers are the same either way. The environment variable
-    /// <c>DIRSYNC_KEY_FILTER_AFTER</c> sets it for a process (the crash harness runs its imports with 1, so that the
-    /// path is the one killed); 0 turns the filter off.
-    /// </remarks>
-    public int KeyFilterAfterAdds { get; init; } = FromEnvironment("DIRSYNC_KEY_FILTER_AFTER", 10_000);
-
-    private static int FromEnvironment(string variable, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(variable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
-            ? value
-            : fallback;
+    /// <summary>After how many adds one write transaction becomes a load, answering "is this key taken?" from a key filter first (0: never).</summary>
+    /// <remarks>See <see cref="LoadKeys"/>; the default is <see cref="LoadKeys.DefaultAfterAdds"/>.</remarks>
+    public int KeyFilterAfterAdds { get; init; } = LoadKeys.DefaultAfterAdds;
 }

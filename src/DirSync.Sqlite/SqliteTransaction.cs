@@ -16,16 +16,16 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     private long _usn;
     private long _usnAtStart;
     private bool _done;
-    private long _adds;
-    private long _nextFilterCheck;
-    private KeyFilter? _keys;
+    private readonly LoadKeys _keys;
+    private readonly Func<ValueTask<long>> _countLive;
+    private readonly Func<KeyFilter, ValueTask> _fillKeys;
 
     private SqliteTransaction(SqliteContext context)
         : base(context)
     {
-        // A transaction that adds this many objects is a load: from there on, "is this key taken?" is answered from a
-        // key filter where it can be. Smaller transactions never pay for building one.
-        _nextFilterCheck = context.Options.KeyFilterAfterAdds > 0 ? context.Options.KeyFilterAfterAdds : long.MaxValue;
+        _keys = new LoadKeys(context.Options.KeyFilterAfterAdds);
+        _countLive = CountLive;
+        _fillKeys = FillKeys;
     }
 
     /// <summary>Wraps the already-begun SQLite transaction of <paramref name="context"/>.</summary>
@@ -75,13 +75,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         value.UsnCreated = value.UsnChanged = usn;
         value.WhenCreated = value.WhenChanged = now;
         value.IsDeleted = false;
-        RememberKeys(value);
-        if (++_adds >= _nextFilterCheck)
-        {
-            ConsiderKeyFilter();
-        }
-
-        return ValueTask.CompletedTask;
+        return _keys.AddedAsync(value, _countLive, _fillKeys);
     }
 
     /// <inheritdoc/>
@@ -128,7 +122,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
 
         value.UsnChanged = usn;
         value.WhenChanged = now;
-        RememberKeys(value);
+        _keys.Remember(value);
         return ValueTask.CompletedTask;
     }
 
@@ -174,40 +168,22 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
 
     /// <inheritdoc/>
     public override ValueTask<Guid?> FindAliasOwnerAsync(string alias, CancellationToken cancellationToken = default) =>
-        _keys is { } keys && !keys.MayContain(KeyFilter.Kind.Alias, alias.ToUpperInvariant())
-            ? ValueTask.FromResult<Guid?>(null)
-            : base.FindAliasOwnerAsync(alias, cancellationToken);
+        _keys.RulesOutAlias(alias) ? ValueTask.FromResult<Guid?>(null) : base.FindAliasOwnerAsync(alias, cancellationToken);
 
     /// <inheritdoc/>
     public override ValueTask<bool> DisplayNameExistsAsync(string displayName, Guid? except = null, CancellationToken cancellationToken = default) =>
-        _keys is { } keys && !keys.MayContain(KeyFilter.Kind.DisplayName, displayName.ToUpperInvariant())
-            ? ValueTask.FromResult(false)
-            : base.DisplayNameExistsAsync(displayName, except, cancellationToken);
+        _keys.RulesOutDisplayName(displayName) ? ValueTask.FromResult(false) : base.DisplayNameExistsAsync(displayName, except, cancellationToken);
 
     /// <inheritdoc/>
     public override ValueTask<Guid?> FindAddressOwnerAsync(ProxyAddress address, CancellationToken cancellationToken = default) =>
-        _keys is { } keys && !keys.MayContain(KeyFilter.Kind.Address, address.Key)
-            ? ValueTask.FromResult<Guid?>(null)
-            : base.FindAddressOwnerAsync(address, cancellationToken);
+        _keys.RulesOutAddress(address) ? ValueTask.FromResult<Guid?>(null) : base.FindAddressOwnerAsync(address, cancellationToken);
 
     /// <inheritdoc/>
-    public override ValueTask<DirectoryObject?> FindByOriginAsync(string source, Guid anchor, CancellationToken cancellationToken = default)
-    {
-        if (_keys is { } keys)
-        {
-            Span<byte> bytes = stackalloc byte[16];
-            anchor.TryWriteBytes(bytes, bigEndian: true, out _);
-            if (!keys.MayContainOrigin(source, bytes))
-            {
-                return ValueTask.FromResult<DirectoryObject?>(null);
-            }
-        }
-
-        return base.FindByOriginAsync(source, anchor, cancellationToken);
-    }
+    public override ValueTask<DirectoryObject?> FindByOriginAsync(string source, Guid anchor, CancellationToken cancellationToken = default) =>
+        _keys.RulesOutOrigin(source, anchor) ? ValueTask.FromResult<DirectoryObject?>(null) : base.FindByOriginAsync(source, anchor, cancellationToken);
 
     /// <summary>Whether this transaction answers "is it taken?" from a key filter (a load), for tests and diagnostics.</summary>
-    internal bool UsesKeyFilter => _keys is not null;
+    internal bool UsesKeyFilter => _keys.Filter is not null;
 
     /// <inheritdoc/>
     public ValueTask AddContainerAsync(DirectoryPath path, CancellationToken cancellationToken = default)
@@ -468,73 +444,32 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>
-    /// Builds (or rebuilds, larger) the key filter once this transaction has added enough objects to be a load: at least
-    /// <see cref="SqliteStoreOptions.KeyFilterAfterAdds"/>, and a quarter of what the store held, so that reading every key once costs at most
-    /// about as much as the questions it will save.
-    /// </summary>
-    private void ConsiderKeyFilter()
+    private ValueTask<long> CountLive() =>
+        ValueTask.FromResult(Context.Statement("SELECT count(*) FROM objects WHERE is_deleted = 0").ScalarInt64() ?? 0);
+
+    /// <summary>Every key the store holds, this transaction's writes included, read as stored (UTF-8) into <paramref name="filter"/>.</summary>
+    private ValueTask FillKeys(KeyFilter filter)
     {
-        _nextFilterCheck = _adds * 2;
-        if (_keys is { IsFull: false })
-        {
-            return;
-        }
-
-        var live = Context.Statement("SELECT count(*) FROM objects WHERE is_deleted = 0").ScalarInt64() ?? 0;
-        if (_keys is null && live - _adds > 4 * _adds)
-        {
-            return;
-        }
-
-        // Sized for four times the keys held now (about five per object: alias, display name, origin, two addresses).
-        var keys = new KeyFilter(Math.Max(1L << 20, live * 5 * 4));
         using (var objects = Context.NewStatement("SELECT alias_key, display_key, origin_source, origin_anchor FROM objects WHERE is_deleted = 0"))
         {
             while (objects.Step())
             {
-                keys.AddUtf8(KeyFilter.Kind.Alias, objects.Blob(0));
-                keys.AddUtf8(KeyFilter.Kind.DisplayName, objects.Blob(1));
+                filter.AddUtf8(KeyFilter.Kind.Alias, objects.Blob(0));
+                filter.AddUtf8(KeyFilter.Kind.DisplayName, objects.Blob(1));
                 if (!objects.IsNull(2))
                 {
-                    keys.AddOriginUtf8(objects.Blob(2), objects.Blob(3));
+                    filter.AddOriginUtf8(objects.Blob(2), objects.Blob(3));
                 }
             }
         }
 
-        using (var proxies = Context.NewStatement("SELECT address_key FROM proxies"))
+        using var proxies = Context.NewStatement("SELECT address_key FROM proxies");
+        while (proxies.Step())
         {
-            while (proxies.Step())
-            {
-                keys.AddUtf8(KeyFilter.Kind.Address, proxies.Blob(0));
-            }
+            filter.AddUtf8(KeyFilter.Kind.Address, proxies.Blob(0));
         }
 
-        _keys = keys;
-        _nextFilterCheck = Math.Max(_nextFilterCheck, _adds + (keys.Capacity - keys.Count) / 5);
-    }
-
-    /// <summary>Adds what <paramref name="value"/> now holds to the key filter, if there is one.</summary>
-    private void RememberKeys(DirectoryObject value)
-    {
-        if (_keys is not { } keys)
-        {
-            return;
-        }
-
-        keys.Add(KeyFilter.Kind.Alias, value.Alias.ToUpperInvariant());
-        keys.Add(KeyFilter.Kind.DisplayName, value.DisplayName.ToUpperInvariant());
-        foreach (var proxy in value.ProxyAddresses)
-        {
-            keys.Add(KeyFilter.Kind.Address, proxy.Key);
-        }
-
-        if (value.Origin is { } origin)
-        {
-            Span<byte> anchor = stackalloc byte[16];
-            origin.Anchor.TryWriteBytes(anchor, bigEndian: true, out _);
-            keys.AddOrigin(origin.Source, anchor);
-        }
+        return ValueTask.CompletedTask;
     }
 
     private void EnsureOpen()

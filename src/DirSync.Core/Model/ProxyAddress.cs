@@ -16,6 +16,8 @@ public sealed class ProxyAddress : IEquatable<ProxyAddress>
     /// <summary>The longest address accepted, after the type prefix.</summary>
     public const int MaxAddressLength = 1024;
 
+    private string? _key;
+
     /// <summary>Creates an address; <paramref name="type"/> is upper-cased.</summary>
     /// <exception cref="InvalidValueException">The type or address is not valid.</exception>
     public ProxyAddress(string type, string address, bool isPrimary)
@@ -52,7 +54,13 @@ public sealed class ProxyAddress : IEquatable<ProxyAddress>
     public bool IsPrimary { get; }
 
     /// <summary>The key that identifies the address in a store: <c>TYPE:ADDRESS</c>, upper-cased.</summary>
-    public string Key => (Type + ":" + Address).ToUpperInvariant();
+    /// <remarks>Made once per address: a load asks for it several times (is it taken? insert it; remember it).</remarks>
+    public string Key => _key ??= string.Create(Type.Length + 1 + Address.Length, this, static (span, value) =>
+    {
+        value.Type.AsSpan().ToUpperInvariant(span);
+        span[value.Type.Length] = ':';
+        value.Address.AsSpan().ToUpperInvariant(span[(value.Type.Length + 1)..]);
+    });
 
     /// <summary>The same address, primary or secondary.</summary>
     public ProxyAddress WithPrimary(bool isPrimary) => isPrimary == IsPrimary ? this : new ProxyAddress(Type, Address, isPrimary);

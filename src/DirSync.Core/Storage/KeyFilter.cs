@@ -65,8 +65,16 @@ public sealed class KeyFilter
     /// <summary>Adds a text key.</summary>
     public void Add(Kind kind, ReadOnlySpan<char> key) => Set(Hash(kind, key));
 
-    /// <summary>Adds an origin.</summary>
+    /// <summary>Adds an origin whose anchor is given as its 16 bytes, big-endian (as stores keep a GUID).</summary>
     public void AddOrigin(ReadOnlySpan<char> source, ReadOnlySpan<byte> anchor) => Set(OriginHash(source, anchor));
+
+    /// <summary>Adds an origin.</summary>
+    public void AddOrigin(string source, Guid anchor)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        anchor.TryWriteBytes(bytes, bigEndian: true, out _);
+        AddOrigin(source, bytes);
+    }
 
     /// <summary>Adds a key stored as UTF-8, as a store reads it back.</summary>
     public void AddUtf8(Kind kind, ReadOnlySpan<byte> key)
@@ -88,7 +96,17 @@ public sealed class KeyFilter
     public bool MayContain(Kind kind, ReadOnlySpan<char> key) => Test(Hash(kind, key));
 
     /// <summary>False when the origin was certainly never added; true when it may have been.</summary>
+    /// <param name="source">The origin's source key.</param>
+    /// <param name="anchor">The anchor's 16 bytes, big-endian (as stores keep a GUID).</param>
     public bool MayContainOrigin(ReadOnlySpan<char> source, ReadOnlySpan<byte> anchor) => Test(OriginHash(source, anchor));
+
+    /// <summary>False when the origin was certainly never added; true when it may have been.</summary>
+    public bool MayContainOrigin(string source, Guid anchor)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        anchor.TryWriteBytes(bytes, bigEndian: true, out _);
+        return MayContainOrigin(source, bytes);
+    }
 
     private static ulong Hash(Kind kind, ReadOnlySpan<char> key) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(key), (long)kind);
 

@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Text;
 using DirSync.Tests.Support;
 
-namespace DirSync.Tests.Storage;
+namespace DirSync.Tests.Cli;
 
 /// <summary>
 /// The load path (a key filter answering "is it taken?") and the ordinary path give the same store from the same file:
-/// the real dirsync process imports one change set into two stores alike, one with the filter from the first add
+/// on either backend, the real dirsync process imports one change set into two stores alike, one with the filter from the first add
 /// (DIRSYNC_KEY_FILTER_AFTER=1), one without it (0), and everything either store then shows is compared.
 /// </summary>
 public sealed class LoadPathTests : IDisposable
