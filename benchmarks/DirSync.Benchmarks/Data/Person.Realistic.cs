@@ -21,7 +21,7 @@ internal sealed partial record Person
 
     // Diacritics put on the vowels of the second and fourth syllables of a surname; the third set also makes l into ł.
     // Each mark is dropped or spelled back to the plain letter by folding, so accented surnames stay as distinct as the plain ones.
-    private static readonly string[] AccentSets = ["áéíóú", "äëïöü", "åęiøů"];
+    private static readonly string[] AccentSets = ["áéíóú", "äëïöü", "åęîøů"];
 
     private static readonly (string Name, char Initial)[] AccentedGivenNames =
     [
