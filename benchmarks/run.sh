@@ -247,6 +247,8 @@ if [ "$hub_only" = 0 ]; then
   dirsync --store "$S" instance set E --export --file "$work/site1.ldif" >/dev/null
   wait_for_quiet
   measure dirsync --store "$S" run E --full
+  # The instance exports mailboxes (its default classes): the lists are passed over.
+  expect "the full export did not carry $size mailboxes" ": $size added, 0 modified, 0 deleted; $lists_n passed over$"
   row "full export to LDIF (run E --full)" "$size" "$secs" "$peak_mb" "$(scaled 8)"
 
   # Import of the full file into an empty store, as custom recipients.
@@ -254,12 +256,17 @@ if [ "$hub_only" = 0 ]; then
   dirsync --store "$T" instance set I --import --file "$work/site1.ldif" --address-type SMTP >/dev/null
   wait_for_quiet
   measure dirsync --store "$T" run I
-  expect "the import did not add $size recipients" "(^|[^0-9])$size added"
+  expect "the import did not add $size recipients" "(^|[^0-9])$size added, 0 modified, 0 deleted, 0 unchanged$"
+  # Each display name a mailbox before it has is imported with a suffix, and says so in a note (the first 1,000
+  # printed, the rest counted).
+  suffixed=$(( $(grep -c "note: the display name '.*' is taken here" "$work/out.txt" || true) + $(sed -n 's/.*note: \.\.\. and \([0-9]*\) more notes.*/\1/p' "$work/out.txt" | head -n 1 | grep . || echo 0) ))
+  [ "$suffixed" = "$shared_n" ] || { echo "run.sh: the import gave $suffixed display names a suffix, not $shared_n" >&2; exit 1; }
   import_secs=$secs
   row "import of the full file into an empty store (run I)" "$size" "$secs" "$peak_mb" "$(scaled 15)"
 
   # Re-import of the same content: a new full export (next sequence number), nothing changed.
   measure dirsync --store "$S" run E --full
+  expect "the second full export did not carry $size mailboxes" ": $size added, 0 modified, 0 deleted; $lists_n passed over$"
   row "full export again (same content, next sequence)" "$size" "$secs" "$peak_mb" "$(scaled 8)"
   usn_before=$(dirsync --store "$T" info --json | sed -n 's/.*"highestUsn": *\([0-9]*\).*/\1/p')
   wait_for_quiet
@@ -303,6 +310,7 @@ fi
 # The GAL: rebuild, then prefix searches timed inside one process (the CLI's start-up is not a search).
 wait_for_quiet
 measure dirsync --store "$S" gal rebuild
+expect "the GAL does not hold $(( size + lists_n )) entries with $shared_n suffixed" "^Rebuilt the GAL: $(( size + lists_n )) entries \($shared_n display names? given a suffix\)$"
 row "gal rebuild" "$size" "$secs" "$peak_mb" "$(scaled 10)"
 measure dotnet "$tools" gal-search --store "$S" --prefixes j,jo,joh --iterations 1000
 while IFS='|' read -r prefix results median p99 max first; do
