@@ -2,10 +2,13 @@
 # Whole-process benchmarks: the table of issue 5, each row through the real `dirsync` command, with
 # OpenLDAP's `slapadd -q` and sqlite3 loads of the same data beside it. See docs/benchmarks.md.
 #
-#   bash benchmarks/run.sh [--size N] [--keep] [--incremental-2x] [--requestors R] [--hub-updates U]
-#                          [--no-hub] [--no-compare] [--no-wait] [--work DIR] [--postgres]
+#   bash benchmarks/run.sh [--size N] [--shape uniform|realistic] [--keep] [--incremental-2x] [--requestors R]
+#                          [--hub-updates U] [--no-hub] [--no-compare] [--no-wait] [--work DIR] [--postgres]
 #
 # --size N           mailboxes in the directory (default 100000; the issue's figures are --size 1000000)
+# --shape S          the data (docs/benchmarks.md, "Data shapes"): uniform (the default; every name distinct and
+#                    ASCII, mailboxes only) or realistic (shared display names, non-ASCII names, SMTP addresses
+#                    made from the names by %g.%s, and one distribution list of 1,000 members per 1,000 mailboxes)
 # --keep             keep the work folder (stores, files, logs) instead of removing it at the end
 # --incremental-2x   also time the incremental export in a 2N store (on by default when N >= 1000000)
 # --requestors R     hub requestors (default 100)
@@ -28,6 +31,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 size=100000
+shape=uniform
 keep=0
 twice=""
 requestors=100
@@ -51,7 +55,8 @@ while [ $# -gt 0 ]; do
     --no-wait) wait_load=0; shift ;;
     --work) work=$2; shift 2 ;;
     --postgres) postgres=1; shift ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --shape) shape=$2; shift 2 ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -61,6 +66,10 @@ esac
 if [ "$size" -lt 1000 ] || [ "$requestors" -lt 2 ]; then
   echo "run.sh: --size must be at least 1000 and --requestors at least 2" >&2; exit 2
 fi
+case "$shape" in
+  uniform|realistic) ;;
+  *) echo "run.sh: unknown --shape '$shape'; use uniform or realistic" >&2; exit 2 ;;
+esac
 [ -n "$twice" ] || { [ "$size" -ge 1000000 ] && twice=1 || twice=0; }
 entries=$(( size / requestors ))
 [ -n "$hub_updates" ] || hub_updates=$(( size / (100 * requestors) > 0 ? size / (100 * requestors) : 1 ))
@@ -180,16 +189,42 @@ scaled() { awk -v t="$1" -v n="$size" 'BEGIN { v = t * n / 1000000; printf (v < 
 
 # --- Data ---------------------------------------------------------------------------------------------
 if [ "$hub_only" = 0 ]; then
-  echo "== generating $size mailboxes (seeded) in $work" >&2
-  dotnet "$tools" generate --size "$size" --out "$work/data" 2>>"$log"
+  echo "== generating $size mailboxes (seeded, $shape shape) in $work" >&2
+  dotnet "$tools" generate --size "$size" --shape "$shape" --out "$work/data" 2>>"$log"
   if [ "$twice" = 1 ]; then
-    dotnet "$tools" generate --size $(( 2 * size )) --out "$work/data2x" --csv-only 2>>"$log"
+    dotnet "$tools" generate --size $(( 2 * size )) --shape "$shape" --out "$work/data2x" --csv-only 2>>"$log"
   fi
 fi
 
+# What each shape's files hold, for the exact checks below (docs/benchmarks.md, "Data shapes"): the realistic
+# shape adds one list per full 1,000 mailboxes, after them in the bulk CSV, and gives 6 of every 100 mailboxes a
+# display name a mailbox before them has (offsets 31, 50, 64, 76, 88 and 97 of each block of 100).
+lists() { [ "$shape" = realistic ] && echo $(( $1 / 1000 )) || echo 0; }
+later_holders() {
+  local n=$1 extra=0 offset
+  [ "$shape" = realistic ] || { echo 0; return; }
+  for offset in 31 50 64 76 88 97; do [ $(( n % 100 )) -gt "$offset" ] && extra=$(( extra + 1 )); done
+  echo $(( n / 100 * 6 + extra ))
+}
+lists_n=$(lists "$size")
+shared_n=$(later_holders "$size")
+# init_site1 STORE: a new Site1 store with the shape's templates. The realistic shape's SMTP addresses are made
+# from the names (%g.%s), as sites did; EDK keeps the default %m@Site1.Testorg.com. The generator's slapd.ldif and
+# sqlite.sql carry the addresses this template gives (DataGenerator.RealisticSmtpTemplate).
+init_site1() {
+  dirsync --store "$1" init --org Testorg --site Site1 --server Server1 >/dev/null
+  if [ "$shape" = realistic ]; then
+    dirsync --store "$1" address-template set SMTP '%g.%s@Site1.Testorg.com' >/dev/null
+  fi
+}
+# expect WHAT PATTERN: stops the run unless the last measured command's output matches PATTERN (an ERE).
+expect() {
+  grep -qE "$2" "$work/out.txt" || { echo "run.sh: $1" >&2; cat "$work/out.txt" >&2; exit 1; }
+}
+
 cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 echo
-echo "DirSync benchmarks, N = $size, $(nproc) cores ($cpu), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, $(dotnet --version) SDK, $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "DirSync benchmarks, N = $size, $shape shape, $(nproc) cores ($cpu), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, $(dotnet --version) SDK, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo
 echo "$header"
 
@@ -197,13 +232,13 @@ S="$work/site1.db"
 T="$work/site2.db"
 
 if [ "$hub_only" = 0 ]; then
-  # Bulk import of N new mailboxes into a fresh store.
-  dirsync --store "$S" init --org Testorg --site Site1 --server Server1 >/dev/null
+  # Bulk import of N new mailboxes (and, in the realistic shape, their lists) into a fresh store.
+  init_site1 "$S"
   wait_for_quiet
   measure dirsync --store "$S" bulk import "$work/data/mailboxes.csv"
-  grep -q ": $size added," "$work/out.txt" || { echo "run.sh: the bulk import did not create $size mailboxes" >&2; cat "$work/out.txt" >&2; exit 1; }
+  expect "the bulk import did not create $size mailboxes and $lists_n lists" ": $(( size + lists_n )) added, 0 modified, 0 deleted, 0 unchanged, 0 rejected$"
   bulk_secs=$secs
-  row "bulk import of N new mailboxes" "$size" "$secs" "$peak_mb" "$(scaled 20)"
+  row "bulk import of N new mailboxes$( [ "$lists_n" = 0 ] || echo " and $lists_n lists")" "$size" "$secs" "$peak_mb" "$(scaled 20)"
 
   measure dirsync --store "$S" info
   row "process start-up (dirsync info, for reference)" "$size" "$secs" "$peak_mb" "-"
@@ -212,6 +247,8 @@ if [ "$hub_only" = 0 ]; then
   dirsync --store "$S" instance set E --export --file "$work/site1.ldif" >/dev/null
   wait_for_quiet
   measure dirsync --store "$S" run E --full
+  # The instance exports mailboxes (its default classes): the lists are passed over.
+  expect "the full export did not carry $size mailboxes" ": $size added, 0 modified, 0 deleted; $lists_n passed over$"
   row "full export to LDIF (run E --full)" "$size" "$secs" "$peak_mb" "$(scaled 8)"
 
   # Import of the full file into an empty store, as custom recipients.
@@ -219,12 +256,17 @@ if [ "$hub_only" = 0 ]; then
   dirsync --store "$T" instance set I --import --file "$work/site1.ldif" --address-type SMTP >/dev/null
   wait_for_quiet
   measure dirsync --store "$T" run I
-  grep -q "$size added" "$work/out.txt" || { echo "run.sh: the import did not add $size recipients" >&2; cat "$work/out.txt" >&2; exit 1; }
+  expect "the import did not add $size recipients" "(^|[^0-9])$size added, 0 modified, 0 deleted, 0 unchanged$"
+  # Each display name a mailbox before it has is imported with a suffix, and says so in a note (the first 1,000
+  # printed, the rest counted).
+  suffixed=$(( $(grep -c "note: the display name '.*' is taken here" "$work/out.txt" || true) + $(sed -n 's/.*note: \.\.\. and \([0-9]*\) more notes.*/\1/p' "$work/out.txt" | head -n 1 | grep . || echo 0) ))
+  [ "$suffixed" = "$shared_n" ] || { echo "run.sh: the import gave $suffixed display names a suffix, not $shared_n" >&2; exit 1; }
   import_secs=$secs
   row "import of the full file into an empty store (run I)" "$size" "$secs" "$peak_mb" "$(scaled 15)"
 
   # Re-import of the same content: a new full export (next sequence number), nothing changed.
   measure dirsync --store "$S" run E --full
+  expect "the second full export did not carry $size mailboxes" ": $size added, 0 modified, 0 deleted; $lists_n passed over$"
   row "full export again (same content, next sequence)" "$size" "$secs" "$peak_mb" "$(scaled 8)"
   usn_before=$(dirsync --store "$T" info --json | sed -n 's/.*"highestUsn": *\([0-9]*\).*/\1/p')
   wait_for_quiet
@@ -243,15 +285,16 @@ if [ "$hub_only" = 0 ]; then
   rm -f "$work/site1.ldif"
   wait_for_quiet
   measure dirsync --store "$S" run E
-  grep -q "$changes modified" "$work/out.txt" || { echo "run.sh: the incremental export did not carry $changes modifies" >&2; cat "$work/out.txt" >&2; exit 1; }
+  expect "the incremental export did not carry $changes modifies" "(^|[^0-9])$changes modified"
   row "incremental export of $changes changes (run E)" "$size" "$secs" "$peak_mb" "0.2"
   measure dirsync --store "$T" run I
   row "import of those $changes changes (run I, for reference)" "$size" "$secs" "$peak_mb" "-"
 
   if [ "$twice" = 1 ]; then
     S2="$work/site1-2x.db"
-    dirsync --store "$S2" init --org Testorg --site Site1 --server Server1 >/dev/null
+    init_site1 "$S2"
     measure dirsync --store "$S2" bulk import "$work/data2x/mailboxes.csv"
+    expect "the bulk import did not create $(( 2 * size )) mailboxes and $(lists $(( 2 * size ))) lists" ": $(( 2 * size + $(lists $(( 2 * size ))) )) added, 0 modified"
     row "bulk import of 2N new mailboxes (setup)" "$(( 2 * size ))" "$secs" "$peak_mb" "-"
     dirsync --store "$S2" instance set E --export --file "$work/site1-2x.ldif" >/dev/null
     measure dirsync --store "$S2" run E --full
@@ -267,6 +310,7 @@ fi
 # The GAL: rebuild, then prefix searches timed inside one process (the CLI's start-up is not a search).
 wait_for_quiet
 measure dirsync --store "$S" gal rebuild
+expect "the GAL does not hold $(( size + lists_n )) entries with $shared_n suffixed" "^Rebuilt the GAL: $(( size + lists_n )) entries \($shared_n display names? given a suffix\)$"
 row "gal rebuild" "$size" "$secs" "$peak_mb" "$(scaled 10)"
 measure dotnet "$tools" gal-search --store "$S" --prefixes j,jo,joh --iterations 1000
 while IFS='|' read -r prefix results median p99 max first; do
@@ -293,10 +337,10 @@ if [ "$postgres" = 1 ] && [ "$hub_only" = 0 ]; then
   pg_sql -d postgres -c "CREATE DATABASE site1" -c "CREATE DATABASE plain"
   P=$(pg_uri site1)
 
-  dirsync --store "$P" init --org Testorg --site Site1 --server Server1 >/dev/null
+  init_site1 "$P"
   wait_for_quiet
   measure dirsync --store "$P" bulk import "$work/data/mailboxes.csv"
-  grep -q "$size created" "$work/out.txt" || { echo "run.sh: the PostgreSQL bulk import did not create $size mailboxes" >&2; cat "$work/out.txt" >&2; exit 1; }
+  expect "the PostgreSQL bulk import did not create $size mailboxes and $lists_n lists" ": $(( size + lists_n )) added, 0 modified, 0 deleted, 0 unchanged, 0 rejected$"
   pg_bulk_secs=$secs
   row "PostgreSQL: bulk import of N new mailboxes" "$size" "$secs" "$peak_mb" "-"
 
@@ -321,7 +365,7 @@ if [ "$postgres" = 1 ] && [ "$hub_only" = 0 ]; then
   rm -f "$work/pg-site1.ldif"
   wait_for_quiet
   measure dirsync --store "$P" run E
-  grep -q "$changes modified" "$work/out.txt" || { echo "run.sh: the PostgreSQL incremental export did not carry $changes modifies" >&2; cat "$work/out.txt" >&2; exit 1; }
+  expect "the PostgreSQL incremental export did not carry $changes modifies" "(^|[^0-9])$changes modified"
   row "PostgreSQL: incremental export of $changes changes (run E)" "$size" "$secs" "$peak_mb" "-"
 fi
 

@@ -11,6 +11,7 @@ switch (args.FirstOrDefault())
             Option(args, "--out") ?? throw Usage("generate needs --out <folder>"),
             Number(args, "--size", 100_000),
             (ulong)Number(args, "--seed", (long)Person.DefaultSeed),
+            Shape(args),
             args.Contains("--csv-only"),
             Console.Error);
         return 0;
@@ -55,5 +56,12 @@ static int Number(string[] args, string name, long fallback)
     var text = Option(args, name);
     return text is null ? checked((int)fallback) : int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
 }
+
+static DataShape Shape(string[] args) => (Option(args, "--shape") ?? "uniform") switch
+{
+    "uniform" => DataShape.Uniform,
+    "realistic" => DataShape.Realistic,
+    var other => throw Usage($"unknown --shape '{other}'; use uniform or realistic"),
+};
 
 static ArgumentException Usage(string message) => new(message);

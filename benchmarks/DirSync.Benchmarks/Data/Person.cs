@@ -8,7 +8,7 @@ namespace DirSync.Benchmarks.Data;
 /// Surnames are five syllables spelled from a bijection of the index, so aliases and display names never collide
 /// (up to 2^25 people): a benchmark measures loading, not the suffixes a real directory's duplicate names get.
 /// </remarks>
-internal sealed record Person(
+internal sealed partial record Person(
     string Alias,
     string DisplayName,
     string GivenName,
