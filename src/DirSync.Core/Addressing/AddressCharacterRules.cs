@@ -67,7 +67,8 @@ internal static class AddressCharacterRules
             return value;
         }
 
-        var decomposed = value.Normalize(NormalizationForm.FormD);
+        // Compatibility decomposition: a digraph or ligature letter (ǅ, ﬁ) is spelled as its letters, not dropped.
+        var decomposed = value.Normalize(NormalizationForm.FormKD);
         var builder = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)
         {

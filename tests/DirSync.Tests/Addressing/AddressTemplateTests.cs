@@ -160,6 +160,7 @@ public sealed class AddressTemplateTests
     [InlineData("Łukasz Michał", "LukaszMichal")]
     [InlineData("Þór þorn", "Thorthorn")]
     [InlineData("Ångström Çelik Ñoño", "AngstromCelikNono")]
+    [InlineData("ǅemal ﬁona", "Dzemalfiona")]
     public void Expand_Diacritics_FoldToPlainLetters(string display, string expected)
     {
         var names = new RecipientNames("alias", null, null, display, null);
