@@ -40,6 +40,12 @@ switch (args.FirstOrDefault())
             (Option(args, "--match") ?? ProfileSummary.DefaultMatch).Split(','),
             Console.Out);
         return 0;
+    case "alloc-summary":
+        AllocationSummary.Run(
+            Option(args, "--file") ?? throw Usage("alloc-summary needs --file <trace.nettrace>"),
+            Number(args, "--top", 25),
+            Console.Out);
+        return 0;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;

@@ -52,8 +52,10 @@ public sealed class ProxyGenerator
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(isTaken);
 
-        // The first fallback can repeat the template (%m@x gives %m@x again); asking twice is wasted work.
-        var tried = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        // The first fallback can repeat the template (%m@x gives %m@x again); asking twice is wasted work. Made only when a
+        // first candidate was taken: nearly every address is free at the first try.
+        HashSet<string>? tried = null;
+        string? first = null;
         var attempts = 0;
         for (var fallback = 0; fallback <= MaxAttempts && attempts < MaxAttempts; fallback++)
         {
@@ -71,7 +73,11 @@ public sealed class ProxyGenerator
                 continue;
             }
 
-            if (!tried.Add(text))
+            if (first is null)
+            {
+                first = text;
+            }
+            else if (!(tried ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase) { first }).Add(text))
             {
                 continue;
             }

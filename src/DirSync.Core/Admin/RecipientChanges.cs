@@ -20,8 +20,17 @@ public sealed class RecipientChanges
     /// <summary>The complete list of proxy addresses, replacing the current one; generation then fills missing types.</summary>
     public IReadOnlyList<ProxyAddress>? ProxyAddresses { get; set; }
 
+    /// <summary>No changes yet.</summary>
+    public RecipientChanges()
+        : this(0)
+    {
+    }
+
+    /// <summary>No changes yet, with room for <paramref name="attributes"/> attributes (an import knows how many it sets).</summary>
+    public RecipientChanges(int attributes) => Attributes = new(attributes);
+
     /// <summary>Descriptive attributes to replace; an empty list clears the attribute.</summary>
-    public Dictionary<AttributeDefinition, List<string>> Attributes { get; } = [];
+    public Dictionary<AttributeDefinition, List<string>> Attributes { get; }
 
     /// <summary>The complete member list (aliases), replacing the current one.</summary>
     public IReadOnlyList<string>? Members { get; set; }

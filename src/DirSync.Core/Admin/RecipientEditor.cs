@@ -226,7 +226,8 @@ public sealed class RecipientEditor
                 throw new InvalidValueException($"{attribute.LdapName} takes one value, not {values.Count}");
             }
 
-            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            // A set only where a value can repeat: a load checks a dozen single values per recipient.
+            var seen = values.Count > 1 ? new HashSet<string>(StringComparer.OrdinalIgnoreCase) : null;
             foreach (var text in values)
             {
                 if (text.Length > attribute.MaxLength)
@@ -234,12 +235,12 @@ public sealed class RecipientEditor
                     throw new InvalidValueException($"the value of {attribute.LdapName} is {text.Length} characters; the limit is {attribute.MaxLength}");
                 }
 
-                if (text.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t')))
+                if (HasControlCharacter(text))
                 {
                     throw new InvalidValueException($"the value of {attribute.LdapName} contains a control character");
                 }
 
-                if (!seen.Add(text))
+                if (seen is not null && !seen.Add(text))
                 {
                     throw new InvalidValueException($"{attribute.LdapName} has the value '{text}' twice");
                 }
@@ -247,6 +248,19 @@ public sealed class RecipientEditor
 
             value.Attributes.Set(attribute, values);
         }
+    }
+
+    private static bool HasControlCharacter(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsControl(c) && c is not ('\r' or '\n' or '\t'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void ApplyTargetAddress(DirectoryObject value, RecipientChanges changes, bool isNew)

@@ -18,11 +18,14 @@ namespace DirSync.Core.Formats;
 /// </remarks>
 public sealed class ReadAheadChangeSetReader : IChangeSetReader
 {
+    // Few records ahead on purpose: whatever waits in the queue survives each collection and is promoted, so a deep queue
+    // (2,048 records) turned a load's garbage into gen2 collections. 256 keep the other core busy as well.
+
     /// <summary>Records handed over at a time.</summary>
-    public const int BatchSize = 256;
+    public const int BatchSize = 64;
 
     /// <summary>Batches read ahead at most.</summary>
-    public const int Capacity = 8;
+    public const int Capacity = 4;
 
     private readonly IChangeSetReader _inner;
     private readonly BlockingCollection<ChangeRecord[]> _queue = new(Capacity);

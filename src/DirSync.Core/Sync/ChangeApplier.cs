@@ -368,7 +368,7 @@ public sealed class ChangeApplier
 
     private RecipientChanges Changes(ChangeRecord record, DirectoryObject? existing)
     {
-        var changes = new RecipientChanges();
+        var changes = new RecipientChanges(_policy.Attributes.Count);
         foreach (var attribute in _policy.Attributes)
         {
             IEnumerable<string> values = record.Attributes.Get(attribute);

@@ -101,9 +101,12 @@ internal sealed class LdifChangeSetReader : ChangeSetReaderBase
             foreach (var value in source.Attributes)
             {
                 // Values of one attribute nearly always stand together, so the last group is tried first.
-                var entry = values.Count > 0 && string.Equals(values[^1].Name, value.Name, StringComparison.OrdinalIgnoreCase)
-                    ? values.Count - 1
-                    : values.FindIndex(v => string.Equals(v.Name, value.Name, StringComparison.OrdinalIgnoreCase));
+                var entry = values.Count - 1;
+                while (entry >= 0 && !string.Equals(values[entry].Name, value.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    entry--;
+                }
+
                 if (entry < 0)
                 {
                     values.Add((value.Name, [value.Value]));
