@@ -33,9 +33,9 @@ public sealed class DirSyncServer
 
     /// <summary>How many requestor messages <see cref="ReceiveAsync"/> takes in per transaction.</summary>
     /// <remarks>
-    /// A commit costs the same whether it closes one message or many — SQLite writes every index page the
-    /// updates touched and checkpoints — and at a million entries each message touches most of the index pages,
-    /// so a commit per message spent a third of the receive writing the same pages again. Each message still
+    /// A commit writes back every index page its updates touched, and a message's updates land all over the
+    /// indexes, so a page shared by many messages was written once per message: at 200,000 entries a commit per
+    /// message was a third of the receive (docs/benchmarks.md). Each message still
     /// applies entirely or not at all (see <see cref="Inbox"/>); the time limit bounds how long other writers of
     /// the store (<c>dirsync serve</c> recording an arrival) wait for the lock.
     /// </remarks>

@@ -144,11 +144,12 @@ internal static class Inbox
 
             return true;
         }
+        // A store's trouble (busy, damaged, out of space) is not the message's: it passes, and the message stays claimed
+        // for the next run — unless the message is gone, taken in by another receiver.
         catch (DirSyncException e) when (e is not StoreException || !File.Exists(accepted.Claimed.Path))
         {
-            // A store's trouble (busy, damaged, out of space) is not the message's: it stays claimed for the next run.
-            // Otherwise the message's own failure: the shared transaction holds part of it, so it is rolled back, the messages
-            // before it are taken in again and committed, and then the failure is handled as it would be alone.
+            // The shared transaction holds part of the message, so it is rolled back, the messages before it are taken
+            // in again and committed, and then the failure is handled as it would be alone.
             await open.Transaction.DisposeAsync();
             open.Transaction = null;
             await RedoAsync(store, time, source, takeIn, open, report, cancellationToken);
