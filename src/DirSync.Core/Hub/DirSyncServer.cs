@@ -1,5 +1,6 @@
 using DirSync.Core.Admin;
 using DirSync.Core.Events;
+using DirSync.Core.Formats;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
 using DirSync.Core.Sync;
@@ -29,6 +30,16 @@ public sealed class DirSyncServer
         _store = store;
         _time = time ?? TimeProvider.System;
     }
+
+    /// <summary>How many requestor messages <see cref="ReceiveAsync"/> takes in per transaction.</summary>
+    /// <remarks>
+    /// A commit writes back every index page its updates touched, and a message's updates land all over the
+    /// indexes, so a page shared by many messages was written once per message: at 200,000 entries a commit per
+    /// message was a third of the receive (docs/benchmarks.md). Each message still
+    /// applies entirely or not at all (see <see cref="Inbox"/>); the time limit bounds how long other writers of
+    /// the store (<c>dirsync serve</c> recording an arrival) wait for the lock.
+    /// </remarks>
+    internal static readonly Inbox.Batch ReceiveBatch = new(100_000, TimeSpan.FromSeconds(2));
 
     /// <summary>Told how many updates of a message have been applied so far, as receive goes (a progress indicator); may be null.</summary>
     public IProgress<long>? Progress { get; init; }
@@ -178,7 +189,13 @@ public sealed class DirSyncServer
     {
         var state = Active(await HubSettings.ServerAsync(_store, cancellationToken));
         return await Inbox.ProcessAsync(
-            _store, _time, new DropFolder(state.Inbox), (claimed, ct) => CheckAsync(claimed, state.Name, ct), (claimed, sha256, ct) => TakeInAsync(claimed, sha256, allowDeletes, ct), cancellationToken,
+            _store,
+            _time,
+            new DropFolder(state.Inbox),
+            (claimed, reader, ct) => CheckAsync(claimed, state.Name, reader, ct),
+            (claimed, sha256, transaction, ct) => TakeInAsync(claimed, sha256, allowDeletes, transaction, ct),
+            ReceiveBatch,
+            cancellationToken,
             (transaction, refusal, ct) => RecordRefusalAsync(transaction, _time, refusal.Sender, refusal.Code, refusal.Reason, ct));
     }
 
@@ -263,7 +280,11 @@ public sealed class DirSyncServer
     }
 
     /// <summary>The checks of a requestor's message, in the order docs/hub.md gives them; the same for a dropped message and one posted over HTTP.</summary>
-    internal async Task<Inbox.Verdict> CheckAsync(ClaimedMessage claimed, string serverName, CancellationToken cancellationToken)
+    /// <param name="claimed">The message.</param>
+    /// <param name="serverName">This server's postoffice name.</param>
+    /// <param name="reader">Where the requestor's numbers are read: the store, or the transaction that holds the messages taken in before this one.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    internal async Task<Inbox.Verdict> CheckAsync(ClaimedMessage claimed, string serverName, IDirectoryReader reader, CancellationToken cancellationToken)
     {
         HubMessage message;
         ChangeSetHeader header;
@@ -292,7 +313,7 @@ public sealed class DirSyncServer
             return new Inbox.Refusal(EventCodes.NotAddressedHere, $"a message from {message.From} is addressed to {message.To}, not to this server ({serverName})", Sender: message.From);
         }
 
-        var registered = await HubSettings.RegisteredAsync(_store, message.From, cancellationToken);
+        var registered = await HubSettings.RegisteredAsync(reader, message.From, cancellationToken);
         if (registered is null)
         {
             return new Inbox.Refusal(EventCodes.NotRegistered, $"requestor {message.From} is not registered; register it with '{CommandHints.ServerAddRequestor(message.From)}'");
@@ -315,7 +336,7 @@ public sealed class DirSyncServer
                 $"{message.From} reset its sync numbers (generation {message.Generation}), but this server still counts them from before (ReqSync {registered.ReqSync}) and would skip its updates as taken in; if it was reset on purpose, reset it here too with '{CommandHints.ServerResetRequestor(message.From)}', then let it send again", Sender: message.From);
         }
 
-        if (await HubSettings.ServerAsync(_store, cancellationToken) is { } server && OutOfSequence(message, trailer.Records, registered, server) is { } jump)
+        if (await HubSettings.ServerAsync(reader, cancellationToken) is { } server && OutOfSequence(message, trailer.Records, registered, server) is { } jump)
         {
             return new Inbox.Refusal(EventCodes.TransactionsOutOfSequence, jump);
         }
@@ -328,7 +349,7 @@ public sealed class DirSyncServer
                 : new Inbox.Refusal(EventCodes.Replayed, $"message {message.Id} from {message.From} was already taken in; a replayed copy is refused", Sender: message.From);
         }
 
-        return Inbox.Verdict.Accept(trailer.Sha256);
+        return Inbox.Verdict.Accept(trailer.Sha256, registered.Name);
     }
 
     /// <summary>Why a message's transaction numbers cannot be taken in, or null when they can.</summary>
@@ -363,11 +384,13 @@ public sealed class DirSyncServer
         return null;
     }
 
-    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, string verifiedSha256, long? allowDeletes, CancellationToken cancellationToken)
+    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, string verifiedSha256, long? allowDeletes, IDirectoryTransaction transaction, CancellationToken cancellationToken)
     {
-        using var reader = MessageFile.Open(claimed.Path, claimed.Name);
+        using var file = MessageFile.Open(claimed.Path, claimed.Name);
+
+        // Parsing and hashing the message overlap with applying it, on the other core.
+        using var reader = new ReadAheadChangeSetReader(file);
         var message = HubMessage.Parse(reader.Header, claimed.Name);
-        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var state = await RequireServerAsync(transaction, cancellationToken);
         var registered = (await HubSettings.RegisteredAsync(transaction, message.From, cancellationToken))!;
         var ownRequestor = await HubSettings.RequestorAsync(transaction, cancellationToken);
@@ -439,34 +462,30 @@ public sealed class DirSyncServer
             taken++;
         }
 
-        await session.CompleteAsync(
-            new ApplyInput(reader.Trailer.Records, reader.Trailer.Sha256),
-            async (t, ct) =>
-            {
-                await HubSettings.SaveAsync(t, state with { Sync = sync }, ct);
+        // Inbox commits, possibly with the messages after this one: the checks and the numbers are this message's.
+        await session.CheckAsync(new ApplyInput(reader.Trailer.Records, reader.Trailer.Sha256), cancellationToken);
+        await HubSettings.SaveAsync(transaction, state with { Sync = sync }, cancellationToken);
 
-                // First contact is a requestor whose numbers are both still 0 — nothing of its own acknowledged,
-                // nothing received — whether or not it sends users of its own in the same message.
-                await HubSettings.SaveAsync(
-                    t,
-                    registered with
-                    {
-                        ReqSync = Math.Max(registered.ReqSync, message.ReqSync),
-                        ReportedSrvSync = message.SrvSync,
-                        ImpSync = message.ImpSync,
-                        ImportRequested = registered.ImportRequested || message.ImportRequest || (message.ReqSyncWas == 0 && message.SrvSync == 0),
-                        ReplyPending = true,
-                        LastUpdateReceived = _time.GetUtcNow(),
-                        LastMessageId = message.Id.ToString("D"),
-                        Generation = message.Generation,
-                    },
-                    ct);
-                var summary = message.Summary(reader.Trailer.Records);
-                await EventLog.WriteAsync(t, _time, EventCodes.MessageReceived, EventSeverity.Information, $"received from {message.From}: {summary}", ct);
-                await EventLog.WriteAsync(t, _time, EventCodes.Received, EventSeverity.Information,
-                    $"SrvRx received {taken} updates from {message.From}{(old > 0 ? $" ({old} already taken in)" : "")}; master log now ends at {sync}", ct);
+        // First contact is a requestor whose numbers are both still 0 — nothing of its own acknowledged,
+        // nothing received — whether or not it sends users of its own in the same message.
+        await HubSettings.SaveAsync(
+            transaction,
+            registered with
+            {
+                ReqSync = Math.Max(registered.ReqSync, message.ReqSync),
+                ReportedSrvSync = message.SrvSync,
+                ImpSync = message.ImpSync,
+                ImportRequested = registered.ImportRequested || message.ImportRequest || (message.ReqSyncWas == 0 && message.SrvSync == 0),
+                ReplyPending = true,
+                LastUpdateReceived = _time.GetUtcNow(),
+                LastMessageId = message.Id.ToString("D"),
+                Generation = message.Generation,
             },
             cancellationToken);
+        var summary = message.Summary(reader.Trailer.Records);
+        await EventLog.WriteAsync(transaction, _time, EventCodes.MessageReceived, EventSeverity.Information, $"received from {message.From}: {summary}", cancellationToken);
+        await EventLog.WriteAsync(transaction, _time, EventCodes.Received, EventSeverity.Information,
+            $"SrvRx received {taken} updates from {message.From}{(old > 0 ? $" ({old} already taken in)" : "")}; master log now ends at {sync}", cancellationToken);
         return new Inbox.Outcome(taken, $"{message.From}: {message.Summary(reader.Trailer.Records)}; {taken} new, {old} already taken in, {session.Refused} refused");
     }
 

@@ -77,7 +77,7 @@ public sealed class HubGateway
         var state = DirSyncServer.Active(await HubSettings.ServerAsync(_store, cancellationToken));
         var name = Path.GetFileName(file.Path);
         var claimed = new ClaimedMessage(name, file.TemporaryPath);
-        var verdict = await new DirSyncServer(_store, _time).CheckAsync(claimed, state.Name, cancellationToken);
+        var verdict = await new DirSyncServer(_store, _time).CheckAsync(claimed, state.Name, _store, cancellationToken);
         if (verdict.Refusal is { } refusal)
         {
             throw await RefuseAsync(refusal.Sender ?? sender.Name, refusal.Code, refusal.Reason, cancellationToken);

@@ -234,7 +234,8 @@ public sealed class Requestor
         CycleReport report;
         using (var transport = await RequestorTransport.OpenAsync(_store, cancellationToken))
         {
-            report = await Inbox.ProcessAsync(_store, _time, transport.Replies, CheckAsync, (claimed, sha256, ct) => TakeInAsync(claimed, sha256, allowDeletes, ct), cancellationToken);
+            report = await Inbox.ProcessAsync(
+                _store, _time, transport.Replies, (claimed, _, ct) => CheckAsync(claimed, ct), (claimed, sha256, transaction, ct) => TakeInAsync(claimed, sha256, allowDeletes, transaction, ct), Inbox.Batch.None, cancellationToken);
         }
 
         // Exchange's agent kept the address book current as updates arrived: no T3 import or rebuild to wait for.
@@ -447,11 +448,10 @@ public sealed class Requestor
         return Inbox.Verdict.Accept(trailer.Sha256);
     }
 
-    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, string verifiedSha256, long? allowDeletes, CancellationToken cancellationToken)
+    private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, string verifiedSha256, long? allowDeletes, IDirectoryTransaction transaction, CancellationToken cancellationToken)
     {
         using var reader = MessageFile.Open(claimed.Path, claimed.Name);
         var message = HubMessage.Parse(reader.Header, claimed.Name);
-        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
         var state = await RequireAsync(transaction, cancellationToken);
 
         // The echo acknowledges what the server took in: those transactions can go.
@@ -507,7 +507,6 @@ public sealed class Requestor
         await EventLog.WriteAsync(transaction, _time, EventCodes.MessageReceived, EventSeverity.Information, $"received from {message.From}: {summary}{(stale ? " (a late copy; its updates were already received)" : "")}", cancellationToken);
         await EventLog.WriteAsync(transaction, _time, EventCodes.Received, EventSeverity.Information,
             $"ReqRx received {taken} updates{(state.ApplyOnReceive ? " and applied them" : " for import")}", cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return new Inbox.Outcome(taken, $"{message.From}: {summary}{(message.ImportReply ? " (import reply)" : "")}{(stale ? " (late copy, skipped)" : "")}", message.Error is null ? null : $"the server reports: {message.Error}");
     }
 

@@ -45,6 +45,34 @@ public sealed class DeleteGuardHubTests : IAsyncLifetime
         $"the changes from {source} would delete {deletes} recipients, more than the limit of {limit} (500, or 10% of the {owned} it owns here, whichever is smaller, and at least 10); nothing was applied. If the deletes are intended, run again with '{retry}', or raise the limit with '{setting}'";
 
     [Fact]
+    public async Task Receive_GuardHoldsAMessageBetweenOthers_TheOthersAreTakenInOnceWithoutAGapInTheLog()
+    {
+        var before = (await _net.ServerStateAsync()).Sync;
+        await P2.SetDisplayNameAsync("bob", "Bob Two");
+        await P2.SendAsync();
+        _net.Time.Advance(TimeSpan.FromSeconds(1));
+        await RemoveAsync(11);
+        await P1.SendAsync();
+        _net.Time.Advance(TimeSpan.FromSeconds(1));
+        await P3.SetDisplayNameAsync("cy", "Cy Three");
+        await P3.SendAsync();
+        var waiting = HubNetwork.Waiting(_net.ServerInbox);
+        Assert.Equal(3, waiting.Count);
+
+        // P2's message and P1's share a transaction; P1's is held back, so P2's is taken in again on its own.
+        var report = await _net.Hub.ReceiveAsync();
+
+        Assert.Equal((2, 0, 2L), (report.Messages, report.Rejected, report.Updates));
+        Assert.Equal([waiting[1]], HubNetwork.FilesIn(_net.ServerInbox, "processing"));
+        Assert.Equal([$"{before + 1} {Po2} Modify bob", $"{before + 2} {Po3} Modify cy"], (await _net.MasterLogAsync()).Skip((int)before));
+        Assert.Equal(before + 2, (await _net.ServerStateAsync()).Sync);
+        Assert.Single(await HubNetwork.EventsAsync(_net.Server, EventCodes.DeletesBlocked));
+        Assert.Equal(
+            [$"SrvRx received 1 updates from {Po2}; master log now ends at {before + 1}", $"SrvRx received 1 updates from {Po3}; master log now ends at {before + 2}"],
+            (await HubNetwork.EventsAsync(_net.Server, EventCodes.Received)).Select(e => e.Message).TakeLast(2));
+    }
+
+    [Fact]
     public async Task Receive_RequestorDeletingMoreThanTheLimit_IsHeldClaimedUntilAllowed()
     {
         await RemoveAsync(11);

@@ -46,13 +46,39 @@ public sealed class InboxTests : IAsyncLifetime
             _store,
             _time,
             Folder,
-            async (claimed, _) => await (check?.Invoke(claimed) ?? Task.FromResult<Inbox.Refusal?>(null)) is { } refusal ? refusal : Inbox.Verdict.Accept("sha"),
-            async (claimed, _, _) =>
+            async (claimed, _, _) => await (check?.Invoke(claimed) ?? Task.FromResult<Inbox.Refusal?>(null)) is { } refusal ? refusal : Inbox.Verdict.Accept("sha"),
+            async (claimed, _, _, _) =>
             {
                 _seen.Add($"{claimed.Name} at {Path.GetRelativePath(_inbox, claimed.Path)}: {File.ReadAllText(claimed.Path)}");
                 return takeIn is null ? new Inbox.Outcome(1, claimed.Name) : await takeIn(claimed);
             },
+            Inbox.Batch.None,
             CancellationToken.None);
+
+    /// <summary>Takes everything in with <paramref name="batch"/>: each message taken in writes an event "took NAME" through its transaction, then does what <paramref name="then"/> says.</summary>
+    private Task<CycleReport> ProcessBatchedAsync(
+        Inbox.Batch batch, Func<ClaimedMessage, Task>? then = null, Func<string, string?>? sender = null, List<IDirectoryTransaction>? transactions = null) =>
+        Inbox.ProcessAsync(
+            _store,
+            _time,
+            Folder,
+            (claimed, _, _) => Task.FromResult(Inbox.Verdict.Accept("sha", sender?.Invoke(claimed.Name))),
+            async (claimed, _, transaction, ct) =>
+            {
+                _seen.Add(claimed.Name);
+                transactions?.Add(transaction);
+                await EventLog.WriteAsync(transaction, _time, EventCodes.MessageReceived, EventSeverity.Information, $"took {claimed.Name}", ct);
+                if (then is not null)
+                {
+                    await then(claimed);
+                }
+
+                return new Inbox.Outcome(1, claimed.Name);
+            },
+            batch,
+            CancellationToken.None);
+
+    private static readonly Inbox.Batch Large = new(1000, TimeSpan.FromHours(1));
 
     [Fact]
     public void Claim_WaitingMessages_MovesEachIntoProcessingOldestFirst()
@@ -222,6 +248,174 @@ public sealed class InboxTests : IAsyncLifetime
         Assert.Equal(["1.dsm: too many deletes"], report.Errors);
         Assert.Equal(["1.dsm"], HubNetwork.FilesIn(_inbox, "processing"));
         Assert.Empty(HubNetwork.FilesIn(_inbox, "rejected"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_Batched_MessagesShareOneTransactionAndAreRemovedOnceItCommits()
+    {
+        Arrive("1.dsm");
+        Arrive("2.dsm");
+        Arrive("3.dsm");
+        var transactions = new List<IDirectoryTransaction>();
+
+        var report = await ProcessBatchedAsync(Large, then: claimed =>
+        {
+            // Nothing is removed before the commit that holds it.
+            Assert.Equal(claimed.Name == "1.dsm" ? ["1.dsm"] : claimed.Name == "2.dsm" ? ["1.dsm", "2.dsm"] : ["1.dsm", "2.dsm", "3.dsm"], HubNetwork.FilesIn(_inbox, "processing"));
+            return Task.CompletedTask;
+        }, transactions: transactions);
+
+        Assert.Equal(["1.dsm", "2.dsm", "3.dsm"], _seen);
+        Assert.Single(transactions.Distinct());
+        Assert.Equal((3, 3L, 0), (report.Messages, report.Updates, report.Rejected));
+        Assert.Equal(["1.dsm", "2.dsm", "3.dsm"], report.Lines);
+        Assert.Empty(Directory.GetFiles(_inbox, "*", SearchOption.AllDirectories));
+        Assert.Equal(
+            [(EventCodes.MessageReceived, "took 1.dsm"), (EventCodes.MessageReceived, "took 2.dsm"), (EventCodes.MessageReceived, "took 3.dsm")],
+            await HubNetwork.EventsAsync(_store, EventCodes.MessageReceived));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_BatchReachesItsUpdates_CommitsAndBeginsAnother()
+    {
+        Arrive("1.dsm");
+        Arrive("2.dsm");
+        Arrive("3.dsm");
+        var transactions = new List<IDirectoryTransaction>();
+
+        await ProcessBatchedAsync(new Inbox.Batch(2, TimeSpan.FromHours(1)), transactions: transactions);
+
+        Assert.Equal(3, transactions.Count);
+        Assert.Same(transactions[0], transactions[1]);
+        Assert.NotSame(transactions[1], transactions[2]);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_BatchOpenLongerThanItsTime_CommitsAndBeginsAnother()
+    {
+        Arrive("1.dsm");
+        Arrive("2.dsm");
+        Arrive("3.dsm");
+        var transactions = new List<IDirectoryTransaction>();
+
+        await ProcessBatchedAsync(
+            new Inbox.Batch(1000, TimeSpan.FromSeconds(2)),
+            then: claimed =>
+            {
+                _time.Advance(TimeSpan.FromSeconds(claimed.Name == "2.dsm" ? 2 : 1));
+                return Task.CompletedTask;
+            },
+            transactions: transactions);
+
+        Assert.Same(transactions[0], transactions[1]);
+        Assert.NotSame(transactions[1], transactions[2]);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_SecondMessageOfASenderInABatch_BeginsATransactionOfItsOwn()
+    {
+        Arrive("1.dsm");
+        Arrive("2.dsm");
+        Arrive("3.dsm");
+        var transactions = new List<IDirectoryTransaction>();
+
+        await ProcessBatchedAsync(Large, sender: name => name == "3.dsm" ? "NET/PO2" : "NET/PO1", transactions: transactions);
+
+        Assert.NotSame(transactions[0], transactions[1]);
+        Assert.Same(transactions[1], transactions[2]);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_MessageFailsInABatch_TheOnesBeforeItAreTakenInOnceAndItAloneIsSetAside()
+    {
+        Arrive("1.dsm");
+        Arrive("2.dsm");
+        Arrive("3.dsm");
+        Arrive("4.dsm");
+
+        var report = await ProcessBatchedAsync(Large, then: claimed =>
+            claimed.Name == "3.dsm" ? throw new DirSyncException("it cannot be applied", ErrorCategory.Sync) : Task.CompletedTask);
+
+        // 3.dsm's failure rolled back what 1.dsm, 2.dsm and 3.dsm had done together; 1.dsm and 2.dsm were taken in again.
+        Assert.Equal(["1.dsm", "2.dsm", "3.dsm", "1.dsm", "2.dsm", "4.dsm"], _seen);
+        Assert.Equal((3, 3L, 1), (report.Messages, report.Updates, report.Rejected));
+        Assert.Equal(["1.dsm", "2.dsm", "4.dsm"], report.Lines);
+        Assert.Equal(["3.dsm: it cannot be applied"], report.Errors);
+        Assert.Equal(["3.dsm", "3.dsm.reason.txt"], HubNetwork.FilesIn(_inbox, "rejected"));
+        Assert.Empty(HubNetwork.FilesIn(_inbox, "processing"));
+        Assert.Equal(
+            [
+                (EventCodes.MessageReceived, "took 1.dsm"),
+                (EventCodes.MessageReceived, "took 2.dsm"),
+                (EventCodes.InvalidFormat, "124: message 3.dsm could not be applied and was moved to rejected/: it cannot be applied"),
+                (EventCodes.MessageReceived, "took 4.dsm"),
+            ],
+            await HubNetwork.EventsAsync(_store, EventCodes.MessageReceived, EventCodes.InvalidFormat));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_GuardStopsAMessageInABatch_TheOnesBeforeItAreCommittedAndItStaysClaimed()
+    {
+        Arrive("1.dsm");
+        Arrive("2.dsm");
+        Arrive("3.dsm");
+
+        var report = await ProcessBatchedAsync(Large, then: claimed =>
+            claimed.Name == "2.dsm" ? throw new DirSyncException("too many deletes", ErrorCategory.Guard) : Task.CompletedTask);
+
+        Assert.Equal((2, 0), (report.Messages, report.Rejected));
+        Assert.Equal(["2.dsm: too many deletes"], report.Errors);
+        Assert.Equal(["2.dsm"], HubNetwork.FilesIn(_inbox, "processing"));
+        Assert.Equal(
+            [(EventCodes.MessageReceived, "took 1.dsm"), (EventCodes.MessageReceived, "took 3.dsm")],
+            await HubNetwork.EventsAsync(_store, EventCodes.MessageReceived));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_RunDiesInABatch_NothingOfItIsCommittedAndEveryMessageStaysClaimed()
+    {
+        Arrive("1.dsm");
+        Arrive("2.dsm");
+        Arrive("3.dsm");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ProcessBatchedAsync(Large, then: claimed =>
+            claimed.Name == "2.dsm" ? throw new InvalidOperationException("power cut") : Task.CompletedTask));
+
+        Assert.Equal(["1.dsm", "2.dsm"], HubNetwork.FilesIn(_inbox, "processing"));
+        Assert.Empty(await HubNetwork.EventsAsync(_store, EventCodes.MessageReceived));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_RefusalInABatch_CommitsTheMessagesBeforeItFirst()
+    {
+        Arrive("1.dsm");
+        Arrive("2.dsm");
+        Arrive("3.dsm");
+        var transactions = new List<IDirectoryTransaction>();
+
+        var report = await Inbox.ProcessAsync(
+            _store,
+            _time,
+            Folder,
+            (claimed, _, _) => Task.FromResult(claimed.Name == "2.dsm" ? new Inbox.Refusal(EventCodes.NotAddressedHere, "addressed elsewhere") : Inbox.Verdict.Accept("sha")),
+            async (claimed, _, transaction, ct) =>
+            {
+                transactions.Add(transaction);
+                await EventLog.WriteAsync(transaction, _time, EventCodes.MessageReceived, EventSeverity.Information, $"took {claimed.Name}", ct);
+                return new Inbox.Outcome(1, claimed.Name);
+            },
+            Large,
+            CancellationToken.None);
+
+        Assert.Equal((2, 1), (report.Messages, report.Rejected));
+        Assert.NotSame(transactions[0], transactions[1]);
+        Assert.Equal(
+            [
+                (EventCodes.MessageReceived, "took 1.dsm"),
+                (EventCodes.NotAddressedHere, "154: addressed elsewhere (message 2.dsm moved to rejected/)"),
+                (EventCodes.MessageReceived, "took 3.dsm"),
+            ],
+            await HubNetwork.EventsAsync(_store, EventCodes.MessageReceived, EventCodes.NotAddressedHere));
     }
 
     [Fact]
