@@ -37,6 +37,15 @@ public sealed class InboxTests : IAsyncLifetime
         return path;
     }
 
+    /// <summary>Messages 1.dsm to <paramref name="count"/>.dsm arrive, in that order.</summary>
+    private void ArriveNumbered(int count)
+    {
+        for (var i = 1; i <= count; i++)
+        {
+            Arrive($"{i}.dsm");
+        }
+    }
+
     private string Processing(string name) => Path.Combine(_inbox, "processing", name);
 
     /// <summary>Takes everything in, recording each message's name, where it was while taken in, and its content.</summary>
@@ -253,9 +262,7 @@ public sealed class InboxTests : IAsyncLifetime
     [Fact]
     public async Task ProcessAsync_Batched_MessagesShareOneTransactionAndAreRemovedOnceItCommits()
     {
-        Arrive("1.dsm");
-        Arrive("2.dsm");
-        Arrive("3.dsm");
+        ArriveNumbered(3);
         var transactions = new List<IDirectoryTransaction>();
 
         var report = await ProcessBatchedAsync(Large, then: claimed =>
@@ -278,9 +285,7 @@ public sealed class InboxTests : IAsyncLifetime
     [Fact]
     public async Task ProcessAsync_BatchReachesItsUpdates_CommitsAndBeginsAnother()
     {
-        Arrive("1.dsm");
-        Arrive("2.dsm");
-        Arrive("3.dsm");
+        ArriveNumbered(3);
         var transactions = new List<IDirectoryTransaction>();
 
         await ProcessBatchedAsync(new Inbox.Batch(2, TimeSpan.FromHours(1)), transactions: transactions);
@@ -293,9 +298,7 @@ public sealed class InboxTests : IAsyncLifetime
     [Fact]
     public async Task ProcessAsync_BatchOpenLongerThanItsTime_CommitsAndBeginsAnother()
     {
-        Arrive("1.dsm");
-        Arrive("2.dsm");
-        Arrive("3.dsm");
+        ArriveNumbered(3);
         var transactions = new List<IDirectoryTransaction>();
 
         await ProcessBatchedAsync(
@@ -314,9 +317,7 @@ public sealed class InboxTests : IAsyncLifetime
     [Fact]
     public async Task ProcessAsync_SecondMessageOfASenderInABatch_BeginsATransactionOfItsOwn()
     {
-        Arrive("1.dsm");
-        Arrive("2.dsm");
-        Arrive("3.dsm");
+        ArriveNumbered(3);
         var transactions = new List<IDirectoryTransaction>();
 
         await ProcessBatchedAsync(Large, sender: name => name == "3.dsm" ? "NET/PO2" : "NET/PO1", transactions: transactions);
@@ -328,10 +329,7 @@ public sealed class InboxTests : IAsyncLifetime
     [Fact]
     public async Task ProcessAsync_MessageFailsInABatch_TheOnesBeforeItAreTakenInOnceAndItAloneIsSetAside()
     {
-        Arrive("1.dsm");
-        Arrive("2.dsm");
-        Arrive("3.dsm");
-        Arrive("4.dsm");
+        ArriveNumbered(4);
 
         var report = await ProcessBatchedAsync(Large, then: claimed =>
             claimed.Name == "3.dsm" ? throw new DirSyncException("it cannot be applied", ErrorCategory.Sync) : Task.CompletedTask);
@@ -356,9 +354,7 @@ public sealed class InboxTests : IAsyncLifetime
     [Fact]
     public async Task ProcessAsync_GuardStopsAMessageInABatch_TheOnesBeforeItAreCommittedAndItStaysClaimed()
     {
-        Arrive("1.dsm");
-        Arrive("2.dsm");
-        Arrive("3.dsm");
+        ArriveNumbered(3);
 
         var report = await ProcessBatchedAsync(Large, then: claimed =>
             claimed.Name == "2.dsm" ? throw new DirSyncException("too many deletes", ErrorCategory.Guard) : Task.CompletedTask);
@@ -374,9 +370,7 @@ public sealed class InboxTests : IAsyncLifetime
     [Fact]
     public async Task ProcessAsync_RunDiesInABatch_NothingOfItIsCommittedAndEveryMessageStaysClaimed()
     {
-        Arrive("1.dsm");
-        Arrive("2.dsm");
-        Arrive("3.dsm");
+        ArriveNumbered(3);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => ProcessBatchedAsync(Large, then: claimed =>
             claimed.Name == "2.dsm" ? throw new InvalidOperationException("power cut") : Task.CompletedTask));
@@ -388,9 +382,7 @@ public sealed class InboxTests : IAsyncLifetime
     [Fact]
     public async Task ProcessAsync_RefusalInABatch_CommitsTheMessagesBeforeItFirst()
     {
-        Arrive("1.dsm");
-        Arrive("2.dsm");
-        Arrive("3.dsm");
+        ArriveNumbered(3);
         var transactions = new List<IDirectoryTransaction>();
 
         var report = await Inbox.ProcessAsync(
