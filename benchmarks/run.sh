@@ -3,18 +3,21 @@
 # OpenLDAP's `slapadd -q` and sqlite3 loads of the same data beside it. See docs/benchmarks.md.
 #
 #   bash benchmarks/run.sh [--size N] [--shape uniform|realistic] [--keep] [--incremental-2x] [--requestors R]
-#                          [--hub-updates U] [--no-hub] [--no-compare] [--no-wait] [--work DIR] [--postgres]
+#                          [--hub-updates U] [--no-hub] [--no-compare] [--no-slapadd] [--no-incremental-2x]
+#                          [--no-wait] [--work DIR] [--postgres]
 #
 # --size N           mailboxes in the directory (default 100000; the issue's figures are --size 1000000)
 # --shape S          the data (docs/benchmarks.md, "Data shapes"): uniform (the default; every name distinct and
 #                    ASCII, mailboxes only) or realistic (shared display names, non-ASCII names, SMTP addresses
 #                    made from the names by %g.%s, and one distribution list of 1,000 members per 1,000 mailboxes)
 # --keep             keep the work folder (stores, files, logs) instead of removing it at the end
-# --incremental-2x   also time the incremental export in a 2N store (on by default when N >= 1000000)
+# --incremental-2x   also time the incremental export in a 2N store (on by default when N >= 1000000);
+#                    --no-incremental-2x leaves it out (the cost-per-entry series, where 2N at 4M is 8M)
 # --requestors R     hub requestors (default 100)
 # --hub-updates U    updates each requestor sends in the timed hub cycle (default N / (100 R): 100 at 1M,
 #                    so 10,000 in all; docs/benchmarks.md explains the reading and the other one)
 # --no-hub, --no-compare   leave out the hub rows, or the slapadd and sqlite3 rows
+# --no-slapadd       keep the sqlite3 rows but leave out slapadd (eq,sub takes 200 s at 1M, and more beyond)
 # --hub-only         only the hub rows (to try another --hub-updates)
 # --no-wait          do not wait for a quiet machine (by default: until the 1-minute load is below 1.5,
 #                    polling every 30 s for up to 20 minutes)
@@ -39,6 +42,7 @@ hub_updates=""
 hub=1
 hub_only=0
 compare=1
+slapadd=1
 wait_load=1
 work=""
 postgres=0
@@ -47,16 +51,18 @@ while [ $# -gt 0 ]; do
     --size) size=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --incremental-2x) twice=1; shift ;;
+    --no-incremental-2x) twice=0; shift ;;
     --requestors) requestors=$2; shift 2 ;;
     --hub-updates) hub_updates=$2; shift 2 ;;
     --no-hub) hub=0; shift ;;
     --hub-only) hub_only=1; compare=0; twice=0; shift ;;
     --no-compare) compare=0; shift ;;
+    --no-slapadd) slapadd=0; shift ;;
     --no-wait) wait_load=0; shift ;;
     --work) work=$2; shift 2 ;;
     --postgres) postgres=1; shift ;;
     --shape) shape=$2; shift 2 ;;
-    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -81,8 +87,10 @@ fi
 packages=()
 [ -x /usr/bin/time ] || packages+=(time)
 if [ "$compare" = 1 ]; then
-  [ -x /usr/sbin/slapadd ] || packages+=(slapd)
-  command -v ldapsearch >/dev/null 2>&1 || packages+=(ldap-utils)
+  if [ "$slapadd" = 1 ]; then
+    [ -x /usr/sbin/slapadd ] || packages+=(slapd)
+    command -v ldapsearch >/dev/null 2>&1 || packages+=(ldap-utils)
+  fi
   command -v sqlite3 >/dev/null 2>&1 || packages+=(sqlite3)
 fi
 if [ "$postgres" = 1 ]; then
@@ -430,6 +438,7 @@ if [ "$compare" = 1 ]; then
     } >"$ldap/$1/slapd.conf"
     /usr/sbin/slaptest -u -f "$ldap/$1/slapd.conf" >>"$log" 2>&1 || { echo "run.sh: slaptest rejected $ldap/$1/slapd.conf" >&2; tail -5 "$log" >&2; exit 1; }
   }
+  if [ "$slapadd" = 1 ]; then
   slapd_conf sub eq,sub
   slapd_conf eq eq
   wait_for_quiet
@@ -441,6 +450,7 @@ if [ "$compare" = 1 ]; then
   slapadd_eq_secs=$secs
   row "slapadd -q (back-mdb; cn, mail, displayName eq only)" "$size" "$secs" "$peak_mb" "-"
   rm -rf "$ldap/eq/db"
+  fi
 
   measure sh -c "sqlite3 '$work/floor.db' <'$work/data/sqlite.sql'"
   sqlite_secs=$secs
@@ -458,10 +468,13 @@ echo "$header"
 printf '%s\n' "${rows[@]}"
 if [ "$compare" = 1 ]; then
   echo
-  awk -v b="$bulk_secs" -v i="$import_secs" -v l="$slapadd_secs" -v e="$slapadd_eq_secs" -v q="$sqlite_secs" -v x="$sqlite_ix_secs" 'BEGIN {
+  # Without slapadd (--no-slapadd) its two columns print "-".
+  awk -v b="$bulk_secs" -v i="$import_secs" -v l="${slapadd_secs:-}" -v e="${slapadd_eq_secs:-}" -v q="$sqlite_secs" -v x="$sqlite_ix_secs" '
+    function ratio(a, d) { return d == "" ? "-" : sprintf("%.2f", a / d) }
+    BEGIN {
     printf "%-46s | %14s | %10s | %12s | %15s\n", "DirSync / other (target <= 0.25 and <= 1)", "slapadd eq,sub", "slapadd eq", "sqlite3 bare", "sqlite3 indexed"
-    printf "%-46s | %14.2f | %10.2f | %12.2f | %15.2f\n", "bulk import of the CSV", b / l, b / e, b / q, b / x
-    printf "%-46s | %14.2f | %10.2f | %12.2f | %15.2f\n", "import of the LDIF change set (run I)", i / l, i / e, i / q, i / x
+    printf "%-46s | %14s | %10s | %12s | %15s\n", "bulk import of the CSV", ratio(b, l), ratio(b, e), ratio(b, q), ratio(b, x)
+    printf "%-46s | %14s | %10s | %12s | %15s\n", "import of the LDIF change set (run I)", ratio(i, l), ratio(i, e), ratio(i, q), ratio(i, x)
   }'
 fi
 if [ "$postgres" = 1 ] && [ -n "${pg_bulk_secs:-}" ]; then
