@@ -1,5 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using System.Text;
+using DirSync.Core.Gal;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
 using DirSync.Core.Sync;
@@ -84,7 +85,7 @@ public abstract class PostgresDirectoryReader : IDirectoryReader, IStoreTables
     /// <inheritdoc/>
     public IAsyncEnumerable<DirectoryObject> ListAsync(RecipientFilter filter, CancellationToken cancellationToken = default)
     {
-        var parameters = new List<object?>();
+        var parameters = new List<string>();
         return Where(filter, parameters, out var where)
             ? StreamAsync($"SELECT {ObjectColumns} FROM objects o WHERE {where} ORDER BY o.alias_key", [.. parameters], ReadObject, cancellationToken)
             : AsyncEnumerable.Empty<DirectoryObject>();
@@ -93,7 +94,7 @@ public abstract class PostgresDirectoryReader : IDirectoryReader, IStoreTables
     /// <inheritdoc/>
     public async ValueTask<long> CountAsync(RecipientFilter filter, CancellationToken cancellationToken = default)
     {
-        var parameters = new List<object?>();
+        var parameters = new List<string>();
         return Where(filter, parameters, out var where)
             ? await Context.ScalarAsync<long>($"SELECT count(*) FROM objects o WHERE {where}", cancellationToken, [.. parameters])
             : 0;
@@ -192,15 +193,24 @@ public abstract class PostgresDirectoryReader : IDirectoryReader, IStoreTables
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<GalEntry>> SearchGalAsync(string prefixKey, int limit, CancellationToken cancellationToken = default) =>
+        GalSearch.ShortKeyLength(prefixKey) is var first and > 0
 
-        // Keys compare as UTF-8 bytes in the "C" collation, where U+10FFFF is the highest character, as on SQLite.
-        await ListAsync(
-            $"SELECT {GalColumns} FROM gal WHERE search_key >= $1 AND search_key < $2 ORDER BY rank LIMIT $3",
-            ReadGalEntry,
-            cancellationToken,
-            prefixKey,
-            prefixKey + "\U0010FFFF",
-            (long)limit);
+            // One or two characters: the first ranks in order from ix_gal_first1 or 2, as on SQLite.
+            ? await ListAsync(
+                $"SELECT {GalColumns} FROM gal WHERE left(search_key, {first}) = $1 ORDER BY rank LIMIT $2",
+                ReadGalEntry,
+                cancellationToken,
+                prefixKey,
+                (long)limit)
+
+            // Keys compare as UTF-8 bytes in the "C" collation, where U+10FFFF is the highest character, as on SQLite.
+            : await ListAsync(
+                $"SELECT {GalColumns} FROM gal WHERE search_key >= $1 AND search_key < $2 ORDER BY rank LIMIT $3",
+                ReadGalEntry,
+                cancellationToken,
+                prefixKey,
+                prefixKey + "\U0010FFFF",
+                (long)limit);
 
     /// <inheritdoc/>
     public IAsyncEnumerable<object?[]> ReadTableAsync(StoreTable table, CancellationToken cancellationToken = default)
@@ -361,45 +371,13 @@ public abstract class PostgresDirectoryReader : IDirectoryReader, IStoreTables
         }
     }
 
-    /// <summary>The WHERE clause of a filter with its parameters in order ($1, $2 ...); false when nothing can match.</summary>
-    private bool Where(RecipientFilter filter, List<object?> parameters, out string where)
-    {
-        var sql = new StringBuilder("NOT o.is_deleted");
-        where = "";
-        if (filter.Class is { } objectClass)
-        {
-            sql.Append(" AND o.class = ").Append((int)objectClass);
-        }
+    /// <summary>How this store writes a recipient filter's conditions: a boolean tombstone flag, $n parameters.</summary>
+    private static readonly RecipientFilterDialect FilterDialect =
+        new("NOT o.is_deleted", n => $"lower(o.imported_from) = lower(${n}::text COLLATE \"C\")");
 
-        if (filter.Container is { } container)
-        {
-            var ids = Context.ContainersById
-                .Where(c => filter.IncludeSubcontainers ? c.Value.IsWithin(container) : c.Value.Equals(container))
-                .Select(c => c.Key)
-                .ToList();
-            if (ids.Count == 0)
-            {
-                return false;
-            }
-
-            sql.Append(" AND o.container_id IN (").AppendJoin(',', ids).Append(')');
-        }
-
-        if (filter.OriginSource is { } source)
-        {
-            // A literal, not a parameter: the planner can use the partial hub-owner index only for a term it sees.
-            sql.Append(" AND o.origin_source = '").Append(source.Replace("'", "''", StringComparison.Ordinal)).Append('\'');
-        }
-
-        if (filter.ImportedFrom is { } importedFrom)
-        {
-            parameters.Add(importedFrom);
-            sql.Append(" AND lower(o.imported_from) = lower($").Append(parameters.Count).Append("::text COLLATE \"C\")");
-        }
-
-        where = sql.ToString();
-        return true;
-    }
+    /// <summary>The WHERE clause of a filter with its text parameters in order ($1, $2 ...); false when nothing can match.</summary>
+    private bool Where(RecipientFilter filter, List<string> parameters, [NotNullWhen(true)] out string? where) =>
+        RecipientFilterSql.TryBuild(filter, Context.ContainersById, FilterDialect, parameters, out where);
 
     private static GalEntry ReadGalEntry(NpgsqlDataReader reader) =>
         new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (ObjectClass)reader.GetInt32(3), reader.GetString(4), reader.GetString(5),

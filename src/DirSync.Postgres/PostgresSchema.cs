@@ -11,7 +11,7 @@ internal static class PostgresSchema
     public const string Application = "DirSync";
 
     /// <summary>The schema version this code writes (store_info.schema_version): the same number as SQLite's for the same content.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>The advisory lock every writer holds for its transaction: "DSyc", as SQLite's application id.</summary>
     public const long WriterLock = 0x44537963;
@@ -124,6 +124,7 @@ internal static class PostgresSchema
             search_key   text    COLLATE "C" NOT NULL
         );
         CREATE INDEX ix_gal_search ON gal(search_key, rank);
+        {{GalFirstIndexes}}
 
         CREATE TABLE address_templates (
             address_type text COLLATE "C" PRIMARY KEY,
@@ -142,9 +143,17 @@ internal static class PostgresSchema
         CREATE INDEX ix_objects_display ON objects(display_key, guid) WHERE NOT is_deleted;
         """;
 
+    // As on SQLite: a search for one or two characters reads its first entries in GAL order from these. left counts
+    // characters, and keeps the column's "C" collation.
+    private const string GalFirstIndexes = """
+        CREATE INDEX IF NOT EXISTS ix_gal_first1 ON gal((left(search_key, 1)), rank);
+        CREATE INDEX IF NOT EXISTS ix_gal_first2 ON gal((left(search_key, 2)), rank);
+        """;
+
     /// <summary>The statements that bring a store of an older schema version up to <see cref="CurrentVersion"/>, by the version they start from.</summary>
     public static readonly IReadOnlyDictionary<int, string> Upgrades = new Dictionary<int, string>
     {
         [1] = HubOwnerIndex + "DROP INDEX IF EXISTS ix_objects_display;" + DisplayIndex,
+        [2] = GalFirstIndexes,
     };
 }

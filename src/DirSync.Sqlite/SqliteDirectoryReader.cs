@@ -1,5 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using System.Text;
+using DirSync.Core.Gal;
 using DirSync.Core.Model;
 using DirSync.Core.Storage;
 using DirSync.Core.Sync;
@@ -341,12 +342,16 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<GalEntry>> SearchGalAsync(string prefixKey, int limit, CancellationToken cancellationToken = default)
     {
-        var command = Context.Command(SearchGalSql);
+        var first = GalSearch.ShortKeyLength(prefixKey);
+        var command = Context.Command(first > 0 ? SearchGalFirstSql[first - 1] : SearchGalSql);
         command.Parameters.AddWithValue("$from", prefixKey);
+        if (first == 0)
+        {
+            // Text compares as UTF-8 bytes, where U+10FFFF is the highest character (U+FFFF would miss keys that
+            // continue with an emoji or a CJK extension character); only a key continuing with U+10FFFF, a noncharacter, is missed.
+            command.Parameters.AddWithValue("$to", prefixKey + "\U0010FFFF");
+        }
 
-        // Text compares as UTF-8 bytes, where U+10FFFF is the highest character (U+FFFF would miss keys that
-        // continue with an emoji or a CJK extension character); only a key continuing with U+10FFFF, a noncharacter, is missed.
-        command.Parameters.AddWithValue("$to", prefixKey + "\U0010FFFF");
         command.Parameters.AddWithValue("$limit", limit);
         var result = new List<GalEntry>();
         using var reader = command.ExecuteReader();
@@ -387,46 +392,13 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
+    /// <summary>How this store writes a recipient filter's conditions: a tombstone flag of 0 or 1, ?n parameters.</summary>
+    private static readonly RecipientFilterDialect FilterDialect =
+        new("o.is_deleted = 0", n => $"o.imported_from = ?{n} COLLATE NOCASE");
+
     /// <summary>The WHERE clause of a filter with its text parameters in order (?1, ?2 ...); false when nothing can match.</summary>
-    private bool Where(RecipientFilter filter, List<string> parameters, out string where)
-    {
-        var sql = new StringBuilder("o.is_deleted = 0");
-        where = "";
-        if (filter.Class is { } objectClass)
-        {
-            sql.Append(" AND o.class = ").Append((int)objectClass);
-        }
-
-        if (filter.Container is { } container)
-        {
-            var ids = Context.ContainersById
-                .Where(c => filter.IncludeSubcontainers ? c.Value.IsWithin(container) : c.Value.Equals(container))
-                .Select(c => c.Key)
-                .ToList();
-            if (ids.Count == 0)
-            {
-                return false;
-            }
-
-            sql.Append(" AND o.container_id IN (").AppendJoin(',', ids).Append(')');
-        }
-
-        if (filter.OriginSource is { } source)
-        {
-            // A literal, not a parameter: SQLite picks a partial index (ix_objects_hub_owner) only for a
-            // term it can see when the statement is prepared.
-            sql.Append(" AND o.origin_source = '").Append(source.Replace("'", "''", StringComparison.Ordinal)).Append('\'');
-        }
-
-        if (filter.ImportedFrom is { } importedFrom)
-        {
-            parameters.Add(importedFrom);
-            sql.Append(" AND o.imported_from = ?").Append(parameters.Count).Append(" COLLATE NOCASE");
-        }
-
-        where = sql.ToString();
-        return true;
-    }
+    private bool Where(RecipientFilter filter, List<string> parameters, [NotNullWhen(true)] out string? where) =>
+        RecipientFilterSql.TryBuild(filter, Context.ContainersById, FilterDialect, parameters, out where);
 
     private const string GalColumns = "rank, display_name, alias, class, address, postoffice, guid, search_key";
 
@@ -437,6 +409,13 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
         WHERE rank IN (SELECT rank FROM gal WHERE search_key >= $from AND search_key < $to ORDER BY rank LIMIT $limit)
         ORDER BY rank
         """;
+
+    /// <summary>The search for a key of one or two characters (by length): its first ranks are read in order from ix_gal_first1 or 2, no sort.</summary>
+    internal static readonly string[] SearchGalFirstSql = [.. Enumerable.Range(1, GalSearch.ShortKeyMost).Select(n => $"""
+        SELECT {GalColumns} FROM gal
+        WHERE rank IN (SELECT rank FROM gal WHERE substr(search_key, 1, {n}) = $from ORDER BY rank LIMIT $limit)
+        ORDER BY rank
+        """)];
 
     private static GalEntry ReadGalEntry(SqliteDataReader reader) =>
         new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (ObjectClass)reader.GetInt32(3), reader.GetString(4), reader.GetString(5),

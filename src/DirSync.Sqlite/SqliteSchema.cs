@@ -7,7 +7,7 @@ internal static class SqliteSchema
     public const int ApplicationId = 0x44537963;
 
     /// <summary>The schema version this code writes (PRAGMA user_version).</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     // Why this shape:
     // - One row per object; descriptive attributes and proxies live in a compact blob, so a
@@ -118,6 +118,7 @@ internal static class SqliteSchema
             search_key   TEXT    NOT NULL
         );
         CREATE INDEX ix_gal_search ON gal(search_key, rank);
+        {{GalFirstIndexes}}
 
         CREATE TABLE address_templates (
             address_type TEXT PRIMARY KEY,
@@ -140,9 +141,17 @@ internal static class SqliteSchema
         CREATE INDEX ix_objects_display ON objects(display_key, guid) WHERE is_deleted = 0;
         """;
 
+    // A search for one or two characters picks its first entries in GAL order from these (GalSearch.ShortKeyLength):
+    // equal first characters, then rank, so it reads the entries it returns and no other. substr counts characters.
+    private const string GalFirstIndexes = """
+        CREATE INDEX IF NOT EXISTS ix_gal_first1 ON gal(substr(search_key, 1, 1), rank);
+        CREATE INDEX IF NOT EXISTS ix_gal_first2 ON gal(substr(search_key, 1, 2), rank);
+        """;
+
     /// <summary>The statements that bring a store of an older schema version up to <see cref="CurrentVersion"/>, by the version they start from.</summary>
     public static readonly IReadOnlyDictionary<int, string> Upgrades = new Dictionary<int, string>
     {
         [1] = HubOwnerIndex + "DROP INDEX ix_objects_display;" + DisplayIndex,
+        [2] = GalFirstIndexes,
     };
 }

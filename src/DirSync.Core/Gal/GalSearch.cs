@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using DirSync.Core.Storage;
@@ -12,6 +13,35 @@ public static class GalSearch
 
     /// <summary>How many entries a search returns unless told otherwise.</summary>
     public const int DefaultLimit = 50;
+
+    /// <summary>The longest search key, in characters, that the stores answer from their first-characters indexes.</summary>
+    public const int ShortKeyMost = 2;
+
+    /// <summary>How many characters (Unicode scalar values) <paramref name="key"/> has when it has 1 to <see cref="ShortKeyMost"/>; otherwise 0.</summary>
+    /// <remarks>
+    /// A key of one or two characters can match a tenth of a large GAL, and picking its first entries in GAL order
+    /// from a range of the search index means sorting every match. Each store therefore also indexes every entry's
+    /// first one and first two characters together with its rank, where such a key finds its first entries in GAL
+    /// order directly; a longer key matches few entries and is searched by range. Characters are counted as the
+    /// stores count them (SQLite's substr, PostgreSQL's left); a key that is not well-formed UTF-16 counts as 0.
+    /// </remarks>
+    public static int ShortKeyLength(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var count = 0;
+        var rest = key.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf16(rest, out _, out var used) != OperationStatus.Done || ++count > ShortKeyMost)
+            {
+                return 0;
+            }
+
+            rest = rest[used..];
+        }
+
+        return count;
+    }
 
     /// <summary>Folds a display name or a typed prefix into the form search keys are compared in: lower case, without diacritics.</summary>
     /// <remarks>

@@ -1,5 +1,7 @@
 using DirSync.Core;
+using System.Globalization;
 using DirSync.Core.Gal;
+using DirSync.Core.Storage;
 using DirSync.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -127,5 +129,94 @@ public sealed class GalSearchTests : IAsyncLifetime
                 "USE TEMP B-TREE FOR ORDER BY",
             ],
             plan);
+    }
+
+    [Theory]
+    [InlineData("m", 1)]
+    [InlineData("mu", 2)]
+    [InlineData("🚀", 1)]
+    [InlineData("t🚀", 2)]
+    [InlineData("mul", 0)]
+    [InlineData("\ud83d", 0)]
+    public void ShortKeyLength_CountsCharactersUpToTwo(string key, int expected)
+    {
+        Assert.Equal(expected, GalSearch.ShortKeyLength(key));
+    }
+
+    [Fact]
+    public async Task Search_OneAndTwoCharacterKeys_FindWhatARangeOfTheSearchIndexFinds()
+    {
+        // The first-characters indexes answer keys of one or two characters; a range of the whole key answers the
+        // rest. Both must give every entry whose key starts with the prefix, in GAL order, cut at the limit.
+        await using var store = await GalTestStore.CreateAsync();
+        await store.AddNamesAsync(
+            "Mullins", "Müller", "Mueller", "muller", "Ma", "M", "Øster", "Ölander", "Olander", "🚀Launch", "🚀", "t🚀x", "T🚀",
+            "𠀋Ext", "𠀋", "İpek", "ipek", "Ærø", "Ab", "A b", "a-b", "Zoë", "Zoe", "Zz");
+        await store.RebuildAsync();
+        var gal = new List<GalEntry>();
+        await foreach (var entry in store.Store.ListGalAsync())
+        {
+            gal.Add(entry);
+        }
+
+        var prefixes = gal
+            .SelectMany(e => new[] { e.SearchKey[..StringInfo.GetNextTextElementLength(e.SearchKey)], Runes(e.SearchKey, 1), Runes(e.SearchKey, 2) })
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        Assert.Contains("🚀", prefixes);
+        Assert.Contains("t🚀", prefixes);
+        foreach (var prefix in prefixes)
+        {
+            foreach (var limit in new[] { 1, 2, 50 })
+            {
+                var expected = gal.Where(e => e.SearchKey.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(e => e.Rank).Take(limit).Select(e => e.Rank);
+
+                var found = await store.Store.SearchGalAsync(prefix, limit);
+
+                Assert.True(expected.SequenceEqual(found.Select(e => e.Rank)), $"'{prefix}' limit {limit}: [{string.Join(", ", found.Select(e => e.Rank))}]");
+            }
+        }
+    }
+
+    [Fact]
+    public void SearchGalQuery_OneCharacter_ReadsItsFirstRanksInOrderFromTheFirstCharacterIndex()
+    {
+        using var connection = new SqliteConnection($"Data Source={_store.Path};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        foreach (var (length, key) in new[] { (1, "m"), (2, "mu") })
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "EXPLAIN QUERY PLAN " + SqliteDirectoryReader.SearchGalFirstSql[length - 1];
+            command.Parameters.AddWithValue("$from", key);
+            command.Parameters.AddWithValue("$limit", 50);
+            var plan = new List<string>();
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    plan.Add(reader.GetString(3));
+                }
+            }
+
+            Assert.Equal(
+                [
+                    "SEARCH gal USING INTEGER PRIMARY KEY (rowid=?)",
+                    "LIST SUBQUERY 1",
+                    $"SEARCH gal USING COVERING INDEX ix_gal_first{length} (<expr>=?)",
+                    "CREATE BLOOM FILTER",
+                ],
+                plan);
+        }
+    }
+
+    private static string Runes(string text, int count)
+    {
+        var end = 0;
+        for (var i = 0; i < count && end < text.Length; i++)
+        {
+            end += char.IsSurrogatePair(text, end) ? 2 : 1;
+        }
+
+        return text[..end];
     }
 }

@@ -112,7 +112,7 @@ public sealed class PostgresDirectoryStoreTests : DirectoryStoreContractTests
         await Store.DisposeAsync();
         await _server.ExecuteAsync(_database, "UPDATE store_info SET schema_version = 99");
         var error = await Assert.ThrowsAsync<StoreException>(() => PostgresDirectoryStore.OpenAsync(Address));
-        Assert.Equal($"'{Address.Display}' was written by a newer DirSync (schema 99; this one knows up to 2); upgrade dirsync", error.Message);
+        Assert.Equal($"'{Address.Display}' was written by a newer DirSync (schema 99; this one knows up to 3); upgrade dirsync", error.Message);
         Store = await PostgresDirectoryStore.OpenAsync(_server.Address(_database) is var a ? await ResetVersionAsync(a) : a);
     }
 
@@ -124,10 +124,27 @@ public sealed class PostgresDirectoryStoreTests : DirectoryStoreContractTests
 
         Store = await PostgresDirectoryStore.OpenAsync(Address);
 
-        Assert.Equal(["2"], await _server.QueryAsync(_database, "SELECT schema_version FROM store_info"));
+        Assert.Equal(["3"], await _server.QueryAsync(_database, "SELECT schema_version FROM store_info"));
         Assert.Equal(
             ["CREATE INDEX ix_objects_hub_owner ON public.objects USING btree (lower(imported_from)) WHERE ((origin_source = 'dir-sync'::text) AND (NOT is_deleted))"],
             await _server.QueryAsync(_database, "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_objects_hub_owner'"));
+    }
+
+    [Fact]
+    public async Task Open_SchemaTwo_GainsTheGalFirstCharacterIndexes()
+    {
+        await Store.DisposeAsync();
+        await _server.ExecuteAsync(_database, "DROP INDEX ix_gal_first1; DROP INDEX ix_gal_first2; UPDATE store_info SET schema_version = 2");
+
+        Store = await PostgresDirectoryStore.OpenAsync(Address);
+
+        Assert.Equal(["3"], await _server.QueryAsync(_database, "SELECT schema_version FROM store_info"));
+        Assert.Equal(
+            [
+                "CREATE INDEX ix_gal_first1 ON public.gal USING btree (\"left\"(search_key, 1), rank)",
+                "CREATE INDEX ix_gal_first2 ON public.gal USING btree (\"left\"(search_key, 2), rank)",
+            ],
+            await _server.QueryAsync(_database, "SELECT indexdef FROM pg_indexes WHERE indexname LIKE 'ix_gal_first%' ORDER BY indexname"));
     }
 
     [Fact]
@@ -210,7 +227,7 @@ public sealed class PostgresDirectoryStoreTests : DirectoryStoreContractTests
 
     private async Task<PostgresStoreAddress> ResetVersionAsync(PostgresStoreAddress address)
     {
-        await _server.ExecuteAsync(_database, "UPDATE store_info SET schema_version = 2");
+        await _server.ExecuteAsync(_database, "UPDATE store_info SET schema_version = 3");
         return address;
     }
 }

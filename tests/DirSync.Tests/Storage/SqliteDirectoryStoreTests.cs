@@ -126,7 +126,7 @@ public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests, IDi
         }
 
         var error = await Assert.ThrowsAsync<StoreException>(() => SqliteDirectoryStore.OpenAsync(StorePath));
-        Assert.Equal($"'{StorePath}' was written by a newer DirSync (schema 99; this one knows up to 2); upgrade dirsync", error.Message);
+        Assert.Equal($"'{StorePath}' was written by a newer DirSync (schema 99; this one knows up to 3); upgrade dirsync", error.Message);
         Store = await StoreFactory.CreateAsync(_folder.File("replacement.db"));
     }
 
@@ -147,7 +147,7 @@ public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests, IDi
         check.Open();
         using var query = check.CreateCommand();
         query.CommandText = "PRAGMA user_version";
-        Assert.Equal(2L, query.ExecuteScalar());
+        Assert.Equal(3L, query.ExecuteScalar());
         query.CommandText = """
             EXPLAIN QUERY PLAN SELECT count(*) FROM objects o
             WHERE o.is_deleted = 0 AND o.origin_source = 'dir-sync' AND o.imported_from = 'NET/PO1' COLLATE NOCASE
@@ -155,6 +155,42 @@ public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests, IDi
         using var plan = query.ExecuteReader();
         Assert.True(plan.Read());
         Assert.Equal("SEARCH o USING COVERING INDEX ix_objects_hub_owner (imported_from=?)", plan.GetString(3));
+    }
+
+    [Fact]
+    public async Task Open_SchemaTwo_GainsTheGalFirstCharacterIndexes()
+    {
+        await Store.DisposeAsync();
+        await using (var connection = new SqliteConnection($"Data Source={StorePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DROP INDEX ix_gal_first1; DROP INDEX ix_gal_first2; PRAGMA user_version = 2";
+            command.ExecuteNonQuery();
+        }
+
+        Store = await SqliteDirectoryStore.OpenAsync(StorePath);
+        await using var check = new SqliteConnection($"Data Source={StorePath};Pooling=False");
+        check.Open();
+        using var query = check.CreateCommand();
+        query.CommandText = "PRAGMA user_version";
+        Assert.Equal(3L, query.ExecuteScalar());
+        query.CommandText = "SELECT name || ': ' || sql FROM sqlite_master WHERE name LIKE 'ix_gal_first%' ORDER BY name";
+        var indexes = new List<string>();
+        using (var reader = query.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                indexes.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(
+            [
+                "ix_gal_first1: CREATE INDEX ix_gal_first1 ON gal(substr(search_key, 1, 1), rank)",
+                "ix_gal_first2: CREATE INDEX ix_gal_first2 ON gal(substr(search_key, 1, 2), rank)",
+            ],
+            indexes);
     }
 
     [Fact]
