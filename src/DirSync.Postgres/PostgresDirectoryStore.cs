@@ -40,27 +40,12 @@ public sealed class PostgresDirectoryStore : PostgresDirectoryReader, IDirectory
         var context = await ConnectAsync(address, options, cancellationToken);
         try
         {
-            await context.ExecuteAsync("BEGIN", cancellationToken);
-            context.InTransaction = true;
-            await LockAsync(context, cancellationToken);
-            var (hasStore, tables) = await DescribeAsync(context, cancellationToken);
-            if (hasStore)
-            {
-                throw new StoreException(
-                    address.Display,
-                    $"'{address.Display}' already holds a DirSync store; init never overwrites a store — name another database",
-                    ErrorCategory.Conflict);
-            }
-
-            if (tables > 0)
-            {
-                throw new StoreException(
-                    address.Display,
-                    $"the database of '{address.Display}' holds {tables} other table{(tables == 1 ? "" : "s")}; init wants an empty database — create one with 'createdb'",
-                    ErrorCategory.Conflict);
-            }
-
-            await context.ExecuteAsync(PostgresSchema.Create, cancellationToken);
+            await BeginEmptyStoreAsync(
+                context,
+                address,
+                "init never overwrites a store — name another database",
+                "init wants an empty database — create one with 'createdb'",
+                cancellationToken);
             await context.ExecuteAsync(
                 "INSERT INTO store_info (id, application, schema_version, identity, organization, site, server, created) VALUES (1, $1, $2, $3, $4, $5, $6, $7)",
                 cancellationToken,
@@ -95,6 +80,37 @@ public sealed class PostgresDirectoryStore : PostgresDirectoryReader, IDirectory
         }
     }
 
+    /// <summary>
+    /// Begins the creating transaction, takes the store lock, and lays down the schema — in a database that holds no
+    /// store and no other table. <paramref name="whenStore"/> and <paramref name="whenTables"/> end the refusal otherwise.
+    /// </summary>
+    private static async Task BeginEmptyStoreAsync(
+        PostgresContext context,
+        PostgresStoreAddress address,
+        string whenStore,
+        string whenTables,
+        CancellationToken cancellationToken)
+    {
+        await context.ExecuteAsync("BEGIN", cancellationToken);
+        context.InTransaction = true;
+        await LockAsync(context, cancellationToken);
+        var (hasStore, tables) = await DescribeAsync(context, cancellationToken);
+        if (hasStore)
+        {
+            throw new StoreException(address.Display, $"'{address.Display}' already holds a DirSync store; {whenStore}", ErrorCategory.Conflict);
+        }
+
+        if (tables > 0)
+        {
+            throw new StoreException(
+                address.Display,
+                $"the database of '{address.Display}' holds {tables} other table{(tables == 1 ? "" : "s")}; {whenTables}",
+                ErrorCategory.Conflict);
+        }
+
+        await context.ExecuteAsync(PostgresSchema.Create, cancellationToken);
+    }
+
     /// <summary>Fills an empty database with a copy of <paramref name="source"/>, row for row, checked by <paramref name="verify"/> before it commits.</summary>
     /// <remarks>All in one transaction: an interrupted or failed copy leaves the database as empty as it was.</remarks>
     /// <exception cref="StoreException">The database cannot be reached, or is not empty.</exception>
@@ -112,21 +128,12 @@ public sealed class PostgresDirectoryStore : PostgresDirectoryReader, IDirectory
         var context = await ConnectAsync(address, options, cancellationToken);
         try
         {
-            await context.ExecuteAsync("BEGIN", cancellationToken);
-            context.InTransaction = true;
-            await LockAsync(context, cancellationToken);
-            var (hasStore, tables) = await DescribeAsync(context, cancellationToken);
-            if (hasStore || tables > 0)
-            {
-                throw new StoreException(
-                    address.Display,
-                    hasStore
-                        ? $"'{address.Display}' already holds a DirSync store; a copy goes only to an empty database"
-                        : $"the database of '{address.Display}' holds {tables} other table{(tables == 1 ? "" : "s")}; a copy goes only to an empty database",
-                    ErrorCategory.Conflict);
-            }
-
-            await context.ExecuteAsync(PostgresSchema.Create, cancellationToken);
+            await BeginEmptyStoreAsync(
+                context,
+                address,
+                "a copy goes only to an empty database",
+                "a copy goes only to an empty database",
+                cancellationToken);
             foreach (var table in StoreTable.All)
             {
                 await CopyTableAsync(context, table, source, cancellationToken);

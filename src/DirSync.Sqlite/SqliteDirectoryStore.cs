@@ -71,11 +71,7 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
         {
             using (var context = Connect(building, path, options))
             {
-                context.Execute("PRAGMA journal_mode = WAL");
-                context.Execute("BEGIN IMMEDIATE");
-                context.Execute($"PRAGMA application_id = {SqliteSchema.ApplicationId}");
-                context.Execute($"PRAGMA user_version = {SqliteSchema.CurrentVersion}");
-                context.Execute(SqliteSchema.Create);
+                BeginEmptyStore(context);
                 var insert = context.Command(
                     "INSERT INTO store_info (id, identity, organization, site, server, created) VALUES (1, $identity, $org, $site, $server, $created)");
                 insert.Parameters.AddWithValue("$identity", GuidBytes(info.Identity));
@@ -124,6 +120,16 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
         return await OpenAsync(fullPath, options, cancellationToken);
     }
 
+    /// <summary>Begins the creating transaction of a new store file: write-ahead log, DirSync's marks, the schema.</summary>
+    private static void BeginEmptyStore(SqliteContext context)
+    {
+        context.Execute("PRAGMA journal_mode = WAL");
+        context.Execute("BEGIN IMMEDIATE");
+        context.Execute($"PRAGMA application_id = {SqliteSchema.ApplicationId}");
+        context.Execute($"PRAGMA user_version = {SqliteSchema.CurrentVersion}");
+        context.Execute(SqliteSchema.Create);
+    }
+
     /// <summary>Makes a new store file that is a copy of <paramref name="source"/>, row for row, checked by <paramref name="verify"/> before it takes its name.</summary>
     /// <remarks>
     /// The copy is built under a temporary name in the same folder and renamed into place only once it is whole and
@@ -158,11 +164,7 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
             CreateOwnerOnlyFile(building);
             using (var context = Connect(building, path, options))
             {
-                context.Execute("PRAGMA journal_mode = WAL");
-                context.Execute("BEGIN IMMEDIATE");
-                context.Execute($"PRAGMA application_id = {SqliteSchema.ApplicationId}");
-                context.Execute($"PRAGMA user_version = {SqliteSchema.CurrentVersion}");
-                context.Execute(SqliteSchema.Create);
+                BeginEmptyStore(context);
                 foreach (var table in StoreTable.All)
                 {
                     var insert = context.Statement(
