@@ -84,7 +84,7 @@ public sealed class BulkImporter
             // Committed batches stay: the error line says which, so the administrator knows where to go on.
             throw ErrorNotes.Add(e, run.Finished
                 ? $"all rows were applied ({Batches(run.Batches)} committed); only the reject file of {rejects.Count} rows could not be written"
-                : $"{Batches(run.Batches)} committed before line {run.BatchStart} stay applied (rows up to line {run.BatchStart - 1}); the rows from line {run.BatchStart} on are not");
+                : $"{Batches(run.Batches)} committed before line {run.BatchStart} {(run.Batches == 1 ? "stays" : "stay")} applied (rows up to line {run.BatchStart - 1}); the rows from line {run.BatchStart} on are not");
         }
 
         if (rejects.First is { } first && rejects.Count == run.Rows)

@@ -6,56 +6,40 @@ namespace DirSync.Tests.Crash;
 /// <summary>The real dirsync meets a read-only or full folder, or a file that vanishes under it: nothing applied, and one clear line and a non-zero exit unless another receiver took the file.</summary>
 /// <remarks>How each condition is made, whatever user the tests run as, is told on <see cref="FileSystemConditions"/>.</remarks>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class FileSystemFaultTests : IDisposable
+public sealed class FileSystemFaultTests : FileSystemFaultFixture
 {
     private const string Store = "site1.db";
-
-    private readonly TempFolder _folder = new();
-    private readonly FileSystemConditions _conditions;
-
-    public FileSystemFaultTests()
-    {
-        _conditions = new FileSystemConditions(_folder);
-    }
-
-    private CrashSite Site => new(_folder.Path);
-
-    public void Dispose()
-    {
-        _conditions.Dispose();
-        _folder.Dispose();
-    }
 
     [Fact]
     public async Task Run_ExportFolderReadOnly_ExitsElevenAndChangesNothing()
     {
         await ExportingSiteAsync("out/SYNC1", recipients: 5);
-        await _conditions.MakeReadOnlyAsync(_folder.File("out"));
+        await Conditions.MakeReadOnlyAsync(Folder.File("out"));
         var before = await SnapshotAsync();
 
-        var result = await _conditions.RunAsync(_folder.Path, "--store", Store, "run", "E");
+        var result = await Conditions.RunAsync(Folder.Path, "--store", Store, "run", "E");
 
         Assert.True(
-            (11, "", $"dirsync: cannot write '{_folder.File("out/SYNC1")}': permission denied\n") == (result.ExitCode, result.Out, result.Error),
-            $"with {_conditions.How}: {result}");
+            (11, "", $"dirsync: cannot write '{Folder.File("out/SYNC1")}': permission denied\n") == (result.ExitCode, result.Out, result.Error),
+            $"with {Conditions.How}: {result}");
         Assert.Equal(before, await SnapshotAsync());
-        Assert.Empty(Directory.GetFiles(_folder.File("out")));
+        Assert.Empty(Directory.GetFiles(Folder.File("out")));
     }
 
     [Fact]
     public async Task Run_ExportFolderFull_ExitsElevenAndChangesNothing()
     {
         await ExportingSiteAsync("full/SYNC1", recipients: 300);
-        await _conditions.MakeFullAsync(_folder.File("full"));
+        await Conditions.MakeFullAsync(Folder.File("full"));
         var before = await SnapshotAsync();
 
-        var result = await _conditions.RunAsync(_folder.Path, "--store", Store, "run", "E");
+        var result = await Conditions.RunAsync(Folder.Path, "--store", Store, "run", "E");
 
         Assert.True(
-            (11, "", $"dirsync: cannot write '{_folder.File("full/SYNC1")}': No space left on device\n") == (result.ExitCode, result.Out, result.Error),
-            $"with {_conditions.How}: {result}");
+            (11, "", $"dirsync: cannot write '{Folder.File("full/SYNC1")}': No space left on device\n") == (result.ExitCode, result.Out, result.Error),
+            $"with {Conditions.How}: {result}");
         Assert.Equal(before, await SnapshotAsync());
-        Assert.Empty(Directory.GetFiles(_folder.File("full")));
+        Assert.Empty(Directory.GetFiles(Folder.File("full")));
     }
 
     [Fact]
@@ -66,17 +50,17 @@ public sealed class FileSystemFaultTests : IDisposable
         await s.InitAsync(Store, "Site1", "Server1");
         await s.RunAsync(Store, "requestor", "enable", "--name", "NET/PO1", "--inbox", "po1-in", "--server-inbox", "hub-in", "--password", "pw");
         await BulkAsync(300);
-        await _conditions.MakeFullAsync(_folder.File("hub-in"));
+        await Conditions.MakeFullAsync(Folder.File("hub-in"));
         var before = await SnapshotAsync();
         var status = await s.RunAsync(Store, "requestor", "status", "--json");
 
-        var result = await _conditions.RunAsync(_folder.Path, "--store", Store, "requestor", "send");
+        var result = await Conditions.RunAsync(Folder.Path, "--store", Store, "requestor", "send");
 
-        Assert.True(result.ExitCode == 11 && result.Out.Length == 0, $"with {_conditions.How}: {result}");
-        Assert.Matches($@"^dirsync: cannot write '{_folder.File("hub-in")}/\d{{8}}T\d{{9}}-[0-9a-f]{{32}}\.dsm': No space left on device\n$", result.Error);
+        Assert.True(result.ExitCode == 11 && result.Out.Length == 0, $"with {Conditions.How}: {result}");
+        Assert.Matches($@"^dirsync: cannot write '{Folder.File("hub-in")}/\d{{8}}T\d{{9}}-[0-9a-f]{{32}}\.dsm': No space left on device\n$", result.Error);
         Assert.Equal(before, await SnapshotAsync());
         Assert.Equal(status, await s.RunAsync(Store, "requestor", "status", "--json"));
-        Assert.Empty(Directory.GetFiles(_folder.File("hub-in")));
+        Assert.Empty(Directory.GetFiles(Folder.File("hub-in")));
     }
 
     [Fact]
@@ -92,20 +76,20 @@ public sealed class FileSystemFaultTests : IDisposable
         await s.RunAsync("po1.db", "mailbox", "add", "alice");
         await s.RunAsync("po1.db", "requestor", "send");
         await s.RunAsync("hub.db", "server", "receive");
-        await _conditions.MakeReadOnlyAsync(_folder.File("po1-in"));
+        await Conditions.MakeReadOnlyAsync(Folder.File("po1-in"));
         var before = await SnapshotAsync("hub.db");
         var status = await s.RunAsync("hub.db", "server", "status", "--json");
 
-        var result = await _conditions.RunAsync(_folder.Path, "--store", "hub.db", "server", "send");
+        var result = await Conditions.RunAsync(Folder.Path, "--store", "hub.db", "server", "send");
 
         // The other requestors' replies go out; this one's stays pending, and the run says why.
-        Assert.True(result.ExitCode == 9, $"with {_conditions.How}: {result}");
+        Assert.True(result.ExitCode == 9, $"with {Conditions.How}: {result}");
         Assert.Matches(
-            $@"^dirsync: server send: NET/PO1: cannot write '{_folder.File("po1-in")}/\d{{8}}T\d{{9}}-[0-9a-f]{{32}}\.dsm': permission denied \(see 'dirsync events'\)\n$",
+            $@"^dirsync: server send: NET/PO1: cannot write '{Folder.File("po1-in")}/\d{{8}}T\d{{9}}-[0-9a-f]{{32}}\.dsm': permission denied \(see 'dirsync events'\)\n$",
             result.Error);
         Assert.Equal(before, await SnapshotAsync("hub.db"));
         Assert.Equal(status, await s.RunAsync("hub.db", "server", "status", "--json"));
-        Assert.Empty(Directory.GetFiles(_folder.File("po1-in")));
+        Assert.Empty(Directory.GetFiles(Folder.File("po1-in")));
     }
 
     [Fact]
@@ -120,8 +104,8 @@ public sealed class FileSystemFaultTests : IDisposable
         await s.RunAsync("po1.db", "requestor", "enable", "--name", "NET/PO1", "--inbox", "po1-in", "--server-inbox", "hub-in", "--password", "pw");
         await s.RunAsync("po1.db", "mailbox", "add", "alice");
         await s.RunAsync("po1.db", "requestor", "send");
-        var name = Path.GetFileName(Directory.GetFiles(_folder.File("hub-in")).Single());
-        var claimed = _folder.File($"hub-in/processing/{name}");
+        var name = Path.GetFileName(Directory.GetFiles(Folder.File("hub-in")).Single());
+        var claimed = Folder.File($"hub-in/processing/{name}");
         var before = await SnapshotAsync("hub.db");
         var status = await s.RunAsync("hub.db", "server", "status", "--json");
 
@@ -131,7 +115,7 @@ public sealed class FileSystemFaultTests : IDisposable
         Assert.Equal((0, "server receive: 0 messages, 0 updates\n", ""), (result.ExitCode, result.Out, result.Error));
         Assert.Equal(before, await SnapshotAsync("hub.db"));
         Assert.Equal(status, await s.RunAsync("hub.db", "server", "status", "--json"));
-        Assert.False(Directory.Exists(_folder.File("hub-in/rejected")));
+        Assert.False(Directory.Exists(Folder.File("hub-in/rejected")));
     }
 
     [Fact]
@@ -146,25 +130,25 @@ public sealed class FileSystemFaultTests : IDisposable
         await s.RunAsync("po1.db", "requestor", "enable", "--name", "NET/PO1", "--inbox", "po1-in", "--server-inbox", "hub-in", "--password", "pw");
         await s.RunAsync("po1.db", "mailbox", "add", "alice");
         await s.RunAsync("po1.db", "requestor", "send");
-        var message = Directory.GetFiles(_folder.File("hub-in")).Single();
+        var message = Directory.GetFiles(Folder.File("hub-in")).Single();
         var name = Path.GetFileName(message);
-        await _conditions.MakeUnreadableAsync(message);
+        await Conditions.MakeUnreadableAsync(message);
         var before = await SnapshotAsync("hub.db");
         var status = await s.RunAsync("hub.db", "server", "status", "--json");
 
-        var result = await _conditions.RunAsync(_folder.Path, "--store", "hub.db", "server", "receive");
+        var result = await Conditions.RunAsync(Folder.Path, "--store", "hub.db", "server", "receive");
 
         // Set aside like a malformed message (124), so one unreadable file cannot stop every later receive.
-        var claimed = _folder.File($"hub-in/processing/{name}");
+        var claimed = Folder.File($"hub-in/processing/{name}");
         var reason = $"124: unreadable Dir-Sync message: cannot read the message '{name}': Access to the path '{claimed}' is denied.";
         Assert.True(
             (9, $"dirsync: server receive: {name} refused — {reason} (see 'dirsync events')\n") == (result.ExitCode, result.Error),
-            $"with {_conditions.How}: {result}");
+            $"with {Conditions.How}: {result}");
         Assert.Equal(before, await SnapshotAsync("hub.db"));
         Assert.Equal(status, await s.RunAsync("hub.db", "server", "status", "--json"));
         Assert.False(File.Exists(claimed));
-        Assert.True(File.Exists(_folder.File($"hub-in/rejected/{name}")));
-        Assert.Equal(reason + "\n", await File.ReadAllTextAsync(_folder.File($"hub-in/rejected/{name}.reason.txt")));
+        Assert.True(File.Exists(Folder.File($"hub-in/rejected/{name}")));
+        Assert.Equal(reason + "\n", await File.ReadAllTextAsync(Folder.File($"hub-in/rejected/{name}.reason.txt")));
     }
 
     [Fact]
@@ -177,24 +161,24 @@ public sealed class FileSystemFaultTests : IDisposable
         await s.RunAsync("site2.db", "instance", "set", "I", "--import", "--file", "SYNC1");
         await s.RunAsync("site2.db", "run", "I");
         await s.RunAsync(Store, "run", "E", "--full");
-        var before = await StoreSnapshot.TakeAsync(_folder.File("site2.db"));
+        var before = await StoreSnapshot.TakeAsync(Folder.File("site2.db"));
         var instance = await s.RunAsync("site2.db", "instance", "list", "--json");
 
         // A full change set is read twice once the instance holds recipients of the source: once for
         // the anchors it holds, once to apply it.
-        var result = await RunPausedAsync(2, "file.open", () => File.Delete(_folder.File("SYNC1")), "--store", "site2.db", "run", "I");
+        var result = await RunPausedAsync(2, "file.open", () => File.Delete(Folder.File("SYNC1")), "--store", "site2.db", "run", "I");
 
         Assert.Equal(
-            (11, "", $"dirsync: the import file '{_folder.File("SYNC1")}' of instance 'I' does not exist; copy the source's export file there (or point the instance elsewhere with 'dirsync instance set I --import-file <path>')\n"),
+            (11, "", $"dirsync: the import file '{Folder.File("SYNC1")}' of instance 'I' does not exist; copy the source's export file there (or point the instance elsewhere with 'dirsync instance set I --import-file <path>')\n"),
             (result.ExitCode, result.Out, result.Error));
-        Assert.Equal(before, await StoreSnapshot.TakeAsync(_folder.File("site2.db")));
+        Assert.Equal(before, await StoreSnapshot.TakeAsync(Folder.File("site2.db")));
         Assert.Equal(instance, await s.RunAsync("site2.db", "instance", "list", "--json"));
     }
 
     /// <summary>Site1 with <paramref name="recipients"/> mailboxes and instance E exporting them to <paramref name="file"/>.</summary>
     private async Task ExportingSiteAsync(string file, int recipients)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(_folder.File(file))!);
+        Directory.CreateDirectory(Path.GetDirectoryName(Folder.File(file))!);
         await Site.InitAsync(Store, "Site1", "Server1");
         await BulkAsync(recipients);
         await Site.RunAsync(Store, "instance", "set", "E", "--export", "--file", file);
@@ -209,21 +193,21 @@ public sealed class FileSystemFaultTests : IDisposable
             csv.Append($"Mailbox,person{n:000},Person number {n:000} of the test,Title {n} of the organization,Department {n % 10} of the company\n");
         }
 
-        await File.WriteAllTextAsync(_folder.File("people.csv"), csv.ToString());
+        await File.WriteAllTextAsync(Folder.File("people.csv"), csv.ToString());
         await Site.RunAsync(Store, "bulk", "import", "people.csv");
-        File.Delete(_folder.File("people.csv"));
+        File.Delete(Folder.File("people.csv"));
     }
 
     /// <summary>Runs dirsync held at fault point <paramref name="at"/> (which must be <paramref name="point"/>) while <paramref name="change"/> changes the files.</summary>
     private async Task<CliResult> RunPausedAsync(int at, string point, Action change, params string[] args)
     {
-        var pause = _folder.File("pause");
+        var pause = Folder.File("pause");
         var environment = new Dictionary<string, string>
         {
             ["DIRSYNC_FAULT_PAUSE_AT"] = at.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["DIRSYNC_FAULT_PAUSE_FILE"] = pause,
         };
-        var run = CliRunner.RunProcessAsync(_folder.Path, environment, args);
+        var run = CliRunner.RunProcessAsync(Folder.Path, environment, args);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!File.Exists(pause) || File.ReadAllText(pause).Length == 0)
         {
@@ -238,5 +222,5 @@ public sealed class FileSystemFaultTests : IDisposable
         return await run;
     }
 
-    private Task<string> SnapshotAsync(string store = Store) => StoreSnapshot.TakeAsync(_folder.File(store));
+    private Task<string> SnapshotAsync(string store = Store) => StoreSnapshot.TakeAsync(Folder.File(store));
 }

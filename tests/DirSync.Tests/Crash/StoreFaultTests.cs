@@ -11,38 +11,22 @@ namespace DirSync.Tests.Crash;
 /// </summary>
 /// <remarks>How a read-only folder is made is told on <see cref="FileSystemConditions"/>; a full disk with files on it, on <see cref="SizedDisk"/>.</remarks>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed partial class StoreFaultTests : IDisposable
+public sealed partial class StoreFaultTests : FileSystemFaultFixture
 {
-    private readonly TempFolder _folder = new();
-    private readonly FileSystemConditions _conditions;
-
-    public StoreFaultTests()
-    {
-        _conditions = new FileSystemConditions(_folder);
-    }
-
-    private CrashSite Site => new(_folder.Path);
-
-    public void Dispose()
-    {
-        _conditions.Dispose();
-        _folder.Dispose();
-    }
-
     [Fact]
     public async Task BulkImport_StoreDiskFills_ExitsElevenAndAppliesNothing()
     {
         TestStores.SkipOnPostgres("a SQLite store on a disk of a set size, in a mount namespace of its own; a PostgreSQL store lives on its server's disk (PostgresStoreCommandTests test a lost connection)");
         await SeedStoreAsync();
-        var before = await StoreSnapshot.TakeAsync(_folder.File("seed/site1.db"));
+        var before = await StoreSnapshot.TakeAsync(Folder.File("seed/site1.db"));
         await PeopleAsync("people.csv", 3000);
 
-        var result = await SizedDisk.RunAsync(_folder.Path, _folder.File("disk"), 320, _folder.File("seed"), _folder.File("after"), "--store", _folder.File("disk/site1.db"), "bulk", "import", "people.csv");
+        var result = await SizedDisk.RunAsync(Folder.Path, Folder.File("disk"), 320, Folder.File("seed"), Folder.File("after"), "--store", Folder.File("disk/site1.db"), "bulk", "import", "people.csv");
 
         Assert.Equal(
-            (11, "", $"dirsync: cannot write the store '{_folder.File("disk/site1.db")}': No space left on device; free space (the disk or the quota is full) and run the command again\n"),
+            (11, "", $"dirsync: cannot write the store '{Folder.File("disk/site1.db")}': No space left on device; free space (the disk or the quota is full) and run the command again\n"),
             (result.ExitCode, result.Out, result.Error));
-        Assert.Equal(before.Replace("/seed/", "/after/", StringComparison.Ordinal), await StoreSnapshot.TakeAsync(_folder.File("after/site1.db")));
+        Assert.Equal(before.Replace("/seed/", "/after/", StringComparison.Ordinal), await StoreSnapshot.TakeAsync(Folder.File("after/site1.db")));
     }
 
     [Fact]
@@ -53,8 +37,8 @@ public sealed partial class StoreFaultTests : IDisposable
         await PeopleAsync("people.csv", 3000);
 
         var result = await SizedDisk.RunAsync(
-            _folder.Path, _folder.File("disk"), 320, _folder.File("seed"), _folder.File("after"),
-            "--store", _folder.File("disk/site1.db"), "bulk", "import", "people.csv", "--skip-errors", "--batch-size", "100");
+            Folder.Path, Folder.File("disk"), 320, Folder.File("seed"), Folder.File("after"),
+            "--store", Folder.File("disk/site1.db"), "bulk", "import", "people.csv", "--skip-errors", "--batch-size", "100");
 
         Assert.True(result.ExitCode == 11 && result.Out.Length == 0, result.ToString());
         var match = AppliedPattern().Match(result.Error);
@@ -63,9 +47,9 @@ public sealed partial class StoreFaultTests : IDisposable
         var line = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(2 + (batches * 100), line);
         Assert.Equal(
-            $"dirsync: cannot write the store '{_folder.File("disk/site1.db")}': No space left on device; free space (the disk or the quota is full) and run the command again; {batches} batches committed before line {line} stay applied (rows up to line {line - 1}); the rows from line {line} on are not\n",
+            $"dirsync: cannot write the store '{Folder.File("disk/site1.db")}': No space left on device; free space (the disk or the quota is full) and run the command again; {(batches == 1 ? "1 batch" : $"{batches} batches")} committed before line {line} {(batches == 1 ? "stays" : "stay")} applied (rows up to line {line - 1}); the rows from line {line} on are not\n",
             result.Error);
-        var listed = await CliRunner.RunAsync(_folder.Path, CliRunner.NoEnvironment, "--store", _folder.File("after/site1.db"), "recipients", "list", "--json");
+        var listed = await CliRunner.RunAsync(Folder.Path, CliRunner.NoEnvironment, "--store", Folder.File("after/site1.db"), "recipients", "list", "--json");
         Assert.Equal(batches * 100, CliJson.Parse(listed.Out).GetArrayLength());
     }
 
@@ -74,7 +58,7 @@ public sealed partial class StoreFaultTests : IDisposable
     {
         TestStores.SkipOnPostgres("a SQLite store on a disk of a set size, in a mount namespace of its own; a PostgreSQL store lives on its server's disk (PostgresStoreCommandTests test a lost connection)");
         await Site.InitAsync("site1.db", "Site1", "Server1");
-        Directory.CreateDirectory(_folder.File("seed"));
+        Directory.CreateDirectory(Folder.File("seed"));
 
         // Every row is bad (an unknown mode), and each reject line is longer than its row: the rejects outgrow the disk.
         var csv = new StringBuilder("Obj-Class,Mode,Common-Name,Display-Name\n");
@@ -83,16 +67,16 @@ public sealed partial class StoreFaultTests : IDisposable
             csv.Append($"Mailbox,Remove,person{n:000},Person number {n:000}\n");
         }
 
-        await File.WriteAllTextAsync(_folder.File("seed/bad.csv"), csv.ToString());
-        var before = await StoreSnapshot.TakeAsync(_folder.File("site1.db"));
+        await File.WriteAllTextAsync(Folder.File("seed/bad.csv"), csv.ToString());
+        var before = await StoreSnapshot.TakeAsync(Folder.File("site1.db"));
 
-        var result = await SizedDisk.RunAsync(_folder.Path, _folder.File("disk"), 48, _folder.File("seed"), _folder.File("after"), "--store", "site1.db", "bulk", "import", _folder.File("disk/bad.csv"), "--skip-errors");
+        var result = await SizedDisk.RunAsync(Folder.Path, Folder.File("disk"), 48, Folder.File("seed"), Folder.File("after"), "--store", "site1.db", "bulk", "import", Folder.File("disk/bad.csv"), "--skip-errors");
 
         Assert.Equal(
-            (11, "", $"dirsync: cannot write '{_folder.File("disk/bad.csv.rejects.csv")}': No space left on device\n"),
+            (11, "", $"dirsync: cannot write '{Folder.File("disk/bad.csv.rejects.csv")}': No space left on device\n"),
             (result.ExitCode, result.Out, result.Error));
-        Assert.Equal(["bad.csv"], Directory.GetFiles(_folder.File("after")).Select(Path.GetFileName));
-        Assert.Equal(before, await StoreSnapshot.TakeAsync(_folder.File("site1.db")));
+        Assert.Equal(["bad.csv"], Directory.GetFiles(Folder.File("after")).Select(Path.GetFileName));
+        Assert.Equal(before, await StoreSnapshot.TakeAsync(Folder.File("site1.db")));
     }
 
     [Fact]
@@ -107,16 +91,16 @@ public sealed partial class StoreFaultTests : IDisposable
         await s.RunAsync("po1.db", "requestor", "enable", "--name", "NET/PO1", "--inbox", "po1-in", "--server-inbox", "hub-in", "--password", "pw");
         await s.RunAsync("po1.db", "mailbox", "add", "alice");
         await s.RunAsync("po1.db", "requestor", "send");
-        var message = Assert.Single(Directory.GetFiles(_folder.File("hub-in")));
-        await _conditions.MakeReadOnlyAsync(_folder.File("hub-in"));
-        var before = await StoreSnapshot.TakeAsync(_folder.File("hub.db"));
+        var message = Assert.Single(Directory.GetFiles(Folder.File("hub-in")));
+        await Conditions.MakeReadOnlyAsync(Folder.File("hub-in"));
+        var before = await StoreSnapshot.TakeAsync(Folder.File("hub.db"));
 
-        var result = await _conditions.RunAsync(_folder.Path, "--store", "hub.db", "server", "receive");
+        var result = await Conditions.RunAsync(Folder.Path, "--store", "hub.db", "server", "receive");
 
         Assert.True(
-            (11, "", $"dirsync: cannot write '{_folder.File("hub-in/processing")}': permission denied\n") == (result.ExitCode, result.Out, result.Error),
-            $"with {_conditions.How}: {result}");
-        Assert.Equal(before, await StoreSnapshot.TakeAsync(_folder.File("hub.db")));
+            (11, "", $"dirsync: cannot write '{Folder.File("hub-in/processing")}': permission denied\n") == (result.ExitCode, result.Out, result.Error),
+            $"with {Conditions.How}: {result}");
+        Assert.Equal(before, await StoreSnapshot.TakeAsync(Folder.File("hub.db")));
         Assert.True(File.Exists(message));
     }
 
@@ -133,24 +117,24 @@ public sealed partial class StoreFaultTests : IDisposable
         await s.RunAsync("po1.db", "requestor", "send");
         await s.RunAsync("hub.db", "server", "receive");
         await s.RunAsync("hub.db", "server", "send");
-        var reply = Assert.Single(Directory.GetFiles(_folder.File("po1-in")));
-        await _conditions.MakeReadOnlyAsync(_folder.File("po1-in"));
-        var before = await StoreSnapshot.TakeAsync(_folder.File("po1.db"));
+        var reply = Assert.Single(Directory.GetFiles(Folder.File("po1-in")));
+        await Conditions.MakeReadOnlyAsync(Folder.File("po1-in"));
+        var before = await StoreSnapshot.TakeAsync(Folder.File("po1.db"));
 
-        var result = await _conditions.RunAsync(_folder.Path, "--store", "po1.db", "requestor", "receive");
+        var result = await Conditions.RunAsync(Folder.Path, "--store", "po1.db", "requestor", "receive");
 
         Assert.True(
-            (11, "", $"dirsync: cannot write '{_folder.File("po1-in/processing")}': permission denied\n") == (result.ExitCode, result.Out, result.Error),
-            $"with {_conditions.How}: {result}");
-        Assert.Equal(before, await StoreSnapshot.TakeAsync(_folder.File("po1.db")));
+            (11, "", $"dirsync: cannot write '{Folder.File("po1-in/processing")}': permission denied\n") == (result.ExitCode, result.Out, result.Error),
+            $"with {Conditions.How}: {result}");
+        Assert.Equal(before, await StoreSnapshot.TakeAsync(Folder.File("po1.db")));
         Assert.True(File.Exists(reply));
-        Assert.Empty(Directory.GetFiles(_folder.File("po1-in"), AtomicFile.TemporaryPrefix + "*"));
+        Assert.Empty(Directory.GetFiles(Folder.File("po1-in"), AtomicFile.TemporaryPrefix + "*"));
     }
 
     private async Task SeedStoreAsync()
     {
-        Directory.CreateDirectory(_folder.File("seed"));
-        var site = new CrashSite(_folder.File("seed"));
+        Directory.CreateDirectory(Folder.File("seed"));
+        var site = new CrashSite(Folder.File("seed"));
         await site.InitAsync("site1.db", "Site1", "Server1");
     }
 
@@ -162,9 +146,9 @@ public sealed partial class StoreFaultTests : IDisposable
             csv.Append($"Mailbox,person{n:0000},Person number {n:0000} of the test,Title {n} of the organization,Department {n % 10} of the company\n");
         }
 
-        await File.WriteAllTextAsync(_folder.File(name), csv.ToString());
+        await File.WriteAllTextAsync(Folder.File(name), csv.ToString());
     }
 
-    [GeneratedRegex(@"; (\d+) batches committed before line (\d+) stay applied")]
+    [GeneratedRegex(@"; (\d+) batch(?:es)? committed before line (\d+) stays? applied")]
     private static partial Regex AppliedPattern();
 }
