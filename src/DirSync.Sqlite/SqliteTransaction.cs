@@ -570,11 +570,19 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
 
     private void InsertMembers(long id, DirectoryObject value)
     {
+        // One statement a member: the member's row found by its GUID and the membership written. Nothing written
+        // means a member that is not there (or one named twice, which is no error); only then is it asked which.
         foreach (var member in value.Members)
         {
-            var memberId = Context.Statement("SELECT id FROM objects WHERE guid = ?1 AND is_deleted = 0").Bind(1, member.Guid).ScalarInt64()
-                ?? throw new NotFoundException("member", member.Alias);
-            Context.Statement("INSERT OR IGNORE INTO members (dl_id, member_id) VALUES (?1, ?2)").Bind(1, id).Bind(2, memberId).Execute();
+            var insert = Context.Statement("INSERT OR IGNORE INTO members (dl_id, member_id) SELECT ?1, id FROM objects WHERE guid = ?2 AND is_deleted = 0")
+                .Bind(1, id)
+                .Bind(2, member.Guid);
+            insert.Execute();
+            if (insert.Changes == 0
+                && Context.Statement("SELECT id FROM objects WHERE guid = ?1 AND is_deleted = 0").Bind(1, member.Guid).ScalarInt64() is null)
+            {
+                throw new NotFoundException("member", member.Alias);
+            }
         }
     }
 
