@@ -3,6 +3,7 @@ using System.Globalization;
 using DirSync.Core.Gal;
 using DirSync.Core.Storage;
 using DirSync.Sqlite;
+using DirSync.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace DirSync.Tests.Gal;
@@ -107,19 +108,8 @@ public sealed class GalSearchTests : IAsyncLifetime
     {
         using var connection = new SqliteConnection($"Data Source={_store.Path};Mode=ReadOnly;Pooling=False");
         connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteDirectoryReader.SearchGalSql;
-        command.Parameters.AddWithValue("$from", "mull");
-        command.Parameters.AddWithValue("$to", "mull\U0010FFFF");
-        command.Parameters.AddWithValue("$limit", 50);
-        var plan = new List<string>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                plan.Add(reader.GetString(3));
-            }
-        }
+
+        var plan = SqliteRows.Plan(connection, SqliteDirectoryReader.SearchGalSql, ("$from", "mull"), ("$to", "mull\U0010FFFF"), ("$limit", 50));
 
         Assert.Equal(
             [
@@ -185,18 +175,7 @@ public sealed class GalSearchTests : IAsyncLifetime
         connection.Open();
         foreach (var (length, key) in new[] { (1, "m"), (2, "mu") })
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "EXPLAIN QUERY PLAN " + SqliteDirectoryReader.SearchGalFirstSql[length - 1];
-            command.Parameters.AddWithValue("$from", key);
-            command.Parameters.AddWithValue("$limit", 50);
-            var plan = new List<string>();
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    plan.Add(reader.GetString(3));
-                }
-            }
+            var plan = SqliteRows.Plan(connection, SqliteDirectoryReader.SearchGalFirstSql[length - 1], ("$from", key), ("$limit", 50));
 
             Assert.Equal(
                 [

@@ -133,64 +133,26 @@ public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests, IDi
     [Fact]
     public async Task Open_SchemaOne_GainsTheHubOwnerIndexAndTheCountUsesIt()
     {
-        await Store.DisposeAsync();
-        await using (var connection = new SqliteConnection($"Data Source={StorePath};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "DROP INDEX ix_objects_hub_owner; PRAGMA user_version = 1";
-            command.ExecuteNonQuery();
-        }
+        await using var check = await ReopenAfterAsync("DROP INDEX ix_objects_hub_owner; PRAGMA user_version = 1");
 
-        Store = await SqliteDirectoryStore.OpenAsync(StorePath);
-        await using var check = new SqliteConnection($"Data Source={StorePath};Pooling=False");
-        check.Open();
-        using var query = check.CreateCommand();
-        query.CommandText = "PRAGMA user_version";
-        Assert.Equal(3L, query.ExecuteScalar());
-        query.CommandText = """
-            EXPLAIN QUERY PLAN SELECT count(*) FROM objects o
-            WHERE o.is_deleted = 0 AND o.origin_source = 'dir-sync' AND o.imported_from = 'NET/PO1' COLLATE NOCASE
-            """;
-        using var plan = query.ExecuteReader();
-        Assert.True(plan.Read());
-        Assert.Equal("SEARCH o USING COVERING INDEX ix_objects_hub_owner (imported_from=?)", plan.GetString(3));
+        Assert.Equal(["3"], SqliteRows.Column(check, "PRAGMA user_version", 0));
+        Assert.Equal(
+            ["SEARCH o USING COVERING INDEX ix_objects_hub_owner (imported_from=?)"],
+            SqliteRows.Plan(check, "SELECT count(*) FROM objects o WHERE o.is_deleted = 0 AND o.origin_source = 'dir-sync' AND o.imported_from = 'NET/PO1' COLLATE NOCASE"));
     }
 
     [Fact]
     public async Task Open_SchemaTwo_GainsTheGalFirstCharacterIndexes()
     {
-        await Store.DisposeAsync();
-        await using (var connection = new SqliteConnection($"Data Source={StorePath};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "DROP INDEX ix_gal_first1; DROP INDEX ix_gal_first2; PRAGMA user_version = 2";
-            command.ExecuteNonQuery();
-        }
+        await using var check = await ReopenAfterAsync("DROP INDEX ix_gal_first1; DROP INDEX ix_gal_first2; PRAGMA user_version = 2");
 
-        Store = await SqliteDirectoryStore.OpenAsync(StorePath);
-        await using var check = new SqliteConnection($"Data Source={StorePath};Pooling=False");
-        check.Open();
-        using var query = check.CreateCommand();
-        query.CommandText = "PRAGMA user_version";
-        Assert.Equal(3L, query.ExecuteScalar());
-        query.CommandText = "SELECT name || ': ' || sql FROM sqlite_master WHERE name LIKE 'ix_gal_first%' ORDER BY name";
-        var indexes = new List<string>();
-        using (var reader = query.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                indexes.Add(reader.GetString(0));
-            }
-        }
-
+        Assert.Equal(["3"], SqliteRows.Column(check, "PRAGMA user_version", 0));
         Assert.Equal(
             [
-                "ix_gal_first1: CREATE INDEX ix_gal_first1 ON gal(substr(search_key, 1, 1), rank)",
-                "ix_gal_first2: CREATE INDEX ix_gal_first2 ON gal(substr(search_key, 1, 2), rank)",
+                "CREATE INDEX ix_gal_first1 ON gal(substr(search_key, 1, 1), rank)",
+                "CREATE INDEX ix_gal_first2 ON gal(substr(search_key, 1, 2), rank)",
             ],
-            indexes);
+            SqliteRows.Column(check, "SELECT sql FROM sqlite_master WHERE name LIKE 'ix_gal_first%' ORDER BY name", 0));
     }
 
     [Fact]
@@ -288,5 +250,23 @@ public sealed class SqliteDirectoryStoreTests : DirectoryStoreContractTests, IDi
         using var reader = command.ExecuteReader();
         Assert.True(reader.Read());
         Assert.Equal(plan, reader.GetString(3));
+    }
+
+    /// <summary>Closes the store, runs <paramref name="downgrade"/> on its file (an older schema), opens it again, and returns a connection to look at the result.</summary>
+    private async Task<SqliteConnection> ReopenAfterAsync(string downgrade)
+    {
+        await Store.DisposeAsync();
+        await using (var connection = new SqliteConnection($"Data Source={StorePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = downgrade;
+            command.ExecuteNonQuery();
+        }
+
+        Store = await SqliteDirectoryStore.OpenAsync(StorePath);
+        var check = new SqliteConnection($"Data Source={StorePath};Pooling=False");
+        check.Open();
+        return check;
     }
 }
