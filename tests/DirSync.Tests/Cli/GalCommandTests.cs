@@ -185,6 +185,24 @@ public sealed class GalCommandTests : IAsyncLifetime
         Assert.Equal((0, ""), (result.ExitCode, result.Error));
     }
 
+    [Theory]
+    [InlineData("j", "jsmith jsmith2")]
+    [InlineData("JO", "jsmith jsmith2")]
+    [InlineData("a", "staff remote")]
+    [InlineData("Ä", "staff remote")]
+    [InlineData("mü", "mueller")]
+    [InlineData("al", "staff")]
+    public async Task Search_OneOrTwoCharacters_FindsEveryEntryStartingSoInGalOrder(string prefix, string aliases)
+    {
+        // One or two characters are answered from the first-characters indexes, on either backend.
+        await RunAsync("gal", "rebuild");
+
+        var result = await RunAsync("gal", "search", prefix, "--json");
+
+        Assert.Equal((0, ""), (result.ExitCode, result.Error));
+        Assert.Equal(aliases.Split(' '), CliJson.Parse(result.Out).EnumerateArray().Select(e => e.GetProperty("alias").GetString()));
+    }
+
     [Fact]
     public async Task Search_LimitReached_SaysThereMayBeMore()
     {
