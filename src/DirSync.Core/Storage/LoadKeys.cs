@@ -64,11 +64,8 @@ public sealed class LoadKeys
             return;
         }
 
-        // Sized for twice the keys held now: about five an object (alias, display name, origin, two addresses). Twice,
-        // not more: the new filter and the full one are both held while it fills, and at 4 million objects a filter
-        // sized four times over took 128 MB where this takes 64 MB (the 400 MB peak of issue 17); each rebuild reads
-        // the store's keys once more, which over a whole load costs about half the reads again.
-        var filter = new KeyFilter(Math.Max(1L << 20, live * 5 * 2));
+        // Sized for four times the keys held now: about five an object (alias, display name, origin, two addresses).
+        var filter = new KeyFilter(Math.Max(1L << 20, live * 5 * 4));
         await fill(filter);
         Filter = filter;
         _nextCheck = Math.Max(_nextCheck, _adds + ((filter.Capacity - filter.Count) / 5));
