@@ -61,6 +61,8 @@ internal sealed class HubEndpoints(ServeOptions options, NonceStore nonces)
             }
             catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
+                // The part received goes before the answer does: a requestor told 413 finds nothing of it left in the inbox.
+                file.Dispose();
                 await TooLargeAsync(context, null);
                 return;
             }
