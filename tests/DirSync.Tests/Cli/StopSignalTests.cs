@@ -56,10 +56,12 @@ public sealed class StopSignalTests : IAsyncLifetime
     {
         var before = await _store.SnapshotAsync();
         await using var holder = await StoreWriter.HoldAsync(_store.Folder.Path, _store.Path);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _store.Folder.Path };
+        // Through env --default-signal=INT: a test run started in the background (`cmd &` in a script) ignores SIGINT,
+        // and a child inherits that, so dirsync would rightly never see the Ctrl+C this test sends.
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _store.Folder.Path };
 
         // A reader does not wait for a writer, so a writer is what waits here: a template change.
-        foreach (var arg in new[] { CliRunner.CommandPath, "--store", await TestStores.LocateAsync(_store.Folder.Path, _store.Path), "address-template", "set", "SMTP", "%g.%s@example.com" })
+        foreach (var arg in new[] { "--default-signal=INT", "dotnet", CliRunner.CommandPath, "--store", await TestStores.LocateAsync(_store.Folder.Path, _store.Path), "address-template", "set", "SMTP", "%g.%s@example.com" })
         {
             start.ArgumentList.Add(arg);
         }
