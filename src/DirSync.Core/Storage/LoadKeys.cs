@@ -12,20 +12,25 @@ namespace DirSync.Core.Storage;
 /// fifth of what the store holds, so that reading every key once costs no more than the questions it saves), the
 /// backend fills a filter with every key the store holds, and from then on tells it each object it writes. Each
 /// question ("is this alias taken?") is first put to the filter; only what it cannot rule out is asked of the store.
-/// A filter that fills past its size is built again, larger, the same way.</para>
+/// A filter that fills past its size grows another layer (<see cref="KeyFilter.Grow"/>).</para>
 /// <para>Nothing is written differently and no answer changes: a load and an ordinary transaction leave the same store
 /// (a test imports one file both ways and compares).</para>
 /// </remarks>
 public sealed class LoadKeys
 {
+    private readonly long _minimumLayer;
     private long _adds;
     private long _nextCheck;
 
     /// <summary>Starts counting; a filter is considered after <paramref name="afterAdds"/> adds (0: never).</summary>
-    public LoadKeys(int afterAdds)
+    /// <param name="afterAdds">After how many adds a filter is considered (0: never).</param>
+    /// <param name="minimumLayer">The fewest keys a filter layer is sized for (2 MB at a million; tests make it small).</param>
+    public LoadKeys(int afterAdds, long minimumLayer = 1L << 20)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterAdds);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minimumLayer);
         _nextCheck = afterAdds > 0 ? afterAdds : long.MaxValue;
+        _minimumLayer = minimumLayer;
     }
 
     /// <summary>
@@ -38,7 +43,7 @@ public sealed class LoadKeys
     /// <summary>The filter, once the transaction is a load.</summary>
     public KeyFilter? Filter { get; private set; }
 
-    /// <summary>Counts an add of <paramref name="value"/> (already written); builds or rebuilds the filter when it is time.</summary>
+    /// <summary>Counts an add of <paramref name="value"/> (already written); builds the filter when it is time.</summary>
     /// <param name="value">The object just added.</param>
     /// <param name="countLive">Counts the store's live objects (this transaction's included).</param>
     /// <param name="fill">Adds every key the store holds to the filter given (this transaction's writes included).</param>
@@ -47,31 +52,30 @@ public sealed class LoadKeys
         ArgumentNullException.ThrowIfNull(countLive);
         ArgumentNullException.ThrowIfNull(fill);
         Remember(value);
-        if (++_adds < _nextCheck)
+        if (Filter is not null || ++_adds < _nextCheck)
         {
             return;
         }
 
         _nextCheck = _adds * 2;
-        if (Filter is { IsFull: false })
-        {
-            return;
-        }
-
         var live = await countLive();
-        if (Filter is null && live - _adds > 4 * _adds)
+        if (live - _adds > 4 * _adds)
         {
             return;
         }
 
         // Sized for four times the keys held now: about five an object (alias, display name, origin, two addresses).
-        var filter = new KeyFilter(Math.Max(1L << 20, live * 5 * 4));
+        var filter = new KeyFilter(Math.Max(_minimumLayer, live * 5 * 4));
         await fill(filter);
         Filter = filter;
-        _nextCheck = Math.Max(_nextCheck, _adds + ((filter.Capacity - filter.Count) / 5));
     }
 
     /// <summary>Tells the filter, if there is one, what <paramref name="value"/> now holds (after an add or an update).</summary>
+    /// <remarks>
+    /// A filter whose newest layer is full gets a layer for twice the keys it holds, so the layers number about
+    /// log₃ of the keys and take about 16 bits a key held, never re-reading the store (a filter built again, larger,
+    /// would: reading every key of a large store again, with both filters in memory while it does).
+    /// </remarks>
     public void Remember(DirectoryObject value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -90,6 +94,11 @@ public sealed class LoadKeys
         if (value.Origin is { } origin)
         {
             filter.AddOrigin(origin.Source, origin.Anchor);
+        }
+
+        if (filter.IsFull)
+        {
+            filter.Grow(Math.Max(_minimumLayer, filter.Count * 2));
         }
     }
 

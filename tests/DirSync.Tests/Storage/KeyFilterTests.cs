@@ -77,4 +77,55 @@ public sealed class KeyFilterTests
 
         Assert.True(filter.IsFull);
     }
+
+    [Fact]
+    public void AGrownFilter_HoldsEveryLayersKeys_AndRulesOutWhatNoLayerHolds()
+    {
+        var filter = new KeyFilter(100_000);
+        for (var i = 0; i < 100_000; i++)
+        {
+            filter.Add(KeyFilter.Kind.Address, Key(i));
+        }
+
+        filter.Grow(200_000);
+        Assert.Equal(2, filter.Layers);
+        Assert.Equal(131_072 + 262_144, filter.Capacity);
+        Assert.Equal((131_072 + 262_144) * 2, filter.Bytes);
+        Assert.False(filter.IsFull);
+        for (var i = 100_000; i < 300_000; i++)
+        {
+            filter.Add(KeyFilter.Kind.Address, Key(i));
+        }
+
+        Assert.Equal(300_000, filter.Count);
+        Assert.Equal(0, Enumerable.Range(0, 300_000).Count(i => !filter.MayContain(KeyFilter.Kind.Address, Key(i))));
+
+        // Each layer says "perhaps" to about one in 1,000 keys it never saw; two layers, about two in 1,000.
+        var falsePositives = Enumerable.Range(300_000, 200_000).Count(i => filter.MayContain(KeyFilter.Kind.Address, Key(i)));
+        Assert.InRange(falsePositives, 1, 800);
+    }
+
+    [Fact]
+    public void AGrownFilter_IsFullWhenItsNewestLayerIs()
+    {
+        var filter = new KeyFilter(100);
+        for (var i = 0; i <= 128; i++)
+        {
+            filter.Add(KeyFilter.Kind.Alias, Key(i));
+        }
+
+        Assert.True(filter.IsFull);
+        filter.Grow(100);
+        Assert.False(filter.IsFull);
+        for (var i = 129; i <= 257; i++)
+        {
+            Assert.False(filter.IsFull);
+            filter.Add(KeyFilter.Kind.Alias, Key(i));
+        }
+
+        Assert.True(filter.IsFull);
+        Assert.Equal(256, filter.Capacity);
+        Assert.True(filter.MayContain(KeyFilter.Kind.Alias, Key(3)));
+        Assert.True(filter.MayContain(KeyFilter.Kind.Alias, Key(200)));
+    }
 }
