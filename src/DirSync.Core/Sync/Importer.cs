@@ -63,7 +63,7 @@ public sealed class Importer
         // A full change set names every object the source still has; those anchors are collected on a first
         // pass, so what it no longer has is deleted before its records are applied. When this instance holds
         // nothing of the source yet (a first import) there is nothing to reconcile, and the file is read once.
-        var anchors = header.Mode == ChangeSetMode.Full && (session.Owned > 0 || rebinding) ? new HashSet<Guid>() : null;
+        var anchors = header.Mode == ChangeSetMode.Full && (session.Owned > 0 || rebinding) ? new AnchorSet.Builder(session.Owned) : null;
         var last = rebinding ? 0 : instance.State.LastImportedSequence;
         var drained = false;
         if (header.Sequence <= last)
@@ -101,10 +101,12 @@ public sealed class Importer
             readingAnchors = Task.Run<IReadOnlySet<Guid>>(() =>
             {
                 Drain(reader, collecting);
-                return collecting;
+                return collecting.Build();
             }, cancellationToken);
             drained = true;
         }
+
+        var anchorSet = readingAnchors is null ? anchors?.Build() : null;
 
         try
         {
@@ -113,7 +115,7 @@ public sealed class Importer
                 var state = instance.State;
                 var importedFrom = $"{header.Source.DisplayName} ({header.Instance})";
                 var (taken, relinked) = await session.TakeOverAsync(
-                    SourceKey(state.SourceIdentity!.Value, state.SourceInstance ?? ""), importedFrom, anchors!, anchorsByAlias ?? new Dictionary<string, Guid>(), cancellationToken);
+                    SourceKey(state.SourceIdentity!.Value, state.SourceInstance ?? ""), importedFrom, anchorSet!, anchorsByAlias ?? new Dictionary<string, Guid>(), cancellationToken);
                 var relinkedNote = relinked > 0 ? $", {relinked} of them re-linked by alias to the new source's objects" : "";
                 session.Note($"instance '{instance.Name}' now imports from {importedFrom} instead of {state.SourceName} ({state.SourceInstance}); {taken} recipients imported from the old source were taken over{relinkedNote}");
             }
@@ -122,7 +124,7 @@ public sealed class Importer
             {
                 // Deleting first frees the aliases and addresses of objects the source replaced by new ones
                 // (a mailbox removed and made again), which would otherwise collide with them.
-                await session.ReconcileAsync(readingAnchors ?? Task.FromResult<IReadOnlySet<Guid>>(anchors), cancellationToken);
+                await session.ReconcileAsync(readingAnchors ?? Task.FromResult<IReadOnlySet<Guid>>(anchorSet!), cancellationToken);
             }
             else if (header.Mode == ChangeSetMode.Full)
             {
@@ -138,8 +140,9 @@ public sealed class Importer
             }
         }
 
-        // A million anchors are 40 MB the apply pass does not need.
+        // A million anchors are 16 MB the apply pass does not need.
         anchors = null;
+        anchorSet = null;
         readingAnchors = null;
         var trailerRead = await ApplyRecordsAsync(session, reader, drained ? OpenFile(path, instance.Name) : null, cancellationToken);
         var result = await session.CompleteAsync(
@@ -311,7 +314,7 @@ public sealed class Importer
     }
 
     /// <summary>Reads every record: their anchors into <paramref name="anchors"/>, and returns the anchors by alias of the aliases that name one object.</summary>
-    private static Dictionary<string, Guid> DrainRecords(IChangeSetReader reader, HashSet<Guid> anchors)
+    private static Dictionary<string, Guid> DrainRecords(IChangeSetReader reader, AnchorSet.Builder anchors)
     {
         var byAlias = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
         var ambiguous = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -328,7 +331,7 @@ public sealed class Importer
         return byAlias;
     }
 
-    private static ChangeSetTrailer Drain(IChangeSetReader reader, HashSet<Guid>? anchors)
+    private static ChangeSetTrailer Drain(IChangeSetReader reader, AnchorSet.Builder? anchors)
     {
         while (reader.ReadAnchor(out var anchor))
         {
