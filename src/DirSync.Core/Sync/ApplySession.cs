@@ -109,7 +109,7 @@ public sealed class ApplySession
     public Task<IReadOnlyList<DirectoryObject>> ReconcileAsync(Task<IReadOnlySet<Guid>> anchorsBeingRead, CancellationToken cancellationToken = default)
     {
         _full = true;
-        return _applier.ReconcileAsync(anchorsBeingRead, cancellationToken);
+        return _applier.ReconcileAsync(anchorsBeingRead, cancellationToken, Owned);
     }
 
     /// <summary>Marks the change set as a full one without reconciling (there is nothing of the source here yet).</summary>

@@ -118,13 +118,17 @@ public sealed class ChangeApplier
 
     /// <summary>As <see cref="ReconcileAsync(IReadOnlySet{Guid}, CancellationToken)"/>, while the anchors are still being read elsewhere.</summary>
     /// <remarks>What the store holds of the source is listed first, so the two reads overlap.</remarks>
+    /// <param name="anchorsBeingRead">The full change set's anchors, when read.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <param name="expectedHeld">About how many objects the store holds of the source (a list of that size is made once, not grown).</param>
     /// <returns>The objects deleted, as they were before.</returns>
-    public async Task<IReadOnlyList<DirectoryObject>> ReconcileAsync(Task<IReadOnlySet<Guid>> anchorsBeingRead, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<DirectoryObject>> ReconcileAsync(
+        Task<IReadOnlySet<Guid>> anchorsBeingRead, CancellationToken cancellationToken = default, long expectedHeld = 0)
     {
         ArgumentNullException.ThrowIfNull(anchorsBeingRead);
 
         // Anchors only: at a million objects, listing whole objects costs seconds and a sort in memory.
-        var held = new List<Guid>();
+        var held = new List<Guid>((int)Math.Clamp(expectedHeld, 0, Array.MaxLength));
         await foreach (var origin in _transaction.ListOriginsAsync(_policy.SourceKey, cancellationToken))
         {
             if (_policy.ReconcileScope(origin))
