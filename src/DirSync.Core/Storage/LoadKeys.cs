@@ -72,9 +72,10 @@ public sealed class LoadKeys
 
     /// <summary>Tells the filter, if there is one, what <paramref name="value"/> now holds (after an add or an update).</summary>
     /// <remarks>
-    /// A filter whose newest layer is full gets a layer for twice the keys it holds, so the layers number about
-    /// log₃ of the keys and take about 16 bits a key held, never re-reading the store (a filter built again, larger,
-    /// would: reading every key of a large store again, with both filters in memory while it does).
+    /// A filter whose newest layer is full gets a layer for as many keys as it holds (rounded up to a power of two of
+    /// blocks), so the layers number about log₂ of the keys and take 16 to 32 bits a key held, never re-reading the
+    /// store (a filter built again, larger, would: reading every key of a large store again, with both filters in memory
+    /// while it does).
     /// </remarks>
     public void Remember(DirectoryObject value)
     {
@@ -98,7 +99,7 @@ public sealed class LoadKeys
 
         if (filter.IsFull)
         {
-            filter.Grow(Math.Max(_minimumLayer, filter.Count * 2));
+            filter.Grow(Math.Max(_minimumLayer, filter.Count));
         }
     }
 

@@ -47,13 +47,13 @@ public sealed class LoadKeysTests
         }
 
         // Filled once at the tenth add (sized for 4 × 5 keys of 10 objects, 200, rounded up to a power of two of blocks: 256),
-        // then grown: each new layer for twice the keys held when the newest filled (260 → 520 → 512; 776 → 1,552 → 2,048;
-        // 2,828 → 5,656 → 8,192). 8,000 keys told, four of each object.
+        // then grown: each new layer for as many keys as the filter held when its newest filled, rounded up to a power of two
+        // of blocks (260 → 256, 520 → 512, 1,036 → 1,024, 2,064 → 4,096, 6,164 → 8,192). 8,000 keys told, four of each object.
         var filter = keys.Filter!;
         Assert.Equal(1, fills);
         Assert.Equal(8_000, filter.Count);
-        Assert.Equal(4, filter.Layers);
-        Assert.Equal(256 + 512 + 2_048 + 8_192, filter.Capacity);
+        Assert.Equal(6, filter.Layers);
+        Assert.Equal(256 + 256 + 512 + 1_024 + 4_096 + 8_192, filter.Capacity);
         Assert.False(filter.IsFull);
 
         Assert.All(added, value =>
@@ -91,6 +91,6 @@ public sealed class LoadKeysTests
 
         Assert.Equal(21, keys.Filter.Count);
         Assert.Equal(2, keys.Filter.Layers);
-        Assert.Equal(16 + 32, keys.Filter.Capacity);
+        Assert.Equal(16 + 16, keys.Filter.Capacity);
     }
 }
