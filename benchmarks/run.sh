@@ -478,9 +478,10 @@ if [ "$compare" = 1 ]; then
   awk -v b="$bulk_secs" -v i="$import_secs" -v l="${slapadd_secs:-}" -v e="${slapadd_eq_secs:-}" -v q="$sqlite_secs" -v x="$sqlite_ix_secs" -v z="$sqlite_late_secs" '
     function ratio(a, d) { return d == "" ? "-" : sprintf("%.2f", a / d) }
     BEGIN {
-    printf "%-46s | %14s | %10s | %12s | %15s | %17s\n", "DirSync / other (target <= 0.25 and <= 1)", "slapadd eq,sub", "slapadd eq", "sqlite3 bare", "sqlite3 indexed", "sqlite3 ix at end"
-    printf "%-46s | %14s | %10s | %12s | %15s | %17s\n", "bulk import of the CSV", ratio(b, l), ratio(b, e), ratio(b, q), ratio(b, x), ratio(b, z)
-    printf "%-46s | %14s | %10s | %12s | %15s | %17s\n", "import of the LDIF change set (run I)", ratio(i, l), ratio(i, e), ratio(i, q), ratio(i, x), ratio(i, z)
+    f = "%-46s | %14s | %10s | %12s | %15s | %17s\n"
+    printf f, "DirSync / other (target <= 0.25 and <= 1)", "slapadd eq,sub", "slapadd eq", "sqlite3 bare", "sqlite3 indexed", "sqlite3 ix at end"
+    printf f, "bulk import of the CSV", ratio(b, l), ratio(b, e), ratio(b, q), ratio(b, x), ratio(b, z)
+    printf f, "import of the LDIF change set (run I)", ratio(i, l), ratio(i, e), ratio(i, q), ratio(i, x), ratio(i, z)
   }'
 fi
 if [ "$postgres" = 1 ] && [ -n "${pg_bulk_secs:-}" ]; then
