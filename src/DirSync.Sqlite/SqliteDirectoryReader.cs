@@ -49,7 +49,7 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
         ValueTask.FromResult(Scalar<long>("SELECT purged_through_usn FROM store_info"));
 
     /// <inheritdoc/>
-    public ValueTask<DirectoryObject?> FindByAliasAsync(string alias, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<DirectoryObject?> FindByAliasAsync(string alias, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(ReadSingle(Context.Statement($"SELECT {ObjectColumns} FROM objects o WHERE o.alias_key = ?1 AND o.is_deleted = 0")
             .Bind(1, alias.ToUpperInvariant())));
 
@@ -364,7 +364,7 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<object?[]> ReadTableAsync(StoreTable table, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public virtual async IAsyncEnumerable<object?[]> ReadTableAsync(StoreTable table, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(table);
         using var statement = Context.NewStatement($"SELECT {table.ColumnList} FROM {table.Name} ORDER BY {table.OrderBy}");

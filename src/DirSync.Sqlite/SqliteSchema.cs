@@ -58,7 +58,7 @@ internal static class SqliteSchema
             attrs          BLOB
         );
         CREATE UNIQUE INDEX ix_objects_usn ON objects(usn_changed);
-        CREATE UNIQUE INDEX ix_objects_alias ON objects(alias_key) WHERE is_deleted = 0;
+        {{AliasIndex}}
         {{DisplayIndex}}
         CREATE UNIQUE INDEX ix_objects_origin ON objects(origin_source, origin_anchor)
             WHERE origin_source IS NOT NULL AND is_deleted = 0;
@@ -135,9 +135,14 @@ internal static class SqliteSchema
             WHERE origin_source = '{DirSync.Core.Hub.HubPolicies.SourceKey}' AND is_deleted = 0;
         """;
 
+    // A first load (SqliteFirstLoad) drops this index and the next, and makes them again at its end.
+    internal const string AliasIndex = """
+        CREATE UNIQUE INDEX ix_objects_alias ON objects(alias_key) WHERE is_deleted = 0;
+        """;
+
     // "Does another object hold this display name?" is asked for every imported record; with the guid in
     // the index it is answered from the index, without reading the row of the object that holds it.
-    private const string DisplayIndex = """
+    internal const string DisplayIndex = """
         CREATE INDEX ix_objects_display ON objects(display_key, guid) WHERE is_deleted = 0;
         """;
 

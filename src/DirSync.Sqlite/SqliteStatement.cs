@@ -144,6 +144,19 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>Runs a statement and returns the GUID in the first column of its first row (null when there is none), then resets it.</summary>
+    public Guid? ScalarGuid()
+    {
+        try
+        {
+            return Step() && !IsNull(0) ? Guid(0) : null;
+        }
+        finally
+        {
+            Reset();
+        }
+    }
+
     /// <summary>True when the statement returns a row, then resets it.</summary>
     public bool Exists()
     {

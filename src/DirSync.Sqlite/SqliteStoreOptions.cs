@@ -26,4 +26,10 @@ public sealed record SqliteStoreOptions
     /// <summary>After how many adds one write transaction becomes a load, answering "is this key taken?" from a key filter first (0: never).</summary>
     /// <remarks>See <see cref="LoadKeys"/>; the default is <see cref="LoadKeys.DefaultAfterAdds"/>.</remarks>
     public int KeyFilterAfterAdds { get; init; } = LoadKeys.DefaultAfterAdds;
+
+    /// <summary>
+    /// Whether a load into a store that holds no live object makes its secondary indexes at its end (a first load,
+    /// <see cref="SqliteFirstLoad"/>) rather than row by row; on unless the environment says <c>DIRSYNC_FIRST_LOAD=0</c>.
+    /// </summary>
+    public bool FirstLoad { get; init; } = SqliteFirstLoad.Enabled;
 }

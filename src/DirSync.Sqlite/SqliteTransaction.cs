@@ -16,13 +16,18 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     private long _usn;
     private long _usnAtStart;
     private bool _done;
-    private readonly LoadKeys _keys;
+    private LoadKeys _keys;
+
+    // While the transaction is a first load (SqliteFirstLoad), which it can be only while it has done nothing but add.
+    private SqliteFirstLoad? _load;
+    private bool _onlyAdds = true;
 
     // The last number appended to each queue in this transaction: the hub appends a master-log entry per update, and
     // asking SQLite for the highest number before each was an eighth of a million-update receive.
     private readonly Dictionary<string, long> _queueLast = new(StringComparer.Ordinal);
     private readonly Func<ValueTask<long>> _countLive;
     private readonly Func<KeyFilter, ValueTask> _fillKeys;
+    private readonly Func<ValueTask<bool>> _startLoad;
 
     private SqliteTransaction(SqliteContext context)
         : base(context)
@@ -30,6 +35,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         _keys = new LoadKeys(context.Options.KeyFilterAfterAdds);
         _countLive = CountLive;
         _fillKeys = FillKeys;
+        _startLoad = StartLoad;
     }
 
     /// <summary>Wraps the already-begun SQLite transaction of <paramref name="context"/>.</summary>
@@ -54,6 +60,11 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         var now = Context.Now();
         var usn = ++_usn;
         ObjectBlob.Encode(value, _blob);
+        if (_load is { } firstLoad && AliasOwner(firstLoad, value.Alias.ToUpperInvariant()) is not null)
+        {
+            throw AliasTaken(value);
+        }
+
         var insert = Context.Statement("""
             INSERT INTO objects (guid, class, alias, alias_key, display_name, display_key, container_id, target_address,
                                  origin_source, origin_anchor, imported_from, attrs, usn_created, usn_changed, is_deleted,
@@ -74,12 +85,27 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
 
         var id = insert.LastInsertRowId;
         FaultPoints.Hit("store.add");
-        InsertProxies(id, value);
+        if (_load is { } load && load.Row(id) is null)
+        {
+            // Four billion rows past the load's first: it ends here, and the rest goes row by row.
+            EndLoad();
+        }
+
+        if (_load is { } current)
+        {
+            Remember(current, id, value);
+            InsertLoadProxies(current, id, value);
+        }
+        else
+        {
+            InsertProxies(id, value);
+        }
+
         InsertMembers(id, value);
         value.UsnCreated = value.UsnChanged = usn;
         value.WhenCreated = value.WhenChanged = now;
         value.IsDeleted = false;
-        return _keys.AddedAsync(value, _countLive, _fillKeys);
+        return _load is null ? _keys.AddedAsync(value, _countLive, _fillKeys, _startLoad) : ValueTask.CompletedTask;
     }
 
     /// <inheritdoc/>
@@ -87,6 +113,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     {
         ArgumentNullException.ThrowIfNull(value);
         EnsureOpen();
+        EndLoad();
         var (id, oldProxyKeys) = LiveRow(value.Guid);
         var containerId = ResolveContainer(value);
         var now = Context.Now();
@@ -134,6 +161,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     public async ValueTask<DirectoryObject> DeleteAsync(Guid guid, CancellationToken cancellationToken = default)
     {
         EnsureOpen();
+        EndLoad();
         var (id, proxyKeys) = LiveRow(guid);
         FaultPoints.Hit("store.delete");
         foreach (var key in proxyKeys)
@@ -171,23 +199,103 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     }
 
     /// <inheritdoc/>
-    public override ValueTask<Guid?> FindAliasOwnerAsync(string alias, CancellationToken cancellationToken = default) =>
-        _keys.RulesOutAlias(alias) ? ValueTask.FromResult<Guid?>(null) : base.FindAliasOwnerAsync(alias, cancellationToken);
+    public override ValueTask<DirectoryObject?> FindByAliasAsync(string alias, CancellationToken cancellationToken = default)
+    {
+        if (_load is not { } load)
+        {
+            return base.FindByAliasAsync(alias, cancellationToken);
+        }
+
+        var key = alias.ToUpperInvariant();
+        return ValueTask.FromResult(AliasOwner(load, key) is { } id
+            ? ReadSingle(Context.Statement($"SELECT {ObjectColumns} FROM objects o WHERE o.id = ?1").Bind(1, id))
+            : null);
+    }
 
     /// <inheritdoc/>
-    public override ValueTask<bool> DisplayNameExistsAsync(string displayName, Guid? except = null, CancellationToken cancellationToken = default) =>
-        _keys.RulesOutDisplayName(displayName) ? ValueTask.FromResult(false) : base.DisplayNameExistsAsync(displayName, except, cancellationToken);
+    public override ValueTask<Guid?> FindAliasOwnerAsync(string alias, CancellationToken cancellationToken = default)
+    {
+        if (_load is { } load)
+        {
+            return ValueTask.FromResult(AliasOwner(load, alias.ToUpperInvariant()) is { } id
+                ? Context.Statement("SELECT guid FROM objects WHERE id = ?1").Bind(1, id).ScalarGuid()
+                : null);
+        }
+
+        return _keys.RulesOutAlias(alias) ? ValueTask.FromResult<Guid?>(null) : base.FindAliasOwnerAsync(alias, cancellationToken);
+    }
 
     /// <inheritdoc/>
-    public override ValueTask<Guid?> FindAddressOwnerAsync(ProxyAddress address, CancellationToken cancellationToken = default) =>
-        _keys.RulesOutAddress(address) ? ValueTask.FromResult<Guid?>(null) : base.FindAddressOwnerAsync(address, cancellationToken);
+    public override ValueTask<bool> DisplayNameExistsAsync(string displayName, Guid? except = null, CancellationToken cancellationToken = default)
+    {
+        if (_load is { } load)
+        {
+            var key = displayName.ToUpperInvariant();
+            var holds = Context.Statement("SELECT 1 FROM objects WHERE id = ?1 AND display_key = ?2 AND is_deleted = 0 AND guid <> ?3");
+            foreach (var row in load.Index.Find(KeyFilter.Kind.DisplayName, key))
+            {
+                if (holds.Bind(1, load.Id(row)).Bind(2, key).Bind(3, except ?? Guid.Empty).Exists())
+                {
+                    return ValueTask.FromResult(true);
+                }
+            }
+
+            return ValueTask.FromResult(false);
+        }
+
+        return _keys.RulesOutDisplayName(displayName) ? ValueTask.FromResult(false) : base.DisplayNameExistsAsync(displayName, except, cancellationToken);
+    }
 
     /// <inheritdoc/>
-    public override ValueTask<DirectoryObject?> FindByOriginAsync(string source, Guid anchor, CancellationToken cancellationToken = default) =>
-        _keys.RulesOutOrigin(source, anchor) ? ValueTask.FromResult<DirectoryObject?>(null) : base.FindByOriginAsync(source, anchor, cancellationToken);
+    public override ValueTask<Guid?> FindAddressOwnerAsync(ProxyAddress address, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (_load is { } load)
+        {
+            return ValueTask.FromResult(AddressOwner(load, address.Key));
+        }
+
+        return _keys.RulesOutAddress(address) ? ValueTask.FromResult<Guid?>(null) : base.FindAddressOwnerAsync(address, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override ValueTask<DirectoryObject?> FindByOriginAsync(string source, Guid anchor, CancellationToken cancellationToken = default)
+    {
+        if (_load is { } load)
+        {
+            // Read by row number and compared here: binding the origin in SQL would let the partial hub-owner index
+            // make SQLite prepare the statement again for each question (see ByOrigin).
+            foreach (var row in load.Index.FindOrigin(source, anchor))
+            {
+                var found = ReadSingle(Context.Statement($"SELECT {ObjectColumns} FROM objects o WHERE o.id = ?1").Bind(1, load.Id(row)));
+                if (found is { IsDeleted: false, Origin: { } origin } && string.Equals(origin.Source, source, StringComparison.Ordinal) && origin.Anchor == anchor)
+                {
+                    return ValueTask.FromResult<DirectoryObject?>(found);
+                }
+            }
+
+            return ValueTask.FromResult<DirectoryObject?>(null);
+        }
+
+        return _keys.RulesOutOrigin(source, anchor) ? ValueTask.FromResult<DirectoryObject?>(null) : base.FindByOriginAsync(source, anchor, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override IAsyncEnumerable<object?[]> ReadTableAsync(StoreTable table, CancellationToken cancellationToken = default)
+    {
+        // The tables as they are stored: addresses in proxies, the indexes made.
+        EndLoad();
+        return base.ReadTableAsync(table, cancellationToken);
+    }
 
     /// <summary>Whether this transaction answers "is it taken?" from a key filter (a load), for tests and diagnostics.</summary>
     internal bool UsesKeyFilter => _keys.Filter is not null;
+
+    /// <summary>Whether this transaction is a first load (<see cref="SqliteFirstLoad"/>), for tests and diagnostics.</summary>
+    internal bool IsFirstLoad => _load is not null;
+
+    /// <summary>SQLite's page cache size as the connection has it (PRAGMA cache_size), for tests.</summary>
+    internal long CacheSize => Context.Statement("PRAGMA cache_size").ScalarInt64() ?? 0;
 
     /// <inheritdoc/>
     public ValueTask AddContainerAsync(DirectoryPath path, CancellationToken cancellationToken = default)
@@ -416,6 +524,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     public ValueTask CommitAsync(CancellationToken cancellationToken = default)
     {
         EnsureOpen();
+        EndLoad();
         if (_usn != _usnAtStart)
         {
             var save = Context.Command("UPDATE store_info SET highest_usn = $usn");
@@ -449,6 +558,12 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
 
             // Containers added in the abandoned transaction must vanish from the cache too.
             Context.LoadContainers();
+            if (_load is not null)
+            {
+                // The rollback made the indexes again; the cache size is the connection's, not the transaction's.
+                _load = null;
+                Context.Execute($"PRAGMA cache_size = {-1024L * Context.Options.CacheMiB}");
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -480,6 +595,89 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Becomes a first load, when nothing but adds has happened and the options allow it.</summary>
+    private ValueTask<bool> StartLoad()
+    {
+        if (!_onlyAdds || !Context.Options.FirstLoad)
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        _load = SqliteFirstLoad.Start(Context);
+        return ValueTask.FromResult(true);
+    }
+
+    /// <summary>Ends a first load, if this is one: the indexes are made, and the transaction goes on row by row.</summary>
+    private void EndLoad()
+    {
+        _onlyAdds = false;
+        if (_load is { } load)
+        {
+            _load = null;
+            load.Finish();
+            _keys = new LoadKeys(Context.Options.KeyFilterAfterAdds);
+        }
+    }
+
+    /// <summary>The row of the live object whose alias key is <paramref name="key"/>, in a first load.</summary>
+    private long? AliasOwner(SqliteFirstLoad load, string key)
+    {
+        var holds = Context.Statement("SELECT 1 FROM objects WHERE id = ?1 AND alias_key = ?2 AND is_deleted = 0");
+        foreach (var row in load.Index.Find(KeyFilter.Kind.Alias, key))
+        {
+            if (holds.Bind(1, load.Id(row)).Bind(2, key).Exists())
+            {
+                return load.Id(row);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The anchor of the object that holds the address key <paramref name="key"/>, in a first load.</summary>
+    private Guid? AddressOwner(SqliteFirstLoad load, string key)
+    {
+        var owner = Context.Statement("SELECT o.guid FROM load_proxies p JOIN objects o ON o.id = p.object_id WHERE p.rowid = ?1 AND p.address_key = ?2");
+        foreach (var row in load.Index.Find(KeyFilter.Kind.Address, key))
+        {
+            if (owner.Bind(1, row).Bind(2, key).ScalarGuid() is { } guid)
+            {
+                return guid;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Notes in a first load's index what the object just written at <paramref name="id"/> holds.</summary>
+    private static void Remember(SqliteFirstLoad load, long id, DirectoryObject value)
+    {
+        var row = load.Row(id)!.Value;
+        load.Index.Add(KeyFilter.Kind.Alias, value.Alias.ToUpperInvariant(), row);
+        load.Index.Add(KeyFilter.Kind.DisplayName, value.DisplayName.ToUpperInvariant(), row);
+        if (value.Origin is { } origin)
+        {
+            load.Index.AddOrigin(origin.Source, origin.Anchor, row);
+        }
+    }
+
+    /// <summary>A first load's InsertProxies: into load_proxies, in the order they come, each checked against the index.</summary>
+    private void InsertLoadProxies(SqliteFirstLoad load, long id, DirectoryObject value)
+    {
+        foreach (var proxy in value.ProxyAddresses)
+        {
+            var key = proxy.Key;
+            if (AddressOwner(load, key) is not null)
+            {
+                throw AddressTaken(proxy);
+            }
+
+            var insert = Context.Statement("INSERT INTO load_proxies (address_key, object_id) VALUES (?1, ?2)").Bind(1, key).Bind(2, id);
+            insert.Execute();
+            load.Index.Add(KeyFilter.Kind.Address, key, checked((uint)insert.LastInsertRowId));
+        }
     }
 
     private void EnsureOpen()
@@ -558,7 +756,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
             }
             catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
             {
-                throw new ConflictException($"the address {proxy} is already used by another recipient", e);
+                throw AddressTaken(proxy, e);
             }
         }
     }
@@ -586,9 +784,15 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         }
     }
 
+    private static ConflictException AddressTaken(ProxyAddress proxy, Exception? inner = null) =>
+        new($"the address {proxy} is already used by another recipient", inner);
+
+    private static ConflictException AliasTaken(DirectoryObject value, Exception? inner = null) =>
+        new($"the alias '{value.Alias}' is already used by another recipient", inner);
+
     private static ConflictException Conflict(SqliteException e, DirectoryObject value) =>
         e.Message.Contains("alias_key", StringComparison.Ordinal)
-            ? new ConflictException($"the alias '{value.Alias}' is already used by another recipient", e)
+            ? AliasTaken(value, e)
             : e.Message.Contains("objects.guid", StringComparison.Ordinal)
                 ? new ConflictException($"an object with the anchor {value.Guid} already exists", e)
                 : e.Message.Contains("origin", StringComparison.Ordinal)

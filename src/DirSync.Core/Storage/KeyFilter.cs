@@ -88,12 +88,7 @@ public sealed class KeyFilter
     public void AddOrigin(ReadOnlySpan<char> source, ReadOnlySpan<byte> anchor) => Set(OriginHash(source, anchor));
 
     /// <summary>Adds an origin.</summary>
-    public void AddOrigin(string source, Guid anchor)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        anchor.TryWriteBytes(bytes, bigEndian: true, out _);
-        AddOrigin(source, bytes);
-    }
+    public void AddOrigin(string source, Guid anchor) => Set(OriginHash(source, anchor));
 
     /// <summary>Adds a key stored as UTF-8, as a store reads it back.</summary>
     public void AddUtf8(Kind kind, ReadOnlySpan<byte> key)
@@ -120,17 +115,21 @@ public sealed class KeyFilter
     public bool MayContainOrigin(ReadOnlySpan<char> source, ReadOnlySpan<byte> anchor) => Test(OriginHash(source, anchor));
 
     /// <summary>False when the origin was certainly never added; true when it may have been.</summary>
-    public bool MayContainOrigin(string source, Guid anchor)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        anchor.TryWriteBytes(bytes, bigEndian: true, out _);
-        return MayContainOrigin(source, bytes);
-    }
+    public bool MayContainOrigin(string source, Guid anchor) => Test(OriginHash(source, anchor));
 
-    private static ulong Hash(Kind kind, ReadOnlySpan<char> key) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(key), (long)kind);
+    /// <summary>The hash of a text key, shared with <see cref="LoadIndex"/>.</summary>
+    internal static ulong Hash(Kind kind, ReadOnlySpan<char> key) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(key), (long)kind);
 
     private static ulong OriginHash(ReadOnlySpan<char> source, ReadOnlySpan<byte> anchor) =>
         XxHash3.HashToUInt64(anchor, (long)Hash(Kind.Origin, source));
+
+    /// <summary>The hash of an origin, shared with <see cref="LoadIndex"/>.</summary>
+    internal static ulong OriginHash(string source, Guid anchor)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        anchor.TryWriteBytes(bytes, bigEndian: true, out _);
+        return OriginHash(source, bytes);
+    }
 
     private void Set(ulong hash)
     {

@@ -47,7 +47,12 @@ public sealed class LoadKeys
     /// <param name="value">The object just added.</param>
     /// <param name="countLive">Counts the store's live objects (this transaction's included).</param>
     /// <param name="fill">Adds every key the store holds to the filter given (this transaction's writes included).</param>
-    public async ValueTask AddedAsync(DirectoryObject value, Func<ValueTask<long>> countLive, Func<KeyFilter, ValueTask> fill)
+    /// <param name="firstLoad">
+    /// Asked, when it is time and every live object is one this transaction added, whether the backend takes the load
+    /// over itself (a first load, which answers its questions without a filter); true ends the counting.
+    /// </param>
+    public async ValueTask AddedAsync(
+        DirectoryObject value, Func<ValueTask<long>> countLive, Func<KeyFilter, ValueTask> fill, Func<ValueTask<bool>>? firstLoad = null)
     {
         ArgumentNullException.ThrowIfNull(countLive);
         ArgumentNullException.ThrowIfNull(fill);
@@ -59,6 +64,12 @@ public sealed class LoadKeys
 
         _nextCheck = _adds * 2;
         var live = await countLive();
+        if (firstLoad is not null && live == _adds && await firstLoad())
+        {
+            _nextCheck = long.MaxValue;
+            return;
+        }
+
         if (live - _adds > 4 * _adds)
         {
             return;

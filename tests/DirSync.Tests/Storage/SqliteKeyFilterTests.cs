@@ -6,7 +6,10 @@ using DirSync.Tests.Support;
 
 namespace DirSync.Tests.Storage;
 
-/// <summary>The load path of a SQLite write transaction: "is this key taken?" answered from a key filter once it has added enough.</summary>
+/// <summary>
+/// The load path of a SQLite write transaction: "is this key taken?" answered from a key filter once it has added enough.
+/// First loads are off here (they answer without a filter); SqliteFirstLoadTests has those.
+/// </summary>
 public sealed class SqliteKeyFilterTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -15,7 +18,7 @@ public sealed class SqliteKeyFilterTests : IDisposable
 
     private async Task<SqliteDirectoryStore> StoreAsync(int filterAfter)
     {
-        var options = SqliteStoreOptions.Default with { KeyFilterAfterAdds = filterAfter };
+        var options = SqliteStoreOptions.Default with { KeyFilterAfterAdds = filterAfter, FirstLoad = false };
         var info = DirectorySetup.NewStoreInfo("Testorg", "Site1", "Server1", DateTimeOffset.UtcNow);
         return await SqliteDirectoryStore.CreateAsync(_folder.File($"store{filterAfter}.db"), info, DirectorySetup.InitializeAsync, options);
     }

@@ -1,0 +1,126 @@
+using DirSync.Core;
+using DirSync.Core.Storage;
+
+namespace DirSync.Sqlite;
+
+/// <summary>
+/// A first load: a write transaction that has only added, into a store that held no live object before it, after
+/// enough adds to be a load (<see cref="LoadKeys"/>). It makes the indexes that random keys would scatter writes over
+/// once, at its end, instead of row by row.
+/// </summary>
+/// <remarks>
+/// <para>What it changes, all inside the one transaction, so a crash or a rollback at any point leaves the store as it
+/// was before the transaction began: it drops <c>ix_objects_alias</c> and <c>ix_objects_display</c>, and writes addresses
+/// to a plain table (<c>load_proxies</c>) in the order they come. At its end (<see cref="Finish"/>: before the commit, or
+/// before anything but an add or a question) it moves the addresses into <c>proxies</c> in key order and makes the two
+/// indexes again; SQLite sorts their keys once, which at four million recipients is a third of the time of keeping
+/// them row by row (docs/benchmarks.md).</para>
+/// <para>Without those indexes the store answers "is this alias, display name, address or origin taken?" from a
+/// <see cref="LoadIndex"/> of what the load has written: its candidates are read by row number and their keys
+/// compared, so every answer is the one the indexes would give (a test loads one file both ways and compares).</para>
+/// <para>SQLite's page cache is cut to <see cref="LoadCacheMiB"/> while the load lasts: it appends rows, so a large
+/// cache only holds pages already written, and the index takes the memory instead.</para>
+/// </remarks>
+internal sealed class SqliteFirstLoad
+{
+    /// <summary>The page cache while a first load lasts, in MiB.</summary>
+    public const int LoadCacheMiB = 32;
+
+    private readonly SqliteContext _context;
+    private readonly long _firstRow;
+
+    private SqliteFirstLoad(SqliteContext context, long firstRow)
+    {
+        _context = context;
+        _firstRow = firstRow;
+    }
+
+    /// <summary>Where the load's keys are; its rows are numbered from the load's first object (<see cref="Row"/>).</summary>
+    public LoadIndex Index { get; private set; } = new();
+
+    /// <summary>
+    /// Whether first loads are on by default (<see cref="SqliteStoreOptions.FirstLoad"/>): the environment variable
+    /// <c>DIRSYNC_FIRST_LOAD=0</c> turns them off, for the tests that compare both paths and for benchmarks of the other.
+    /// </summary>
+    public static bool Enabled { get; } = Environment.GetEnvironmentVariable("DIRSYNC_FIRST_LOAD") != "0";
+
+    /// <summary>
+    /// Starts a first load in the open transaction of <paramref name="context"/>, whose every live object it has added
+    /// itself: drops the indexes, moves the addresses written so far to <c>load_proxies</c> and indexes what is there.
+    /// </summary>
+    public static SqliteFirstLoad Start(SqliteContext context)
+    {
+        FaultPoints.Hit("store.load.start");
+        context.Execute("""
+            DROP INDEX ix_objects_alias;
+            DROP INDEX ix_objects_display;
+            CREATE TABLE load_proxies (address_key TEXT NOT NULL, object_id INTEGER NOT NULL);
+            INSERT INTO load_proxies (address_key, object_id) SELECT address_key, object_id FROM proxies;
+            DELETE FROM proxies;
+            """);
+        context.Execute($"PRAGMA cache_size = {-1024L * Math.Min(LoadCacheMiB, context.Options.CacheMiB)}");
+
+        var firstRow = context.Statement("SELECT coalesce(min(id), 0) FROM objects WHERE is_deleted = 0").ScalarInt64() ?? 0;
+        var load = new SqliteFirstLoad(context, firstRow);
+        using (var objects = context.NewStatement("SELECT id, alias_key, display_key, origin_source, origin_anchor FROM objects WHERE is_deleted = 0"))
+        {
+            while (objects.Step())
+            {
+                var row = load.Row(objects.Int64(0)) ?? throw new InvalidOperationException("A first load's rows are numbered from its first object.");
+                load.Index.Add(KeyFilter.Kind.Alias, objects.Text(1), row);
+                load.Index.Add(KeyFilter.Kind.DisplayName, objects.Text(2), row);
+                if (!objects.IsNull(3))
+                {
+                    load.Index.AddOrigin(objects.Text(3), objects.Guid(4), row);
+                }
+            }
+        }
+
+        using (var proxies = context.NewStatement("SELECT rowid, address_key FROM load_proxies"))
+        {
+            while (proxies.Step())
+            {
+                load.Index.Add(KeyFilter.Kind.Address, proxies.Text(1), checked((uint)proxies.Int64(0)));
+            }
+        }
+
+        return load;
+    }
+
+    /// <summary>The index's number for object row <paramref name="id"/>; null when it does not fit (the load must end first).</summary>
+    public uint? Row(long id) => id >= _firstRow && id - _firstRow < uint.MaxValue ? (uint)(id - _firstRow) : null;
+
+    /// <summary>The object row an index number stands for.</summary>
+    public long Id(uint row) => _firstRow + row;
+
+    /// <summary>
+    /// Ends the load: moves the addresses into <c>proxies</c> in key order, makes the two indexes again and gives SQLite
+    /// its cache back. The transaction stays open; a conflict here (which the exact answers rule out) fails the transaction.
+    /// </summary>
+    public void Finish()
+    {
+        FaultPoints.Hit("store.load.finish");
+
+        // What SQLite sorts goes to temporary files, not memory: at four million recipients the address keys alone are
+        // 300 MB. The index is let go and collected before the sort, so its memory is free for SQLite's.
+        Index = null!;
+        GC.Collect();
+        SetTempStore("FILE");
+        try
+        {
+            _context.Execute("""
+                INSERT INTO proxies (address_key, object_id) SELECT address_key, object_id FROM load_proxies ORDER BY address_key;
+                DROP TABLE load_proxies;
+                """);
+            FaultPoints.Hit("store.load.indexes");
+            _context.Execute(SqliteSchema.AliasIndex + SqliteSchema.DisplayIndex);
+        }
+        finally
+        {
+            SetTempStore("MEMORY");
+            _context.Execute($"PRAGMA cache_size = {-1024L * _context.Options.CacheMiB}");
+        }
+    }
+
+    private void SetTempStore(string where) => _context.Execute($"PRAGMA temp_store = {where}");
+}
