@@ -122,5 +122,16 @@ internal sealed class SqliteFirstLoad
         }
     }
 
-    private void SetTempStore(string where) => _context.Execute($"PRAGMA temp_store = {where}");
+    // SQLite refuses the change inside a transaction once the connection has a temporary database open (no DirSync
+    // statement makes one); the sort then stays in memory, which costs memory, not a result.
+    private void SetTempStore(string where)
+    {
+        try
+        {
+            _context.Execute($"PRAGMA temp_store = {where}");
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+        }
+    }
 }

@@ -106,4 +106,56 @@ public sealed class LoadPathTests : IDisposable
         var round1 = await File.ReadAllTextAsync(_folder.File("site1.ldif"));
         Assert.Contains("p319", round1, StringComparison.Ordinal);
     }
+    /// <summary>
+    /// Into empty stores, the same files as a first load (SqliteFirstLoad: indexes made at the end, questions answered from
+    /// the load's own rows) and row by row (DIRSYNC_FIRST_LOAD=0, no key filter): a full import, and a bulk file whose
+    /// rows collide with each other and whose delete ends the load part-way.
+    /// </summary>
+    [Fact]
+    public async Task TheSameFiles_GiveTheSameStore_AsAFirstLoadAndRowByRow()
+    {
+        var trace = _folder.File("first-load.trace");
+        var firstLoad = new Dictionary<string, string> { ["DIRSYNC_KEY_FILTER_AFTER"] = "1", ["DIRSYNC_FIRST_LOAD"] = "1", ["DIRSYNC_FAULT_TRACE"] = trace };
+        var rowByRow = new Dictionary<string, string> { ["DIRSYNC_KEY_FILTER_AFTER"] = "0", ["DIRSYNC_FIRST_LOAD"] = "0" };
+
+        await RunAsync(null, "--store", "site1.db", "init", "--org", "Testorg", "--site", "Site1", "--server", "Server1");
+        await RunAsync(null, "--store", "site1.db", "instance", "set", "E", "--export", "--file", "site1.ldif");
+        await File.WriteAllTextAsync(_folder.File("people.csv"), SourceCsv(1));
+        await RunAsync(null, "--store", "site1.db", "bulk", "import", "people.csv");
+        await RunAsync(null, "--store", "site1.db", "run", "E", "--full");
+        foreach (var store in new[] { "first.db", "rows.db" })
+        {
+            await RunAsync(null, "--store", store, "init", "--org", "Testorg", "--site", "Site2", "--server", "Server2");
+            await RunAsync(null, "--store", store, "instance", "set", "I", "--import", "--file", "site1.ldif", "--address-type", "SMTP");
+        }
+
+        var loaded = await RunAsync(firstLoad, "--store", "first.db", "run", "I");
+        var rows = await RunAsync(rowByRow, "--store", "rows.db", "run", "I");
+        Assert.Equal(rows.Out, loaded.Out);
+        Assert.Equal(await ShownAsync("rows.db"), await ShownAsync("first.db"));
+
+        // A bulk file into empty stores: display names the file repeats, a Create of an alias the file made already (rejected),
+        // then a Delete that ends the load, and rows after it.
+        var bulk = new StringBuilder(SourceCsv(1));
+        bulk.Append("Mailbox,Create,p001,Again,,,,\r\n");
+        bulk.Append("Mailbox,Delete,p013,,,,,\r\n");
+        bulk.Append("Mailbox,Update,late1,Zoë 山田,,,,\r\n");
+        bulk.Append("Mailbox,Create,late2,Anna Berg,,,,\r\n");
+        await File.WriteAllTextAsync(_folder.File("bulk.csv"), bulk.ToString());
+        foreach (var store in new[] { "bulk-first.db", "bulk-rows.db" })
+        {
+            await RunAsync(null, "--store", store, "init", "--org", "Testorg", "--site", "Site3", "--server", "Server3");
+        }
+
+        loaded = await RunAsync(firstLoad, "--store", "bulk-first.db", "bulk", "import", "bulk.csv", "--skip-errors");
+        rows = await RunAsync(rowByRow, "--store", "bulk-rows.db", "bulk", "import", "bulk.csv", "--skip-errors");
+        Assert.Equal(rows.Out, loaded.Out);
+        Assert.Equal(rows.Error, loaded.Error);
+        Assert.Equal(await ShownAsync("bulk-rows.db"), await ShownAsync("bulk-first.db"));
+        Assert.Contains("303 added, 0 modified, 1 deleted, 0 unchanged, 1 rejected", loaded.Out, StringComparison.Ordinal);
+
+        // The first-load path was the one taken (twice: the import and the bulk file), on SQLite; PostgreSQL has none.
+        var points = await File.ReadAllLinesAsync(trace);
+        Assert.Equal(TestStores.OnPostgres ? 0 : 2, points.Count(p => p == "store.load.finish"));
+    }
 }

@@ -11,7 +11,7 @@ namespace DirSync.Tests.Crash;
 /// count its fault points P; and for each chosen point k runs it with <c>DIRSYNC_FAULT_AT=k</c> (it must die with
 /// SIGKILL, exit 137), runs it again without faults, and requires the same snapshot as the reference, no alias or
 /// origin anchor held twice, a sound store, and a rerun that succeeds whatever temporary files the crash left.</para>
-/// <para>The points tested are the first, the last, every commit and every rename, and
+/// <para>The points tested are the first, the last, every commit, every step of a first load and every rename, and
 /// <c>DIRSYNC_CRASH_KILLS</c> more drawn from the rest with a <see cref="Random"/> seeded by
 /// <c>DIRSYNC_CRASH_SEED</c> and the scenario's name; <c>DIRSYNC_CRASH_AT=k,k,...</c> tests just those.</para>
 /// <para>A crash after the command's last durable step leaves the command done; running it again is then a
@@ -213,7 +213,9 @@ internal sealed class CrashHarness : IDisposable
         var chosen = new SortedSet<int> { 1, points.Length };
         for (var k = 1; k <= points.Length; k++)
         {
-            if (points[k - 1].StartsWith("store.commit.", StringComparison.Ordinal) || points[k - 1].StartsWith("file.rename.", StringComparison.Ordinal))
+            if (points[k - 1].StartsWith("store.commit.", StringComparison.Ordinal)
+                || points[k - 1].StartsWith("store.load.", StringComparison.Ordinal)
+                || points[k - 1].StartsWith("file.rename.", StringComparison.Ordinal))
             {
                 chosen.Add(k);
             }

@@ -62,6 +62,14 @@ internal static class CrashScenarios
         },
         new()
         {
+            // Into a store that holds nothing yet: a first load (SqliteFirstLoad), whose indexes are made before the commit.
+            Name = "run import full, first load",
+            PrepareAsync = EmptyImportingSiteAsync,
+            Command = ["--store", Site2, "run", "I"],
+            Environment = KeyFilterFromFirstAdd,
+        },
+        new()
+        {
             Name = "run import incremental",
             PrepareAsync = s => ImportingSiteAsync(s, full: false),
             Command = ["--store", Site2, "run", "I"],
@@ -76,6 +84,13 @@ internal static class CrashScenarios
         {
             Name = "bulk import stop-on-error, key filter",
             PrepareAsync = s => BulkSiteAsync(s, withBadRows: false),
+            Command = ["--store", Site1, "bulk", "import", "people.csv", "--stop-on-error"],
+            Environment = KeyFilterFromFirstAdd,
+        },
+        new()
+        {
+            Name = "bulk import stop-on-error, first load",
+            PrepareAsync = s => BulkSiteAsync(s, withBadRows: false, mailboxes: 0),
             Command = ["--store", Site1, "bulk", "import", "people.csv", "--stop-on-error"],
             Environment = KeyFilterFromFirstAdd,
         },
@@ -224,11 +239,31 @@ internal static class CrashScenarios
         await s.RunAsync(Site1, full ? ["run", "E", "--full"] : ["run", "E"]);
     }
 
-    /// <summary>Site1 with twenty mailboxes, and people.csv: 200 Update rows that change those and create the rest, and (if asked) five bad rows among them.</summary>
-    private static async Task BulkSiteAsync(CrashSite s, bool withBadRows)
+    /// <summary>Site1 exported in full, and Site2 with nothing yet but the instance that imports it.</summary>
+    private static async Task EmptyImportingSiteAsync(CrashSite s)
     {
         await s.InitAsync(Site1, "Site1", "Server1");
-        await s.AddMailboxesAsync(Site1, "p", 1, 20);
+        await s.AddMailboxesAsync(Site1, "m", 1, 12);
+        await s.RunAsync(Site1, "custom-recipient", "add", "ext001", "--target-address", "SMTP:ext1@example.net", "--display-name", "External One");
+        await s.RunAsync(Site1, "dl", "add", "list001", "--member", "m001", "--member", "m002", "--member", "ext001");
+        await s.RunAsync(Site1, "instance", "set", "E", "--export", "--file", "SYNC1", "--classes", "mailbox,custom-recipient,dl");
+        await s.RunAsync(Site1, "run", "E", "--full");
+        await s.InitAsync(Site2, "Site2", "Server2");
+        await s.RunAsync(Site2, "instance", "set", "I", "--import", "--file", "SYNC1");
+    }
+
+    /// <summary>
+    /// Site1 with twenty mailboxes (or as many as asked), and people.csv: 200 Update rows that change those and create the
+    /// rest, and (if asked) five bad rows among them.
+    /// </summary>
+    private static async Task BulkSiteAsync(CrashSite s, bool withBadRows, int mailboxes = 20)
+    {
+        await s.InitAsync(Site1, "Site1", "Server1");
+        if (mailboxes > 0)
+        {
+            await s.AddMailboxesAsync(Site1, "p", 1, mailboxes);
+        }
+
         var csv = new StringBuilder("Obj-Class,Common-Name,Display-Name,Title,Department,Target-Address,Member\n");
         for (var n = 1; n <= 190; n++)
         {
