@@ -146,7 +146,7 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<ObjectOrigin> ListOriginsAsync(
+    public virtual async IAsyncEnumerable<ObjectOrigin> ListOriginsAsync(
         string source,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

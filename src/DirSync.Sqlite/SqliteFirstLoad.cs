@@ -6,13 +6,14 @@ namespace DirSync.Sqlite;
 /// <summary>
 /// A first load: a write transaction that has only added, into a store that held no live object before it, after
 /// enough adds to be a load (<see cref="LoadKeys"/>). It makes the indexes that random keys would scatter writes over
-/// once, at its end, instead of row by row.
+/// once, at its end, instead of row by row: aliases, display names, origins and addresses.
 /// </summary>
 /// <remarks>
 /// <para>What it changes, all inside the one transaction, so a crash or a rollback at any point leaves the store as it
-/// was before the transaction began: it drops <c>ix_objects_alias</c> and <c>ix_objects_display</c>, and writes addresses
+/// was before the transaction began: it drops <c>ix_objects_alias</c>, <c>ix_objects_display</c> and
+/// <c>ix_objects_origin</c>, and writes addresses
 /// to a plain table (<c>load_proxies</c>) in the order they come. At its end (<see cref="Finish"/>: before the commit, or
-/// before anything but an add or a question) it moves the addresses into <c>proxies</c> in key order and makes the two
+/// before anything but an add or a question) it moves the addresses into <c>proxies</c> in key order and makes the three
 /// indexes again; SQLite sorts their keys once, which at four million recipients is a third of the time of keeping
 /// them row by row (docs/benchmarks.md).</para>
 /// <para>Without those indexes the store answers "is this alias, display name, address or origin taken?" from a
@@ -54,6 +55,7 @@ internal sealed class SqliteFirstLoad
         context.Execute("""
             DROP INDEX ix_objects_alias;
             DROP INDEX ix_objects_display;
+            DROP INDEX ix_objects_origin;
             CREATE TABLE load_proxies (address_key TEXT NOT NULL, object_id INTEGER NOT NULL);
             INSERT INTO load_proxies (address_key, object_id) SELECT address_key, object_id FROM proxies;
             DELETE FROM proxies;
@@ -94,7 +96,7 @@ internal sealed class SqliteFirstLoad
     public long Id(uint row) => _firstRow + row;
 
     /// <summary>
-    /// Ends the load: moves the addresses into <c>proxies</c> in key order, makes the two indexes again and gives SQLite
+    /// Ends the load: moves the addresses into <c>proxies</c> in key order, makes the three indexes again and gives SQLite
     /// its cache back. The transaction stays open; a conflict here (which the exact answers rule out) fails the transaction.
     /// </summary>
     public void Finish()
@@ -113,7 +115,7 @@ internal sealed class SqliteFirstLoad
                 DROP TABLE load_proxies;
                 """);
             FaultPoints.Hit("store.load.indexes");
-            _context.Execute(SqliteSchema.AliasIndex + SqliteSchema.DisplayIndex);
+            _context.Execute(SqliteSchema.AliasIndex + SqliteSchema.DisplayIndex + SqliteSchema.OriginIndex);
         }
         finally
         {

@@ -60,8 +60,7 @@ internal static class SqliteSchema
         CREATE UNIQUE INDEX ix_objects_usn ON objects(usn_changed);
         {{AliasIndex}}
         {{DisplayIndex}}
-        CREATE UNIQUE INDEX ix_objects_origin ON objects(origin_source, origin_anchor)
-            WHERE origin_source IS NOT NULL AND is_deleted = 0;
+        {{OriginIndex}}
         CREATE INDEX ix_objects_tombstones ON objects(when_changed) WHERE is_deleted = 1;
         {{HubOwnerIndex}}
 
@@ -135,9 +134,14 @@ internal static class SqliteSchema
             WHERE origin_source = '{DirSync.Core.Hub.HubPolicies.SourceKey}' AND is_deleted = 0;
         """;
 
-    // A first load (SqliteFirstLoad) drops this index and the next, and makes them again at its end.
+    // A first load (SqliteFirstLoad) drops this index, the display-name and the origin index, and makes them again at its end.
     internal const string AliasIndex = """
         CREATE UNIQUE INDEX ix_objects_alias ON objects(alias_key) WHERE is_deleted = 0;
+        """;
+
+    internal const string OriginIndex = """
+        CREATE UNIQUE INDEX ix_objects_origin ON objects(origin_source, origin_anchor)
+            WHERE origin_source IS NOT NULL AND is_deleted = 0;
         """;
 
     // "Does another object hold this display name?" is asked for every imported record; with the guid in

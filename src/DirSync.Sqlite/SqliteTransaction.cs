@@ -60,9 +60,18 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         var now = Context.Now();
         var usn = ++_usn;
         ObjectBlob.Encode(value, _blob);
-        if (_load is { } firstLoad && AliasOwner(firstLoad, value.Alias.ToUpperInvariant()) is not null)
+        if (_load is { } firstLoad)
         {
-            throw AliasTaken(value);
+            // What the unique indexes the load has dropped would refuse, it refuses the same way.
+            if (AliasOwner(firstLoad, value.Alias.ToUpperInvariant()) is not null)
+            {
+                throw AliasTaken(value);
+            }
+
+            if (value.Origin is { } origin && OriginHolder(firstLoad, origin.Source, origin.Anchor) is not null)
+            {
+                throw OriginTaken(value);
+            }
         }
 
         var insert = Context.Statement("""
@@ -265,19 +274,18 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         {
             // Read by row number and compared here: binding the origin in SQL would let the partial hub-owner index
             // make SQLite prepare the statement again for each question (see ByOrigin).
-            foreach (var row in load.Index.FindOrigin(source, anchor))
-            {
-                var found = ReadSingle(Context.Statement($"SELECT {ObjectColumns} FROM objects o WHERE o.id = ?1").Bind(1, load.Id(row)));
-                if (found is { IsDeleted: false, Origin: { } origin } && string.Equals(origin.Source, source, StringComparison.Ordinal) && origin.Anchor == anchor)
-                {
-                    return ValueTask.FromResult<DirectoryObject?>(found);
-                }
-            }
-
-            return ValueTask.FromResult<DirectoryObject?>(null);
+            return ValueTask.FromResult(OriginHolder(load, source, anchor));
         }
 
         return _keys.RulesOutOrigin(source, anchor) ? ValueTask.FromResult<DirectoryObject?>(null) : base.FindByOriginAsync(source, anchor, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override IAsyncEnumerable<ObjectOrigin> ListOriginsAsync(string source, CancellationToken cancellationToken = default)
+    {
+        // Read through the origin index, which a first load makes at its end.
+        EndLoad();
+        return base.ListOriginsAsync(source, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -636,6 +644,21 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         return null;
     }
 
+    /// <summary>The live object that came from <paramref name="source"/> with <paramref name="anchor"/>, in a first load.</summary>
+    private DirectoryObject? OriginHolder(SqliteFirstLoad load, string source, Guid anchor)
+    {
+        foreach (var row in load.Index.FindOrigin(source, anchor))
+        {
+            var found = ReadSingle(Context.Statement($"SELECT {ObjectColumns} FROM objects o WHERE o.id = ?1").Bind(1, load.Id(row)));
+            if (found is { IsDeleted: false, Origin: { } origin } && string.Equals(origin.Source, source, StringComparison.Ordinal) && origin.Anchor == anchor)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The anchor of the object that holds the address key <paramref name="key"/>, in a first load.</summary>
     private Guid? AddressOwner(SqliteFirstLoad load, string key)
     {
@@ -790,12 +813,15 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     private static ConflictException AliasTaken(DirectoryObject value, Exception? inner = null) =>
         new($"the alias '{value.Alias}' is already used by another recipient", inner);
 
+    private static ConflictException OriginTaken(DirectoryObject value, Exception? inner = null) =>
+        new($"an object imported from {value.Origin?.ImportedFrom} with the anchor {value.Origin?.Anchor} already exists", inner);
+
     private static ConflictException Conflict(SqliteException e, DirectoryObject value) =>
         e.Message.Contains("alias_key", StringComparison.Ordinal)
             ? AliasTaken(value, e)
             : e.Message.Contains("objects.guid", StringComparison.Ordinal)
                 ? new ConflictException($"an object with the anchor {value.Guid} already exists", e)
                 : e.Message.Contains("origin", StringComparison.Ordinal)
-                    ? new ConflictException($"an object imported from {value.Origin?.ImportedFrom} with the anchor {value.Origin?.Anchor} already exists", e)
+                    ? OriginTaken(value, e)
                     : new ConflictException($"the change to '{value.Alias}' breaks a uniqueness rule: {e.Message}", e);
 }
