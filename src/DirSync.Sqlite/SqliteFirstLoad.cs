@@ -25,7 +25,7 @@ namespace DirSync.Sqlite;
 internal sealed class SqliteFirstLoad
 {
     /// <summary>The page cache while a first load lasts, in MiB.</summary>
-    public const int LoadCacheMiB = 32;
+    public const int LoadCacheMiB = 24;
 
     private readonly SqliteContext _context;
     private readonly long _firstRow;
@@ -37,7 +37,7 @@ internal sealed class SqliteFirstLoad
     }
 
     /// <summary>Where the load's keys are; its rows are numbered from the load's first object (<see cref="Row"/>).</summary>
-    public LoadIndex Index { get; private set; } = new();
+    public LoadIndex Index { get; } = new();
 
     /// <summary>
     /// Whether first loads are on by default (<see cref="SqliteStoreOptions.FirstLoad"/>): the environment variable
@@ -89,6 +89,9 @@ internal sealed class SqliteFirstLoad
         return load;
     }
 
+    /// <summary>Frees the index (its memory is native); for a load that ends by a rollback.</summary>
+    public void Dispose() => Index.Dispose();
+
     /// <summary>The index's number for object row <paramref name="id"/>; null when it does not fit (the load must end first).</summary>
     public uint? Row(long id) => id >= _firstRow && id - _firstRow < uint.MaxValue ? (uint)(id - _firstRow) : null;
 
@@ -103,10 +106,9 @@ internal sealed class SqliteFirstLoad
     {
         FaultPoints.Hit("store.load.finish");
 
-        // What SQLite sorts goes to temporary files, not memory: at four million recipients the address keys alone are
-        // 300 MB. The index is let go and collected before the sort, so its memory is free for SQLite's.
-        Index = null!;
-        GC.Collect();
+        // The index's memory is freed before SQLite sorts, and what SQLite sorts goes to temporary files, not memory: at
+        // four million recipients the address keys alone are 300 MB.
+        Dispose();
         SetTempStore("FILE");
         try
         {

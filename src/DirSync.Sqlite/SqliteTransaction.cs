@@ -566,10 +566,11 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
 
             // Containers added in the abandoned transaction must vanish from the cache too.
             Context.LoadContainers();
-            if (_load is not null)
+            if (_load is { } load)
             {
                 // The rollback made the indexes again; the cache size is the connection's, not the transaction's.
                 _load = null;
+                load.Dispose();
                 Context.Execute($"PRAGMA cache_size = {-1024L * Context.Options.CacheMiB}");
             }
         }
