@@ -102,7 +102,7 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
             .Exists());
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<DirectoryObject> ListAsync(
+    public virtual async IAsyncEnumerable<DirectoryObject> ListAsync(
         RecipientFilter filter,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -13,7 +13,8 @@ namespace DirSync.Sqlite;
 /// was before the transaction began: it drops <c>ix_objects_alias</c>, <c>ix_objects_display</c> and
 /// <c>ix_objects_origin</c>, and writes addresses
 /// to a plain table (<c>load_proxies</c>) in the order they come. At its end (<see cref="Finish"/>: before the commit, or
-/// before anything but an add or a question) it moves the addresses into <c>proxies</c> in key order and makes the three
+/// before an update, a delete, or a read that wants those indexes or the addresses as stored: a listing of recipients
+/// or origins, a table read) it moves the addresses into <c>proxies</c> in key order and makes the three
 /// indexes again; SQLite sorts their keys once, which at four million recipients is a third of the time of keeping
 /// them row by row (docs/benchmarks.md).</para>
 /// <para>Without those indexes the store answers "is this alias, display name, address or origin taken?" from a

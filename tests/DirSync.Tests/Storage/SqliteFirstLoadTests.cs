@@ -2,6 +2,7 @@ using System.Globalization;
 using DirSync.Core;
 using DirSync.Core.Admin;
 using DirSync.Core.Model;
+using DirSync.Core.Storage;
 using DirSync.Sqlite;
 using DirSync.Tests.Support;
 using SqliteConnection = Microsoft.Data.Sqlite.SqliteConnection;
@@ -182,6 +183,21 @@ public sealed class SqliteFirstLoadTests : IDisposable
         Assert.Equal(["259"], SqliteRows.Column(check, "SELECT count(*) FROM objects WHERE is_deleted = 0", 0));
         var expected = all.SelectMany(o => o.ProxyAddresses.Select(p => $"{p.Key} {o.Alias}")).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expected, SqliteRows.Column(check, "SELECT p.address_key || ' ' || o.alias FROM proxies p JOIN objects o ON o.id = p.object_id ORDER BY 1", 0));
+    }
+
+    [Fact]
+    public async Task AListingEndsTheLoad_ButOneBeforeItDoesNotPreventIt()
+    {
+        await using var store = await StoreAsync("store.db");
+        await using var transaction = (SqliteTransaction)await store.BeginTransactionAsync();
+        Assert.Empty(await transaction.ListAsync(new RecipientFilter()).ToListAsync());
+        var added = await LoadAsync(transaction);
+
+        // In alias order, from the index the load makes as it ends.
+        var listed = await transaction.ListAsync(new RecipientFilter()).Select(o => o.Alias).ToListAsync();
+        Assert.False(transaction.IsFirstLoad);
+        Assert.Equal(added.Select(o => o.Alias).Order(StringComparer.OrdinalIgnoreCase), listed);
+        await AssertAnswersAsync(transaction, added);
     }
 
     [Fact]
