@@ -41,8 +41,10 @@ public static class TestStores
             return store;
         }
 
+        // A minute to connect, not Npgsql's 15 seconds: with a thousand tests' processes on two cores, a hub end-to-end
+        // test's requestor once waited longer than that for the private server to accept it (CI, 2026-12-04).
         var server = await PostgresServer.GetAsync();
-        return server.Uri(await DatabaseAsync(Path.GetFullPath(store, workingDirectory)));
+        return server.Uri(await DatabaseAsync(Path.GetFullPath(store, workingDirectory))) + "&connect_timeout=60";
     }
 
     /// <summary>How dirsync names the store <paramref name="path"/> in its messages: the path on SQLite, the URI on PostgreSQL.</summary>
