@@ -60,10 +60,11 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         var now = Context.Now();
         var usn = ++_usn;
         ObjectBlob.Encode(value, _blob);
+        var aliasKey = _load is null ? null : value.Alias.ToUpperInvariant();
         if (_load is { } firstLoad)
         {
             // What the unique indexes the load has dropped would refuse, it refuses the same way.
-            if (AliasOwner(firstLoad, value.Alias.ToUpperInvariant()) is not null)
+            if (AliasOwner(firstLoad, aliasKey!) is not null)
             {
                 throw AliasTaken(value);
             }
@@ -94,19 +95,15 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
 
         var id = insert.LastInsertRowId;
         FaultPoints.Hit("store.add");
-        if (_load is { } load && load.Row(id) is null)
+        if (_load is { } load && load.Row(id) is { } row)
         {
-            // Four billion rows past the load's first: it ends here, and the rest goes row by row.
-            EndLoad();
-        }
-
-        if (_load is { } current)
-        {
-            Remember(current, id, value);
-            InsertLoadProxies(current, id, value);
+            Remember(load, row, aliasKey!, value);
+            InsertLoadProxies(load, id, value);
         }
         else
         {
+            // No load, or one four billion rows past its first: that one ends here (EndLoad does nothing without one).
+            EndLoad();
             InsertProxies(id, value);
         }
 
@@ -691,11 +688,10 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         return null;
     }
 
-    /// <summary>Notes in a first load's index what the object just written at <paramref name="id"/> holds.</summary>
-    private static void Remember(SqliteFirstLoad load, long id, DirectoryObject value)
+    /// <summary>Notes in a first load's index what the object just written at index number <paramref name="row"/> holds.</summary>
+    private static void Remember(SqliteFirstLoad load, uint row, string aliasKey, DirectoryObject value)
     {
-        var row = load.Row(id)!.Value;
-        load.Index.Add(KeyFilter.Kind.Alias, value.Alias.ToUpperInvariant(), row);
+        load.Index.Add(KeyFilter.Kind.Alias, aliasKey, row);
         load.Index.Add(KeyFilter.Kind.DisplayName, value.DisplayName.ToUpperInvariant(), row);
         if (value.Origin is { } origin)
         {

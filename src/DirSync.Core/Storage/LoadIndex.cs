@@ -14,8 +14,8 @@ namespace DirSync.Core.Storage;
 /// always among the candidates; a key that is not has one about once in a hundred million questions.</para>
 /// <para>The slots are split by the hash's top byte into 256 parts, each an open-addressed table that grows by a quarter
 /// when it is 85 % full, so the slots are 68 to 85 % used: by half from four-fifths, the parts all grew at about the
-/// same moment near the end of a four-million-recipient import and left it at 59 %, 45 MB more. A part grows alone, so growing never holds a second copy of the whole index. Nothing is ever
-/// removed: a row whose key has changed stays a candidate and fails the store's comparison, so a store keeps the index
+/// same moment near the end of a four-million-recipient import and left it at 59 %, 45 MB more. A part grows alone,
+/// so growing never holds a second copy of the whole index. Nothing is ever removed: a row whose key has changed stays a candidate and fails the store's comparison, so a store keeps the index
 /// only while the load adds.</para>
 /// <para>The slots live in native memory, and a part's old slots are freed as soon as it has grown. As arrays they were
 /// garbage until a full collection, and the 256 parts grow at about the same time: at four million recipients the
