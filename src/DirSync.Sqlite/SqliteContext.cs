@@ -1,4 +1,5 @@
 using DirSync.Core.Model;
+using DirSync.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace DirSync.Sqlite;
@@ -30,6 +31,43 @@ internal sealed class SqliteContext : IDisposable
 
     /// <summary>True while a write transaction is open on the connection.</summary>
     public bool InTransaction { get; set; }
+
+    // The key filter the last transaction ended with, and SQLite's count of other connections' commits when it ended.
+    private KeyFilter? _keptKeys;
+    private long _keptAtVersion;
+
+    /// <summary>Keeps the key filter of a transaction that has just ended (committed or rolled back) for the next one.</summary>
+    /// <remarks>A connection that cannot say what its data version is (it failed) keeps nothing.</remarks>
+    public void KeepKeys(KeyFilter? filter)
+    {
+        _keptKeys = null;
+        if (filter is not null)
+        {
+            try
+            {
+                _keptAtVersion = DataVersion();
+                _keptKeys = filter;
+            }
+            catch (SqliteException)
+            {
+                // The next transaction builds a filter of its own if it needs one.
+            }
+        }
+    }
+
+    /// <summary>
+    /// The kept key filter, if no other connection has committed since it was kept; it is handed out once. Called by a
+    /// transaction that has just begun, which holds the write lock, so no one else can write while it uses the filter.
+    /// </summary>
+    public KeyFilter? TakeKeptKeys()
+    {
+        var filter = _keptKeys;
+        _keptKeys = null;
+        return filter is not null && DataVersion() == _keptAtVersion ? filter : null;
+    }
+
+    // Changes when another connection (this process's or any other) commits; this connection's own commits leave it.
+    private long DataVersion() => Statement("PRAGMA data_version").ScalarInt64() ?? 0;
 
     /// <summary>The clock's time at the precision the store keeps (milliseconds).</summary>
     /// <remarks>Writes report the time they stored, so what a write returns equals what a later read returns.</remarks>

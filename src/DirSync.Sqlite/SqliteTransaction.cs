@@ -32,7 +32,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     private SqliteTransaction(SqliteContext context)
         : base(context)
     {
-        _keys = new LoadKeys(context.Options.KeyFilterAfterAdds);
+        _keys = new LoadKeys(context.Options.KeyFilterAfterAdds, carried: context.TakeKeptKeys());
         _countLive = CountLive;
         _fillKeys = FillKeys;
         _startLoad = StartLoad;
@@ -550,6 +550,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         FaultPoints.Hit("store.commit.after");
         _done = true;
         Context.InTransaction = false;
+        Context.KeepKeys(_keys.Filter);
         return ValueTask.CompletedTask;
     }
 
@@ -571,6 +572,9 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
 
             // Containers added in the abandoned transaction must vanish from the cache too.
             Context.LoadContainers();
+
+            // The filter may hold keys of the undone writes; it says "maybe" of them, which the store then answers.
+            Context.KeepKeys(_keys.Filter);
             if (_load is { } load)
             {
                 // The rollback made the indexes again; the cache size is the connection's, not the transaction's.

@@ -25,12 +25,17 @@ public sealed class LoadKeys
     /// <summary>Starts counting; a filter is considered after <paramref name="afterAdds"/> adds (0: never).</summary>
     /// <param name="afterAdds">After how many adds a filter is considered (0: never).</param>
     /// <param name="minimumLayer">The fewest keys a filter layer is sized for (2 MB at a million; tests make it small).</param>
-    public LoadKeys(int afterAdds, long minimumLayer = 1L << 20)
+    /// <param name="carried">
+    /// The filter an earlier transaction of the same connection ended with, when the backend knows that nothing else has
+    /// written the store since: the transaction is a load from its first question (see <see cref="Filter"/>).
+    /// </param>
+    public LoadKeys(int afterAdds, long minimumLayer = 1L << 20, KeyFilter? carried = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterAdds);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minimumLayer);
-        _nextCheck = afterAdds > 0 ? afterAdds : long.MaxValue;
+        _nextCheck = afterAdds > 0 && carried is null ? afterAdds : long.MaxValue;
         _minimumLayer = minimumLayer;
+        Filter = carried;
     }
 
     /// <summary>
@@ -41,6 +46,12 @@ public sealed class LoadKeys
         int.TryParse(Environment.GetEnvironmentVariable("DIRSYNC_KEY_FILTER_AFTER"), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 10_000;
 
     /// <summary>The filter, once the transaction is a load.</summary>
+    /// <remarks>
+    /// A filter stays true after its transaction: it only ever says "maybe" too often. Keys a rolled-back write added, or
+    /// that an update or delete let go of, are held still and send their questions to the store, which answers them. So a
+    /// backend may hand it to the connection's next transaction (the hub commits every few seconds of a long receive),
+    /// provided no other connection has written in between: a key written elsewhere would be ruled out wrongly.
+    /// </remarks>
     public KeyFilter? Filter { get; private set; }
 
     /// <summary>Counts an add of <paramref name="value"/> (already written); builds the filter when it is time.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DirSync.Core;
 using DirSync.Core.Admin;
 using DirSync.Core.Model;
 using DirSync.Sqlite;
@@ -92,9 +93,12 @@ public sealed class SqliteKeyFilterTests : IDisposable
     [Fact]
     public async Task AFewAddsToALargeStore_NeverBuildAFilter()
     {
-        await using var store = await StoreAsync(filterAfter: 10);
-        await using (var setup = (SqliteTransaction)await store.BeginTransactionAsync())
+        var options = SqliteStoreOptions.Default with { KeyFilterAfterAdds = 10, FirstLoad = false };
+        string path;
+        await using (var store = await StoreAsync(filterAfter: 10))
         {
+            path = store.Path;
+            await using var setup = (SqliteTransaction)await store.BeginTransactionAsync();
             var editor = await RecipientEditor.CreateAsync(setup);
             for (var i = 0; i < 100; i++)
             {
@@ -105,8 +109,10 @@ public sealed class SqliteKeyFilterTests : IDisposable
             await setup.CommitAsync();
         }
 
-        // Ten adds to a store of a hundred: reading every key would cost more than the questions it saves.
-        await using var transaction = (SqliteTransaction)await store.BeginTransactionAsync();
+        // Ten adds to a store of a hundred, opened again (the filter stayed with the connection that built it): reading
+        // every key would cost more than the questions it saves.
+        await using var reopened = await SqliteDirectoryStore.OpenAsync(path, options);
+        await using var transaction = (SqliteTransaction)await reopened.BeginTransactionAsync();
         var more = await RecipientEditor.CreateAsync(transaction);
         for (var i = 100; i < 119; i++)
         {
@@ -120,21 +126,69 @@ public sealed class SqliteKeyFilterTests : IDisposable
     }
 
     [Fact]
-    public async Task TheFilterIsTheTransactions_AndGoesWithIt()
+    public async Task AFilterGoesOnToTheConnectionsNextTransaction_RolledBackOrCommitted()
     {
         await using var store = await StoreAsync(filterAfter: 1);
         await using (var first = (SqliteTransaction)await store.BeginTransactionAsync())
         {
             await AddAsync(await RecipientEditor.CreateAsync(first), 1);
             Assert.True(first.UsesKeyFilter);
-            // Rolled back: user0001 was never there.
+            // Rolled back: user0001 was never there, though the filter it leaves says "perhaps".
         }
 
-        await using var second = (SqliteTransaction)await store.BeginTransactionAsync();
-        Assert.False(second.UsesKeyFilter);
-        Assert.Null(await second.FindAliasOwnerAsync("user0001"));
-        var editor = await RecipientEditor.CreateAsync(second);
-        var added = await AddAsync(editor, 1);
-        Assert.Equal(added.Guid, await second.FindAliasOwnerAsync("user0001"));
+        DirectoryObject second2;
+        await using (var second = (SqliteTransaction)await store.BeginTransactionAsync())
+        {
+            Assert.True(second.UsesKeyFilter);
+            Assert.Null(await second.FindAliasOwnerAsync("user0001"));
+            Assert.False(await second.DisplayNameExistsAsync("User Nümber 1"));
+            var editor = await RecipientEditor.CreateAsync(second);
+            var added = await AddAsync(editor, 1);
+            second2 = await AddAsync(editor, 2);
+            Assert.Equal(added.Guid, await second.FindAliasOwnerAsync("user0001"));
+            await second.CommitAsync();
+        }
+
+        // Committed: the third starts with the filter, which holds what the second wrote.
+        await using var third = (SqliteTransaction)await store.BeginTransactionAsync();
+        Assert.True(third.UsesKeyFilter);
+        Assert.Equal(second2.Guid, await third.FindAliasOwnerAsync("USER0002"));
+        Assert.Null(await third.FindAliasOwnerAsync("user0003"));
+    }
+
+    [Fact]
+    public async Task AnotherConnectionsCommit_EndsTheFilter_AndWhatItWroteIsFound()
+    {
+        await using var store = await StoreAsync(filterAfter: 1);
+        await using (var first = (SqliteTransaction)await store.BeginTransactionAsync())
+        {
+            await AddAsync(await RecipientEditor.CreateAsync(first), 1);
+            Assert.True(first.UsesKeyFilter);
+            await first.CommitAsync();
+        }
+
+        // Another process (here another connection) adds user0002 between this connection's transactions: a filter kept
+        // from before would rule user0002 out, and the alias would be given twice.
+        DirectoryObject elsewhere;
+        var options = SqliteStoreOptions.Default with { KeyFilterAfterAdds = 0, FirstLoad = false };
+        await using (var other = await SqliteDirectoryStore.OpenAsync(store.Path, options))
+        await using (var write = await other.BeginTransactionAsync())
+        {
+            elsewhere = await AddAsync(await RecipientEditor.CreateAsync(write), 2);
+            await write.CommitAsync();
+        }
+
+        await using var next = (SqliteTransaction)await store.BeginTransactionAsync();
+        Assert.False(next.UsesKeyFilter);
+        Assert.Equal(elsewhere.Guid, await next.FindAliasOwnerAsync("user0002"));
+        Assert.True(await next.DisplayNameExistsAsync("User Nümber 2"));
+        var editor = await RecipientEditor.CreateAsync(next);
+        var error = await Assert.ThrowsAnyAsync<DirSyncException>(async () => await AddAsync(editor, 2));
+        Assert.Contains("user0002", error.Message, StringComparison.Ordinal);
+
+        // The filter it builds afresh holds both.
+        await AddAsync(editor, 3);
+        Assert.True(next.UsesKeyFilter);
+        Assert.Equal(elsewhere.Guid, await next.FindAliasOwnerAsync("user0002"));
     }
 }
