@@ -7,7 +7,16 @@ namespace DirSync.Core.Model;
 public sealed class AttributeSet : IEnumerable<KeyValuePair<AttributeDefinition, IReadOnlyList<string>>>
 {
     // Kept sorted by attribute id; values usually arrive in schema order, so most sets append.
-    private readonly List<(AttributeDefinition Attribute, string[] Values)> _values = [];
+    private readonly List<(AttributeDefinition Attribute, string[] Values)> _values;
+
+    /// <summary>An empty set.</summary>
+    public AttributeSet()
+        : this(0)
+    {
+    }
+
+    /// <summary>An empty set with room for <paramref name="capacity"/> attributes.</summary>
+    public AttributeSet(int capacity) => _values = new(capacity);
 
     /// <summary>How many attributes have values.</summary>
     public int Count => _values.Count;
@@ -87,7 +96,7 @@ public sealed class AttributeSet : IEnumerable<KeyValuePair<AttributeDefinition,
     /// <summary>A deep copy.</summary>
     public AttributeSet Clone()
     {
-        var copy = new AttributeSet();
+        var copy = new AttributeSet(_values.Count);
         foreach (var entry in _values)
         {
             copy._values.Add((entry.Attribute, [.. entry.Values]));

@@ -249,9 +249,11 @@ public sealed class ChangeApplier
         }
 
         var origin = new ObjectOrigin(_policy.SourceKey, record.Anchor, _policy.ImportedFrom(record));
-        var changes = Changes(record, null);
+        var changes = Changes(record, null, clears: false);
         if (_policy.ObjectClass == ObjectClass.CustomRecipient && await AdoptableAsync(changes.TargetAddress!, cancellationToken) is { } adoptee)
         {
+            // The adopted recipient keeps none of its own attributes: what the source leaves empty is cleared.
+            changes = Changes(record, null, clears: true);
             changes.Origin = origin;
             await ResolveNamesAsync(changes, record, adoptee, cancellationToken);
             await _editor.ModifyAsync(adoptee, changes, cancellationToken);
@@ -287,7 +289,7 @@ public sealed class ChangeApplier
             return new AppliedChange(ApplyAction.Unchanged, existing.Alias);
         }
 
-        var changes = Changes(record, existing);
+        var changes = Changes(record, existing, clears: true);
         if (existing.Origin!.ImportedFrom != importedFrom)
         {
             changes.Origin = existing.Origin with { ImportedFrom = importedFrom };
@@ -370,12 +372,21 @@ public sealed class ChangeApplier
             $"its target address {target} is already used by {owner.Class.ToToken()} '{owner.Alias}'{from}; remove or change that recipient, then import again");
     }
 
-    private RecipientChanges Changes(ChangeRecord record, DirectoryObject? existing)
+    /// <summary>What the record asks of the object: each attribute of the policy the record gives, and, with
+    /// <paramref name="clears"/>, an empty list for each it leaves out (an object made new has nothing to clear, and
+    /// skipping them spares a list for every attribute of the policy on every add).</summary>
+    private RecipientChanges Changes(ChangeRecord record, DirectoryObject? existing, bool clears)
     {
-        var changes = new RecipientChanges(_policy.Attributes.Count);
+        var changes = new RecipientChanges(clears ? _policy.Attributes.Count : record.Attributes.Count);
         foreach (var attribute in _policy.Attributes)
         {
-            IEnumerable<string> values = record.Attributes.Get(attribute);
+            var given = record.Attributes.Get(attribute);
+            if (!clears && given.Count == 0)
+            {
+                continue;
+            }
+
+            IEnumerable<string> values = given;
             if (_policy.MultiValueAppend && attribute.IsMultiValued && existing is not null)
             {
                 values = existing.Attributes.Get(attribute).Concat(values).Distinct(StringComparer.OrdinalIgnoreCase);

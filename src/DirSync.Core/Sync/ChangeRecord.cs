@@ -11,12 +11,18 @@ namespace DirSync.Core.Sync;
 public sealed class ChangeRecord
 {
     /// <summary>Creates a record for the object with anchor <paramref name="anchor"/>.</summary>
-    public ChangeRecord(ChangeKind kind, Guid anchor, string alias, DirectoryPath container)
+    /// <param name="kind">Add, modify or delete.</param>
+    /// <param name="anchor">The object's anchor at the source.</param>
+    /// <param name="alias">Its alias.</param>
+    /// <param name="container">Its container.</param>
+    /// <param name="attributes">How many attributes a reader expects to set (room made once, not grown).</param>
+    public ChangeRecord(ChangeKind kind, Guid anchor, string alias, DirectoryPath container, int attributes = 0)
     {
         Kind = kind;
         Anchor = anchor;
         Alias = alias;
         Container = container;
+        Attributes = new AttributeSet(attributes);
     }
 
     /// <summary>Add, modify or delete.</summary>
@@ -44,7 +50,7 @@ public sealed class ChangeRecord
     public ProxyAddress? TargetAddress { get; set; }
 
     /// <summary>The values of the carried descriptive attributes.</summary>
-    public AttributeSet Attributes { get; } = new();
+    public AttributeSet Attributes { get; }
 
     /// <summary>The postoffice that owns the object (hub messages, written as <c>importedFrom</c>); null in an instance's change set.</summary>
     public string? Owner { get; set; }

@@ -95,7 +95,8 @@ internal sealed class LdifChangeSetReader : ChangeSetReaderBase
             var other => throw Error($"a change set holds add, modify and delete records, not '{other}'"),
         };
 
-        var values = new List<(string Name, List<string> Values)>();
+        // Room for a group a value (the most there can be), rather than growing the list four or five times a record.
+        var values = new List<(string Name, List<string> Values)>(kind == ChangeKind.Add ? source.Attributes.Count : source.Modifications.Count);
         if (kind == ChangeKind.Add)
         {
             foreach (var value in source.Attributes)
@@ -132,8 +133,8 @@ internal sealed class LdifChangeSetReader : ChangeSetReaderBase
 
         // A cn with several values is refused below by SetField, with the line; it must not throw here.
         var alias = values.FirstOrDefault(v => AttributeCatalog.TryGet(v.Name, out var a) && a == AttributeCatalog.Alias).Values is [var only] ? only : dnAlias;
-        var record = new ChangeRecord(kind, anchor, alias, container ?? DirectoryPath.Recipients) { LineNumber = source.LineNumber };
-        var seen = new HashSet<AttributeDefinition>();
+        var record = new ChangeRecord(kind, anchor, alias, container ?? DirectoryPath.Recipients, values.Count) { LineNumber = source.LineNumber };
+        var seen = new HashSet<AttributeDefinition>(values.Count);
         foreach (var (name, list) in values)
         {
             SetField(record, header, name, list, seen);
