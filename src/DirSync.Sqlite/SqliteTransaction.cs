@@ -453,13 +453,11 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
             throw new InvalidOperationException($"Queue '{queue}' already holds an entry numbered {entry.Number} or higher.");
         }
 
-        var command = Context.Command("INSERT INTO queue (queue, number, origin, time, payload) VALUES ($queue, $number, $origin, $time, $payload)");
-        command.Parameters.AddWithValue("$queue", queue);
-        command.Parameters.AddWithValue("$number", entry.Number);
-        command.Parameters.AddWithValue("$origin", entry.Origin);
-        command.Parameters.AddWithValue("$time", entry.Time.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$payload", entry.Payload);
-        command.ExecuteNonQuery();
+        // A statement bound by position: the hub appends one entry per update taken in, and the command's binding by
+        // name was half the append.
+        Context.Statement("INSERT INTO queue (queue, number, origin, time, payload) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .Bind(1, queue).Bind(2, entry.Number).Bind(3, entry.Origin).Bind(4, entry.Time.ToUnixTimeMilliseconds()).Bind(5, entry.Payload)
+            .Execute();
         _queueLast[queue] = entry.Number;
         return ValueTask.CompletedTask;
     }
