@@ -21,6 +21,17 @@ public sealed record AttributeDefinition(
     /// <summary>True when users and imports may set the attribute.</summary>
     public bool IsWritable => Kind != AttributeKind.Operational;
 
+    /// <summary>True when <paramref name="other"/> is the same attribute: the same <see cref="Id"/>, which names one attribute for good.</summary>
+    /// <remarks>
+    /// Equality and hashing by the number alone: attributes key the sets and maps of every record read and every
+    /// object written, and a record's own hash of every member (two names hashed each time) was a measurable part of an
+    /// import's reading.
+    /// </remarks>
+    public bool Equals(AttributeDefinition? other) => other is not null && other.Id == Id;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Id;
+
     /// <inheritdoc/>
     public override string ToString() => LdapName;
 }
