@@ -453,8 +453,8 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
             throw new InvalidOperationException($"Queue '{queue}' already holds an entry numbered {entry.Number} or higher.");
         }
 
-        // A statement bound by position: the hub appends one entry per update taken in, and the command's binding by
-        // name was half the append.
+        // A statement bound by position: the hub appends one entry per update taken in, and an ADO.NET command makes
+        // parameter objects and binds them by name on every run.
         Context.Statement("INSERT INTO queue (queue, number, origin, time, payload) VALUES (?1, ?2, ?3, ?4, ?5)")
             .Bind(1, queue).Bind(2, entry.Number).Bind(3, entry.Origin).Bind(4, entry.Time.ToUnixTimeMilliseconds()).Bind(5, entry.Payload)
             .Execute();
