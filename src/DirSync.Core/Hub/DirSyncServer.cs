@@ -192,7 +192,7 @@ public sealed class DirSyncServer
             _store,
             _time,
             new DropFolder(state.Inbox),
-            (claimed, reader, ct) => CheckAsync(claimed, state.Name, reader, ct),
+            (claimed, reader, ct) => CheckAsync(claimed, state.Name, reader, ct, readRecords: false),
             (claimed, sha256, transaction, ct) => TakeInAsync(claimed, sha256, allowDeletes, transaction, ct),
             ReceiveBatch,
             cancellationToken,
@@ -284,18 +284,24 @@ public sealed class DirSyncServer
     /// <param name="serverName">This server's postoffice name.</param>
     /// <param name="reader">Where the requestor's numbers are read: the store, or the transaction that holds the messages taken in before this one.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    internal async Task<Inbox.Verdict> CheckAsync(ClaimedMessage claimed, string serverName, IDirectoryReader reader, CancellationToken cancellationToken)
+    /// <param name="readRecords">
+    /// False when the message is taken in right after (a receive): its records are then read only as far as their anchors
+    /// here, and what they say is checked as they are applied — a record that is not well formed refuses the message
+    /// then, with the same code and reason, and nothing of it stays (see <see cref="TakeInAsync"/>). A message parsed
+    /// whole here was parsed twice, a tenth of a receive. True (HTTP arrivals) reads every record before answering.
+    /// </param>
+    internal async Task<Inbox.Verdict> CheckAsync(ClaimedMessage claimed, string serverName, IDirectoryReader reader, CancellationToken cancellationToken, bool readRecords = true)
     {
         HubMessage message;
         ChangeSetHeader header;
         ChangeSetTrailer trailer;
         try
         {
-            (message, header, trailer) = MessageFile.Inspect(claimed.Path, claimed.Name);
+            (message, header, trailer) = readRecords ? MessageFile.Inspect(claimed.Path, claimed.Name) : MessageFile.Verify(claimed.Path, claimed.Name);
         }
         catch (InputFormatException e)
         {
-            return new Inbox.Refusal(EventCodes.InvalidFormat, $"invalid Dir-Sync message: {e.Message}");
+            return new Inbox.Refusal(EventCodes.InvalidFormat, InvalidMessage(e));
         }
         catch (DirSyncException e) when (e.Category == ErrorCategory.FileSystem && File.Exists(claimed.Path))
         {
@@ -384,7 +390,23 @@ public sealed class DirSyncServer
         return null;
     }
 
+    private static string InvalidMessage(InputFormatException e) => $"invalid Dir-Sync message: {e.Message}";
+
+    /// <summary>Takes one checked message in; a record that is not well formed refuses the whole message as the check would have.</summary>
+    /// <exception cref="MessageRefusedException">A record of the message is not well formed (the transaction holds part of it: the caller rolls it back).</exception>
     private async Task<Inbox.Outcome> TakeInAsync(ClaimedMessage claimed, string verifiedSha256, long? allowDeletes, IDirectoryTransaction transaction, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TakeInCheckedAsync(claimed, verifiedSha256, allowDeletes, transaction, cancellationToken);
+        }
+        catch (InputFormatException e)
+        {
+            throw new MessageRefusedException(EventCodes.InvalidFormat, InvalidMessage(e));
+        }
+    }
+
+    private async Task<Inbox.Outcome> TakeInCheckedAsync(ClaimedMessage claimed, string verifiedSha256, long? allowDeletes, IDirectoryTransaction transaction, CancellationToken cancellationToken)
     {
         using var file = MessageFile.Open(claimed.Path, claimed.Name);
 

@@ -96,7 +96,7 @@ internal static class Inbox
                 }
 
                 var accepted = new Accepted(claimed, verdict.Sha256!, verdict.Sender);
-                if (!await TakeInAsync(store, time, source, takeIn, open, accepted, report, cancellationToken))
+                if (!await TakeInAsync(store, time, source, takeIn, open, accepted, report, recordRefusal, cancellationToken))
                 {
                     continue;
                 }
@@ -122,9 +122,13 @@ internal static class Inbox
     }
 
     /// <summary>Takes one accepted message into the open transaction (beginning one when none is open); false when it failed and was dealt with.</summary>
+    /// <remarks>
+    /// A take-in that throws <see cref="MessageRefusedException"/> found the message itself at fault (a record the check
+    /// read only as far as its anchor is not well formed): it is refused as a failed check is, with its code and reason.
+    /// </remarks>
     private static async Task<bool> TakeInAsync(
         IDirectoryStore store, TimeProvider time, IMessageSource source, Func<ClaimedMessage, string, IDirectoryTransaction, CancellationToken, Task<Outcome>> takeIn,
-        OpenBatch open, Accepted accepted, Report report, CancellationToken cancellationToken)
+        OpenBatch open, Accepted accepted, Report report, Func<IDirectoryTransaction, Refusal, CancellationToken, ValueTask>? recordRefusal, CancellationToken cancellationToken)
     {
         if (open.Transaction is null)
         {
@@ -152,8 +156,16 @@ internal static class Inbox
             // in again and committed, and then the failure is handled as it would be alone.
             await open.Transaction.DisposeAsync();
             open.Transaction = null;
-            await RedoAsync(store, time, source, takeIn, open, report, cancellationToken);
-            await FailedAsync(store, time, source, accepted.Claimed, e, report, cancellationToken);
+            await RedoAsync(store, time, source, takeIn, open, report, recordRefusal, cancellationToken);
+            if (e is MessageRefusedException refused && File.Exists(accepted.Claimed.Path))
+            {
+                await RefuseAsync(store, time, source, accepted.Claimed, new Refusal(refused.Code, refused.Reason, Sender: accepted.Sender), report, recordRefusal, cancellationToken);
+            }
+            else
+            {
+                await FailedAsync(store, time, source, accepted.Claimed, e, report, cancellationToken);
+            }
+
             return false;
         }
     }
@@ -161,13 +173,13 @@ internal static class Inbox
     /// <summary>After a rollback: takes in again, one transaction each, the messages the rolled-back transaction held.</summary>
     private static async Task RedoAsync(
         IDirectoryStore store, TimeProvider time, IMessageSource source, Func<ClaimedMessage, string, IDirectoryTransaction, CancellationToken, Task<Outcome>> takeIn,
-        OpenBatch open, Report report, CancellationToken cancellationToken)
+        OpenBatch open, Report report, Func<IDirectoryTransaction, Refusal, CancellationToken, ValueTask>? recordRefusal, CancellationToken cancellationToken)
     {
         var again = open.Taken.Select(t => t.Message).ToList();
         open.Clear();
         foreach (var accepted in again)
         {
-            if (await TakeInAsync(store, time, source, takeIn, open, accepted, report, cancellationToken))
+            if (await TakeInAsync(store, time, source, takeIn, open, accepted, report, recordRefusal, cancellationToken))
             {
                 await CommitAsync(open, source, report, cancellationToken);
             }

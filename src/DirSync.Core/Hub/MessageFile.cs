@@ -52,12 +52,37 @@ public static class MessageFile
     /// <param name="maxMessageBytes">The largest file read; a larger one is refused before a byte of it is read.</param>
     /// <exception cref="InputFormatException">The file is not a whole, valid message, is larger than the limit, or is not a regular file.</exception>
     /// <exception cref="DirSyncException">The file vanished or cannot be read.</exception>
-    public static (HubMessage Message, ChangeSetHeader Header, ChangeSetTrailer Trailer) Inspect(string path, string name, long maxMessageBytes = DefaultMaxMessageBytes)
+    public static (HubMessage Message, ChangeSetHeader Header, ChangeSetTrailer Trailer) Inspect(string path, string name, long maxMessageBytes = DefaultMaxMessageBytes) =>
+        ReadThrough(path, name, maxMessageBytes, records: true);
+
+    /// <summary>
+    /// Reads a message through for its envelope, header and trailer as <see cref="Inspect"/> does — the records counted
+    /// and the checksum taken over every byte — but each record only as far as its anchor: what the records say is
+    /// checked when they are read to be applied, which refuses the message then as <see cref="Inspect"/> would have.
+    /// </summary>
+    /// <param name="path">The message file.</param>
+    /// <param name="name">Its name in errors.</param>
+    /// <param name="maxMessageBytes">The largest file read; a larger one is refused before a byte of it is read.</param>
+    /// <exception cref="InputFormatException">The file is not a whole message (its count, checksum or framing is wrong), is larger than the limit, or is not a regular file.</exception>
+    /// <exception cref="DirSyncException">The file vanished or cannot be read.</exception>
+    public static (HubMessage Message, ChangeSetHeader Header, ChangeSetTrailer Trailer) Verify(string path, string name, long maxMessageBytes = DefaultMaxMessageBytes) =>
+        ReadThrough(path, name, maxMessageBytes, records: false);
+
+    private static (HubMessage Message, ChangeSetHeader Header, ChangeSetTrailer Trailer) ReadThrough(string path, string name, long maxMessageBytes, bool records)
     {
         using var reader = Open(path, name, maxMessageBytes);
         var message = HubMessage.Parse(reader.Header, name);
-        while (reader.Read(out _))
+        if (records)
         {
+            while (reader.Read(out _))
+            {
+            }
+        }
+        else
+        {
+            while (reader.ReadAnchor(out _))
+            {
+            }
         }
 
         return (message, reader.Header, reader.Trailer);

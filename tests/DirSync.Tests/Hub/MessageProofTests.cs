@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using DirSync.Core;
 using DirSync.Core.Events;
 using DirSync.Core.Hub;
 using DirSync.Core.Sync;
@@ -147,6 +148,26 @@ public sealed class MessageProofTests : IAsyncLifetime
             file,
             EventCodes.NotRegistered,
             "requestor NET/PO9 is not registered; register it with 'dirsync server add-requestor NET/PO9 --inbox <dir> --password-file <path>'");
+    }
+
+    [Fact]
+    public async Task Receive_SignedMessageWithARecordNotWellFormed_IsRefusedAsInvalid124_WithNothingOfItApplied()
+    {
+        // Signed with the right key, whole and counted: it passes the check, which reads records only as far as their
+        // anchors. Its second record gives a single-valued attribute two values; the take-in finds that after applying
+        // al, and the message is refused exactly as a check reading every record would have refused it.
+        var bad = AlRecord();
+        bad = new ChangeRecord(ChangeKind.Add, Guid.NewGuid(), "al2", bad.Container) { Class = bad.Class, DisplayName = "Al Two", Owner = Po1 };
+        bad.Attributes.Set(Core.Model.AttributeCatalog.GivenName, ["Al", "Albert"]);
+        var file = await ForgedMessage.SendAsync(_net, P1.Store.Info, Po1, Key(Po1), [AlRecord(), bad]);
+        var name = Path.GetFileName(file);
+        var parsed = Assert.Throws<InputFormatException>(() => MessageFile.Inspect(file, name));
+        Assert.Contains("'givenName' takes one value, not 2", parsed.Message, StringComparison.Ordinal);
+        MessageFile.Verify(file, name);
+
+        await AssertRefusedAsync(file, EventCodes.InvalidFormat, $"invalid Dir-Sync message: {parsed.Message}");
+        var sender = (await HubSettings.RegisteredAsync(_net.Server)).Single(r => r.Name == Po1);
+        Assert.Equal((EventCodes.InvalidFormat, $"invalid Dir-Sync message: {parsed.Message}"), (sender.LastRefusal!.Code, sender.LastRefusal.Reason));
     }
 
     [Fact]
