@@ -72,17 +72,8 @@ public static class MessageFile
     {
         using var reader = Open(path, name, maxMessageBytes);
         var message = HubMessage.Parse(reader.Header, name);
-        if (records)
+        while (records ? reader.Read(out _) : reader.ReadAnchor(out _))
         {
-            while (reader.Read(out _))
-            {
-            }
-        }
-        else
-        {
-            while (reader.ReadAnchor(out _))
-            {
-            }
         }
 
         return (message, reader.Header, reader.Trailer);

@@ -9,14 +9,8 @@ public sealed class AttributeSet : IEnumerable<KeyValuePair<AttributeDefinition,
     // Kept sorted by attribute id; values usually arrive in schema order, so most sets append.
     private readonly List<(AttributeDefinition Attribute, string[] Values)> _values;
 
-    /// <summary>An empty set.</summary>
-    public AttributeSet()
-        : this(0)
-    {
-    }
-
     /// <summary>An empty set with room for <paramref name="capacity"/> attributes.</summary>
-    public AttributeSet(int capacity) => _values = new(capacity);
+    public AttributeSet(int capacity = 0) => _values = new(capacity);
 
     /// <summary>How many attributes have values.</summary>
     public int Count => _values.Count;

@@ -136,7 +136,7 @@ public sealed class SqliteKeyFilterTests : IDisposable
             // Rolled back: user0001 was never there, though the filter it leaves says "perhaps".
         }
 
-        DirectoryObject second2;
+        DirectoryObject user2;
         await using (var second = (SqliteTransaction)await store.BeginTransactionAsync())
         {
             Assert.True(second.UsesKeyFilter);
@@ -144,7 +144,7 @@ public sealed class SqliteKeyFilterTests : IDisposable
             Assert.False(await second.DisplayNameExistsAsync("User Nümber 1"));
             var editor = await RecipientEditor.CreateAsync(second);
             var added = await AddAsync(editor, 1);
-            second2 = await AddAsync(editor, 2);
+            user2 = await AddAsync(editor, 2);
             Assert.Equal(added.Guid, await second.FindAliasOwnerAsync("user0001"));
             await second.CommitAsync();
         }
@@ -152,7 +152,7 @@ public sealed class SqliteKeyFilterTests : IDisposable
         // Committed: the third starts with the filter, which holds what the second wrote.
         await using var third = (SqliteTransaction)await store.BeginTransactionAsync();
         Assert.True(third.UsesKeyFilter);
-        Assert.Equal(second2.Guid, await third.FindAliasOwnerAsync("USER0002"));
+        Assert.Equal(user2.Guid, await third.FindAliasOwnerAsync("USER0002"));
         Assert.Null(await third.FindAliasOwnerAsync("user0003"));
     }
 
