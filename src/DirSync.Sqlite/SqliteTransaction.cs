@@ -60,11 +60,11 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         var now = Context.Now();
         var usn = ++_usn;
         ObjectBlob.Encode(value, _blob);
-        var aliasKey = _load is null ? null : value.Alias.ToUpperInvariant();
+        var keys = new Keys(value);
         if (_load is { } firstLoad)
         {
             // What the unique indexes the load has dropped would refuse, it refuses the same way.
-            if (AliasOwner(firstLoad, aliasKey!) is not null)
+            if (AliasOwner(firstLoad, keys.Alias) is not null)
             {
                 throw AliasTaken(value);
             }
@@ -82,7 +82,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, 0, ?14, ?14)
             """);
         insert.Bind(1, value.Guid).Bind(2, (int)value.Class);
-        BindContent(insert, value, containerId);
+        BindContent(insert, value, containerId, keys);
         insert.Bind(13, usn).Bind(14, now.ToUnixTimeMilliseconds());
         try
         {
@@ -97,7 +97,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         FaultPoints.Hit("store.add");
         if (_load is { } load && load.Row(id) is { } row)
         {
-            Remember(load, row, aliasKey!, value);
+            Remember(load, row, keys, value);
             InsertLoadProxies(load, id, value);
         }
         else
@@ -132,7 +132,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
             """);
         FaultPoints.Hit("store.update");
         update.Bind(1, id);
-        BindContent(update, value, containerId);
+        BindContent(update, value, containerId, new Keys(value));
         update.Bind(13, usn).Bind(14, now.ToUnixTimeMilliseconds());
         try
         {
@@ -691,10 +691,10 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     }
 
     /// <summary>Notes in a first load's index what the object just written at index number <paramref name="row"/> holds.</summary>
-    private static void Remember(SqliteFirstLoad load, uint row, string aliasKey, DirectoryObject value)
+    private static void Remember(SqliteFirstLoad load, uint row, Keys keys, DirectoryObject value)
     {
-        load.Index.Add(KeyFilter.Kind.Alias, aliasKey, row);
-        load.Index.Add(KeyFilter.Kind.DisplayName, value.DisplayName.ToUpperInvariant(), row);
+        load.Index.Add(KeyFilter.Kind.Alias, keys.Alias, row);
+        load.Index.Add(KeyFilter.Kind.DisplayName, keys.DisplayName, row);
         if (value.Origin is { } origin)
         {
             load.Index.AddOrigin(origin.Source, origin.Anchor, row);
@@ -756,13 +756,13 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     }
 
     /// <summary>Binds parameters 3 to 12 of an insert or update: what the object holds.</summary>
-    private void BindContent(SqliteStatement statement, DirectoryObject value, long containerId)
+    private void BindContent(SqliteStatement statement, DirectoryObject value, long containerId, Keys keys)
     {
         statement
             .Bind(3, value.Alias)
-            .Bind(4, value.Alias.ToUpperInvariant())
+            .Bind(4, keys.Alias)
             .Bind(5, value.DisplayName)
-            .Bind(6, value.DisplayName.ToUpperInvariant())
+            .Bind(6, keys.DisplayName)
             .Bind(7, containerId)
             .Bind(8, value.TargetAddress?.ToString())
             .Bind(9, value.Origin?.Source)
@@ -839,4 +839,12 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
                 : e.Message.Contains("origin", StringComparison.Ordinal)
                     ? OriginTaken(value, e)
                     : new ConflictException($"the change to '{value.Alias}' breaks a uniqueness rule: {e.Message}", e);
+
+    /// <summary>The keys an object's row is found by, made once for the row and the first load's index.</summary>
+    private readonly struct Keys(DirectoryObject value)
+    {
+        public string Alias { get; } = value.Alias.ToUpperInvariant();
+
+        public string DisplayName { get; } = value.DisplayName.ToUpperInvariant();
+    }
 }

@@ -95,6 +95,19 @@ internal static class AddressCharacterRules
     public static string CleanValue(string value, AddressTypeRule rule)
     {
         var folded = Fold(value);
+
+        // Most names keep every character as it is: then the name itself is the answer, no copy.
+        var keep = 0;
+        while (keep < folded.Length && rule.IsValueCharacter(folded[keep]) && (!rule.UpperCasesValues || char.ToUpperInvariant(folded[keep]) == folded[keep]))
+        {
+            keep++;
+        }
+
+        if (keep == folded.Length)
+        {
+            return folded;
+        }
+
         var builder = new StringBuilder(folded.Length);
         foreach (var c in folded)
         {
@@ -110,6 +123,11 @@ internal static class AddressCharacterRules
     /// <summary>Tidies an SMTP local part: runs of dots collapsed, no dot at either end.</summary>
     public static string CleanLocalPart(string local)
     {
+        if (local.Length > 0 && local[0] != '.' && local[^1] != '.' && !local.Contains("..", StringComparison.Ordinal))
+        {
+            return local;
+        }
+
         var builder = new StringBuilder(local.Length);
         foreach (var c in local)
         {

@@ -143,21 +143,34 @@ public sealed partial class AddressTemplate
 
     private string Compose(List<string> values)
     {
-        var builder = new StringBuilder(Text.Length + 32);
+        var length = 0;
         var next = 0;
         foreach (var part in _parts)
         {
-            if (part is LiteralPart literal)
+            length += part switch
             {
-                builder.Append(literal.Value);
-            }
-            else if (part is FieldPart)
-            {
-                builder.Append(values[next++]);
-            }
+                LiteralPart literal => literal.Value.Length,
+                FieldPart => values[next++].Length,
+                _ => 0,
+            };
         }
 
-        return builder.ToString();
+        // One string of the exact length: an address is made for every recipient a load creates.
+        return string.Create(length, (_parts, values), static (span, state) =>
+        {
+            var next = 0;
+            foreach (var part in state._parts)
+            {
+                var text = part switch
+                {
+                    LiteralPart literal => literal.Value,
+                    FieldPart => state.values[next++],
+                    _ => "",
+                };
+                text.CopyTo(span);
+                span = span[text.Length..];
+            }
+        });
     }
 
     // Shortens the names, last first, rather than the whole local part, so literal text such as
@@ -194,7 +207,7 @@ public sealed partial class AddressTemplate
 
         // Replacements see the name as the user typed it, so %rXY means exactly the X written.
         var value = name;
-        foreach (var replace in replacements ?? [])
+        foreach (var replace in replacements ?? (IEnumerable<ReplacePart>)[])
         {
             value = replace.From == replace.To
                 ? value.Replace(replace.From.ToString(), "", StringComparison.Ordinal)

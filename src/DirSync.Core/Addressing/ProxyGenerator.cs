@@ -118,7 +118,7 @@ public sealed class ProxyGenerator
         ArgumentNullException.ThrowIfNull(isTaken);
 
         var addresses = value.ProxyAddresses;
-        var before = addresses.Select(a => a.ToString()).ToArray();
+        ProxyAddress[] before = [.. addresses];
 
         string? targetType = null;
         if (value.Class == ObjectClass.CustomRecipient && value.TargetAddress is { } target)
@@ -131,14 +131,15 @@ public sealed class ProxyGenerator
         ValueTask<bool> IsTakenByOthers(ProxyAddress candidate, CancellationToken token) =>
             addresses.Contains(candidate) ? ValueTask.FromResult(false) : isTaken(candidate, token);
 
-        foreach (var template in _templates)
+        for (var t = 0; t < _templates.Count; t++)
         {
+            var template = _templates[t];
             if (string.Equals(template.AddressType, targetType, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var current = addresses.Find(a => a.IsPrimary && string.Equals(a.Type, template.AddressType, StringComparison.Ordinal));
+            var current = PrimaryOf(addresses, template.AddressType);
             if (current is not null && !update.Regenerates(template))
             {
                 continue;
@@ -154,7 +155,42 @@ public sealed class ProxyGenerator
         }
 
         EnsureOnePrimaryPerType(addresses);
-        return !before.SequenceEqual(addresses.Select(a => a.ToString()), StringComparer.Ordinal);
+        return !SameText(before, addresses);
+    }
+
+    private static ProxyAddress? PrimaryOf(List<ProxyAddress> addresses, string type)
+    {
+        foreach (var address in addresses)
+        {
+            if (address.IsPrimary && string.Equals(address.Type, type, StringComparison.Ordinal))
+            {
+                return address;
+            }
+        }
+
+        return null;
+    }
+
+    // Whether both lists would print the same (TYPE:address, the type's case saying which is primary): types are upper
+    // case, so that is the same type, primary flag and address spelling, in the same order.
+    private static bool SameText(ProxyAddress[] before, List<ProxyAddress> after)
+    {
+        if (before.Length != after.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < before.Length; i++)
+        {
+            var (a, b) = (before[i], after[i]);
+            if (!ReferenceEquals(a, b)
+                && (a.IsPrimary != b.IsPrimary || !string.Equals(a.Type, b.Type, StringComparison.Ordinal) || !string.Equals(a.Address, b.Address, StringComparison.Ordinal)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // Promotes the address where the object already holds it, keeping its spelling, and demotes the old primary.
@@ -182,31 +218,29 @@ public sealed class ProxyGenerator
     // Imported or hand-edited lists may carry several primaries of a type, or none.
     private static void EnsureOnePrimaryPerType(List<ProxyAddress> addresses)
     {
-        foreach (var type in addresses.Select(a => a.Type).Distinct(StringComparer.Ordinal).ToList())
+        for (var first = 0; first < addresses.Count; first++)
         {
-            var first = -1;
-            var hasPrimary = false;
-            for (var i = 0; i < addresses.Count; i++)
+            // Each type once, from its first address.
+            if (HasTypeBefore(addresses, first))
             {
-                if (!string.Equals(addresses[i].Type, type, StringComparison.Ordinal))
+                continue;
+            }
+
+            var type = addresses[first].Type;
+            var hasPrimary = false;
+            for (var i = first; i < addresses.Count; i++)
+            {
+                if (!addresses[i].IsPrimary || !string.Equals(addresses[i].Type, type, StringComparison.Ordinal))
                 {
                     continue;
                 }
 
-                if (first < 0)
+                if (hasPrimary)
                 {
-                    first = i;
+                    addresses[i] = addresses[i].WithPrimary(false);
                 }
 
-                if (addresses[i].IsPrimary)
-                {
-                    if (hasPrimary)
-                    {
-                        addresses[i] = addresses[i].WithPrimary(false);
-                    }
-
-                    hasPrimary = true;
-                }
+                hasPrimary = true;
             }
 
             if (!hasPrimary)
@@ -214,5 +248,18 @@ public sealed class ProxyGenerator
                 addresses[first] = addresses[first].WithPrimary(true);
             }
         }
+    }
+
+    private static bool HasTypeBefore(List<ProxyAddress> addresses, int index)
+    {
+        for (var i = 0; i < index; i++)
+        {
+            if (string.Equals(addresses[i].Type, addresses[index].Type, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -74,6 +74,7 @@ public sealed class RecipientEditor
         // at their end instead of at a random page each — at millions of objects, the difference between a page in
         // the cache and one read back.
         var value = new DirectoryObject(guid ?? Guid.CreateVersion7(), objectClass, alias, container) { Origin = origin };
+        value.Attributes.EnsureCapacity(changes.Attributes.Count);
         ApplyAttributes(value, changes);
         value.DisplayName = changes.DisplayName ?? DefaultDisplayName(value);
         EnsureDisplayName(value.DisplayName);

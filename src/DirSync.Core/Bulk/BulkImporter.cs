@@ -275,9 +275,10 @@ public sealed class BulkImporter
     /// <summary>The changes a row asks for; <c>~DEL</c> on a new recipient asks for nothing.</summary>
     private static RecipientChanges ToChanges(BulkCsvRow row, bool isNew, string file)
     {
-        var changes = new RecipientChanges();
-        foreach (var field in row.Fields)
+        var changes = new RecipientChanges(row.Fields.Count);
+        for (var f = 0; f < row.Fields.Count; f++)
         {
+            var field = row.Fields[f];
             if (field.IsClear && isNew)
             {
                 continue;

@@ -26,7 +26,7 @@ public static class ObjectBlob
         foreach (var proxy in value.ProxyAddresses)
         {
             WriteByte(output, proxy.IsPrimary ? (byte)1 : (byte)0);
-            WriteString(output, proxy.Type + ":" + proxy.Address);
+            WriteAddress(output, proxy);
         }
 
         WriteVarint(output, (ulong)value.Attributes.Count);
@@ -34,9 +34,9 @@ public static class ObjectBlob
         {
             WriteVarint(output, (ulong)attribute.Id);
             WriteVarint(output, (ulong)values.Count);
-            foreach (var text in values)
+            for (var i = 0; i < values.Count; i++)
             {
-                WriteString(output, text);
+                WriteString(output, values[i]);
             }
         }
     }
@@ -123,6 +123,19 @@ public static class ObjectBlob
 
         span[n++] = (byte)value;
         output.Advance(n);
+    }
+
+    // TYPE:address, as one length-prefixed string, without making that string.
+    private static void WriteAddress(ArrayBufferWriter<byte> output, ProxyAddress proxy)
+    {
+        var typeLength = Encoding.UTF8.GetByteCount(proxy.Type);
+        var length = typeLength + 1 + Encoding.UTF8.GetByteCount(proxy.Address);
+        WriteVarint(output, (ulong)length);
+        var span = output.GetSpan(length);
+        Encoding.UTF8.GetBytes(proxy.Type, span);
+        span[typeLength] = (byte)':';
+        Encoding.UTF8.GetBytes(proxy.Address, span[(typeLength + 1)..]);
+        output.Advance(length);
     }
 
     private static void WriteString(ArrayBufferWriter<byte> output, string value)

@@ -135,6 +135,10 @@ public sealed class AddressTemplateTests
     [InlineData("%m", "doug-d.2", "DOUGD2")]
     [InlineData("TESTORG/SITE1/%m", "Doug_D", "TESTORG/SITE1/DOUGD")]
     [InlineData("ORG/PO/%g%s", "x", "ORG/PO/JOSEOBRIEN")]
+    [InlineData("%m", "DOUGD2", "DOUGD2")]
+    [InlineData("%m", "2024", "2024")]
+    [InlineData("%m", "DOUGd", "DOUGD")]
+    [InlineData("%m", "DOUG.", "DOUG")]
     public void Expand_MsMail_KeepsUpperCaseLettersAndDigits(string text, string alias, string expected) =>
         Assert.Equal(expected, Expand("MS", text, new RecipientNames(alias, "José", "O'Brien", null, null)));
 
