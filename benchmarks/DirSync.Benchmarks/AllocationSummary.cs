@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Etlx;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
 namespace DirSync.Benchmarks;
@@ -8,10 +9,49 @@ namespace DirSync.Benchmarks;
 /// <remarks>
 /// The runtime reports an allocation tick about every 100 KB allocated, naming the type of the object that crossed the
 /// mark; summed by type, the ticks estimate each type's share of the bytes allocated (the way PerfView does). Also
-/// prints how many collections of each generation ran and how long the process was paused for them.
+/// prints how many collections of each generation ran and how long the process was paused for them. With a type
+/// (<c>--stacks</c>), prints instead where that type is allocated: the innermost DirSync frames of each tick's stack,
+/// by bytes.
 /// </remarks>
 internal static class AllocationSummary
 {
+    /// <summary>Where the types whose names contain <paramref name="type"/> are allocated: the <paramref name="depth"/> innermost DirSync frames, by bytes.</summary>
+    public static void Stacks(string path, string type, int depth, int top, TextWriter output)
+    {
+        var bytes = new Dictionary<string, long>(StringComparer.Ordinal);
+        var etlx = TraceLog.CreateFromEventPipeDataFile(path);
+        using (var log = new TraceLog(etlx))
+        {
+            var source = log.Events.GetSource();
+            source.Clr.GCAllocationTick += tick =>
+            {
+                if (tick.TypeName?.Contains(type, StringComparison.Ordinal) != true)
+                {
+                    return;
+                }
+
+                var frames = new List<string>(depth);
+                for (var frame = tick.CallStack(); frame is not null && frames.Count < depth; frame = frame.Caller)
+                {
+                    var method = frame.CodeAddress.FullMethodName;
+                    if (method.StartsWith("DirSync.", StringComparison.Ordinal))
+                    {
+                        frames.Add(method.Length > 110 ? method[..110] : method);
+                    }
+                }
+
+                var key = $"{tick.TypeName}\n    " + (frames.Count == 0 ? "(no DirSync frame)" : string.Join("\n    ", frames));
+                bytes[key] = bytes.GetValueOrDefault(key) + tick.AllocationAmount64;
+            };
+            source.Process();
+        }
+
+        foreach (var (stack, amount) in bytes.OrderByDescending(x => x.Value).Take(top))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{amount / 1048576.0,8:F0} MB  {stack}"));
+        }
+    }
+
     public static void Run(string path, int top, TextWriter output)
     {
         var bytes = new Dictionary<string, long>(StringComparer.Ordinal);

@@ -40,6 +40,14 @@ switch (args.FirstOrDefault())
             (Option(args, "--match") ?? ProfileSummary.DefaultMatch).Split(','),
             Console.Out);
         return 0;
+    case "alloc-summary" when Option(args, "--stacks") is { } type:
+        AllocationSummary.Stacks(
+            Option(args, "--file") ?? throw Usage("alloc-summary needs --file <trace.nettrace>"),
+            type,
+            Number(args, "--depth", 3),
+            Number(args, "--top", 25),
+            Console.Out);
+        return 0;
     case "alloc-summary":
         AllocationSummary.Run(
             Option(args, "--file") ?? throw Usage("alloc-summary needs --file <trace.nettrace>"),

@@ -118,7 +118,7 @@ public sealed class ApplySession
     /// <summary>Applies one record.</summary>
     /// <returns>What it did; a refusal carries its reason.</returns>
     /// <exception cref="DirSyncException">The record cannot be applied; the message names the input, line and alias.</exception>
-    public async Task<AppliedChange> ApplyAsync(ChangeRecord record, CancellationToken cancellationToken = default)
+    public async ValueTask<AppliedChange> ApplyAsync(ChangeRecord record, CancellationToken cancellationToken = default)
     {
         var change = await _applier.ApplyAsync(record, cancellationToken);
         _options.Progress?.Report(++_applied);

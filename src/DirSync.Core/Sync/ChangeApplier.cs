@@ -64,7 +64,7 @@ public sealed class ChangeApplier
     /// <summary>Applies one record.</summary>
     /// <returns>What it did; a refusal carries its reason.</returns>
     /// <exception cref="DirSyncException">The record cannot be applied; the message names the input, line and alias.</exception>
-    public async Task<AppliedChange> ApplyAsync(ChangeRecord record, CancellationToken cancellationToken = default)
+    public async ValueTask<AppliedChange> ApplyAsync(ChangeRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         try
@@ -223,7 +223,7 @@ public sealed class ChangeApplier
         }
     }
 
-    private async Task<AppliedChange> DeleteAsync(DirectoryObject? existing, string alias, string why, CancellationToken cancellationToken)
+    private async ValueTask<AppliedChange> DeleteAsync(DirectoryObject? existing, string alias, string why, CancellationToken cancellationToken)
     {
         if (existing is null)
         {
@@ -238,7 +238,7 @@ public sealed class ChangeApplier
         return new AppliedChange(ApplyAction.Deleted, existing.Alias);
     }
 
-    private async Task<AppliedChange> CreateAsync(ChangeRecord record, CancellationToken cancellationToken)
+    private async ValueTask<AppliedChange> CreateAsync(ChangeRecord record, CancellationToken cancellationToken)
     {
         if (_policy.KnownElsewhere is { } knownElsewhere && await knownElsewhere(_transaction, record, cancellationToken) is { } known)
         {
@@ -275,11 +275,16 @@ public sealed class ChangeApplier
         changes.Alias = null;
         var created = await _editor.AddAsync(_policy.ObjectClass, alias, changes, origin, cancellationToken: cancellationToken);
         Added++;
-        Observe("add", created.Alias, $"{created.DisplayName}{(created.TargetAddress is null ? "" : " → " + created.TargetAddress)}");
+        if (_observer is not null)
+        {
+            // Made only for an observer (a dry run's plan): an import of a million adds would make a million strings.
+            Observe("add", created.Alias, $"{created.DisplayName}{(created.TargetAddress is null ? "" : " → " + created.TargetAddress)}");
+        }
+
         return new AppliedChange(ApplyAction.Added, created.Alias);
     }
 
-    private async Task<AppliedChange> UpdateAsync(DirectoryObject existing, ChangeRecord record, CancellationToken cancellationToken)
+    private async ValueTask<AppliedChange> UpdateAsync(DirectoryObject existing, ChangeRecord record, CancellationToken cancellationToken)
     {
         var importedFrom = _policy.ImportedFrom(record);
         if (await IsUnchangedAsync(existing, record, importedFrom, cancellationToken))
@@ -305,7 +310,11 @@ public sealed class ChangeApplier
         }
 
         Modified++;
-        Observe("modify", result.Value.Alias, Describe(existing, result.Value));
+        if (_observer is not null)
+        {
+            Observe("modify", result.Value.Alias, Describe(existing, result.Value));
+        }
+
         return new AppliedChange(ApplyAction.Modified, result.Value.Alias);
     }
 
@@ -314,7 +323,7 @@ public sealed class ChangeApplier
     /// repeated full change set, answered without building changes or probing for every name.
     /// </summary>
     /// <remarks>Conservative: anything it does not compare (suffixed names, appended values) takes the full path, which decides the same way.</remarks>
-    private async Task<bool> IsUnchangedAsync(DirectoryObject existing, ChangeRecord record, string importedFrom, CancellationToken cancellationToken)
+    private async ValueTask<bool> IsUnchangedAsync(DirectoryObject existing, ChangeRecord record, string importedFrom, CancellationToken cancellationToken)
     {
         if (_policy.MultiValueAppend
             || existing.Origin!.ImportedFrom != importedFrom
@@ -353,7 +362,7 @@ public sealed class ChangeApplier
     }
 
     /// <summary>A custom recipient made here by hand for the same target address, which the import takes over rather than duplicating.</summary>
-    private async Task<DirectoryObject?> AdoptableAsync(ProxyAddress target, CancellationToken cancellationToken)
+    private async ValueTask<DirectoryObject?> AdoptableAsync(ProxyAddress target, CancellationToken cancellationToken)
     {
         var ownerGuid = await _transaction.FindAddressOwnerAsync(target, cancellationToken);
         if (ownerGuid is null)
@@ -421,7 +430,7 @@ public sealed class ChangeApplier
     }
 
     /// <summary>Gives the object the source's alias and display name, with 001, 002 ... where another object here holds them.</summary>
-    private async Task ResolveNamesAsync(RecipientChanges changes, ChangeRecord record, DirectoryObject? self, CancellationToken cancellationToken)
+    private async ValueTask ResolveNamesAsync(RecipientChanges changes, ChangeRecord record, DirectoryObject? self, CancellationToken cancellationToken)
     {
         changes.Alias = await ResolveAsync(
             record.Alias,
@@ -437,7 +446,7 @@ public sealed class ChangeApplier
             "display name");
     }
 
-    private async Task<string> ResolveAsync(string wanted, string? current, Func<string, Task<bool>> taken, int maxLength, string what)
+    private async ValueTask<string> ResolveAsync(string wanted, string? current, Func<string, ValueTask<bool>> taken, int maxLength, string what)
     {
         // An object keeps a suffix it was given earlier as long as the source name is unchanged.
         if (current is not null && (current == wanted || IsSuffixed(current, wanted, maxLength)) && !await taken(current))
