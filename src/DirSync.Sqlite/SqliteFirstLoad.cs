@@ -28,8 +28,9 @@ internal sealed class SqliteFirstLoad
     /// <summary>The page cache while a first load lasts, in MiB.</summary>
     public const int LoadCacheMiB = 24;
 
-    /// <summary>The helper threads SQLite may sort with at the end of a load: none on one core.</summary>
-    private static readonly int SortThreads = Environment.ProcessorCount > 1 ? 2 : 0;
+    /// <summary>The helper thread SQLite may sort with at the end of a load: none on one core.</summary>
+    /// <remarks>One: with the loading thread that is two cores busy; each helper sorts in a cache's worth of memory of its own.</remarks>
+    private static readonly int SortThreads = Environment.ProcessorCount > 1 ? 1 : 0;
 
     private readonly SqliteContext _context;
     private readonly long _firstRow;
@@ -115,7 +116,7 @@ internal sealed class SqliteFirstLoad
         Dispose();
         SetTempStore("FILE");
 
-        // SQLite's sorter hands runs to helper threads: the end of a 1M load 0.5-1 s sooner on two cores, 30 MB more.
+        // SQLite's sorter hands runs to a helper thread: the end of a 1M load 0.5-1 s sooner on two cores, 20-30 MB more.
         _context.Execute($"PRAGMA threads = {SortThreads}");
         try
         {
