@@ -340,6 +340,17 @@ public sealed class ProxyGeneratorTests
     }
 
     [Fact]
+    public async Task ApplyAsync_TypeWithoutPrimary_PromotesItsFirstAddress()
+    {
+        var value = Mailbox("dougd", "Doug", "Dosdall", "smtp:first@else.com", "EDK:dougd@Site1.Testorg.com", "smtp:second@else.com");
+
+        var changed = await new ProxyGenerator([Edk]).ApplyAsync(value, ProxyUpdate.Create, new FakeStore().IsTaken, Ct);
+
+        Assert.True(changed);
+        Assert.Equal(["SMTP:first@else.com", "EDK:dougd@Site1.Testorg.com", "smtp:second@else.com"], Addresses(value));
+    }
+
+    [Fact]
     public async Task ApplyAsync_GenerationFails_Throws()
     {
         var value = Mailbox("()", null, null);
