@@ -207,11 +207,14 @@ public sealed partial class AddressTemplate
 
         // Replacements see the name as the user typed it, so %rXY means exactly the X written.
         var value = name;
-        foreach (var replace in replacements ?? (IEnumerable<ReplacePart>)[])
+        if (replacements is not null)
         {
-            value = replace.From == replace.To
-                ? value.Replace(replace.From.ToString(), "", StringComparison.Ordinal)
-                : value.Replace(replace.From, replace.To);
+            foreach (var replace in replacements)
+            {
+                value = replace.From == replace.To
+                    ? value.Replace(replace.From.ToString(), "", StringComparison.Ordinal)
+                    : value.Replace(replace.From, replace.To);
+            }
         }
 
         value = AddressCharacterRules.CleanValue(value, _rule);
