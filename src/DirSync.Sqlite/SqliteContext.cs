@@ -32,6 +32,37 @@ internal sealed class SqliteContext : IDisposable
     /// <summary>True while a write transaction is open on the connection.</summary>
     public bool InTransaction { get; set; }
 
+    /// <summary>True while a load runs with the rollback journal (<see cref="SqliteDirectoryStore.BeginLoadAsync"/>): the write-ahead log comes back when it ends.</summary>
+    public bool WalAfterTransaction { get; set; }
+
+    /// <summary>Sets SQLite's journal mode; false when SQLite kept another (another connection has the store open) or refused.</summary>
+    /// <remarks>Never inside a transaction. Leaving the write-ahead log needs this to be the store's only connection.</remarks>
+    public bool TrySetJournalMode(string mode)
+    {
+        try
+        {
+            using var command = Connection.CreateCommand();
+            command.CommandText = $"PRAGMA journal_mode = {mode}";
+            return string.Equals(command.ExecuteScalar() as string, mode, StringComparison.OrdinalIgnoreCase);
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Called when a write transaction has ended: a load's store goes back to the write-ahead log.</summary>
+    /// <remarks>If another connection opened the store meanwhile the switch waits for a later open (<c>Connect</c>).</remarks>
+    public void TransactionEnded()
+    {
+        InTransaction = false;
+        if (WalAfterTransaction)
+        {
+            WalAfterTransaction = false;
+            TrySetJournalMode("wal");
+        }
+    }
+
     // The key filter the last transaction ended with, and SQLite's count of other connections' commits when it ended.
     private KeyFilter? _keptKeys;
     private long _keptAtVersion;

@@ -250,7 +250,7 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
         catch (SqliteException e)
         {
             opened?.Dispose();
-            throw new StoreException(path, $"cannot open store '{path}': {e.Message}", innerException: e);
+            throw OpenError(path, fullPath, options, e);
         }
 
         var context = opened;
@@ -261,6 +261,10 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
             {
                 throw new StoreException(path, $"'{path}' is not a DirSync store (it is a SQLite database of another application)");
             }
+
+            // A load that ended without going back to the write-ahead log (a crash, or another process had the store
+            // open at its end) goes back now; reading the store first rolled back what such a crash left half written.
+            context.TrySetJournalMode("wal");
 
             var version = Convert.ToInt32(context.Command("PRAGMA user_version").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
             if (version > SqliteSchema.CurrentVersion)
@@ -296,7 +300,7 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
         catch (SqliteException e)
         {
             context.Dispose();
-            throw new StoreException(path, $"cannot open store '{path}': {e.Message}", innerException: e);
+            throw OpenError(path, fullPath, options, e);
         }
         catch
         {
@@ -358,6 +362,36 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
 
         Context.InTransaction = true;
         return await SqliteTransaction.ContinueAsync(Context, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// <para>Into a store that holds no object yet, and that no other connection has open, the load runs with SQLite's
+    /// rollback journal instead of the write-ahead log: the rows of a new store are then written once, into the store,
+    /// instead of into the log and again by the checkpoint (a tenth of a 1M import, docs/benchmarks.md). The rollback
+    /// journal keeps the same promise — a crash or a rollback anywhere leaves the store as it was; the next open rolls
+    /// a left journal back — and the store goes back to the write-ahead log when the load ends, or at the next open
+    /// if that could not be done then.</para>
+    /// <para>The difference a user can see: a process that opens the store while such a load runs waits for the
+    /// load's end to read it, where the log would have let it read the empty store. A store already open elsewhere
+    /// (a running <c>dirsync serve</c>) keeps the log, and its load is written as any other transaction.</para>
+    /// </remarks>
+    public async ValueTask<IDirectoryTransaction> BeginLoadAsync(CancellationToken cancellationToken = default)
+    {
+        var journaled = !Context.InTransaction
+            && Context.Statement("SELECT NOT EXISTS (SELECT 1 FROM objects)").ScalarInt64() == 1
+            && Context.TrySetJournalMode("delete");
+        try
+        {
+            var transaction = await BeginTransactionAsync(cancellationToken);
+            Context.WalAfterTransaction = journaled;
+            return transaction;
+        }
+        catch when (journaled)
+        {
+            Context.TrySetJournalMode("wal");
+            throw;
+        }
     }
 
     /// <summary>Runs SQLite's own check of every page, index and row (or, <paramref name="quick"/>, of everything but the indexes' contents).</summary>
@@ -425,7 +459,7 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw new StoreException(displayPath, $"cannot open store '{displayPath}': {e.Message}", innerException: e);
+            throw OpenError(displayPath, fullPath, options, e);
         }
 
         var context = new SqliteContext(connection, displayPath, options);
@@ -440,8 +474,24 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
         catch (SqliteException e)
         {
             context.Dispose();
-            throw new StoreException(displayPath, $"cannot open store '{displayPath}': {e.Message}", innerException: e);
+            throw OpenError(displayPath, fullPath, options, e);
         }
+    }
+
+    // A store another process holds past the wait: said as the writers' lock is (exit 7), and why when it is a first load
+    // (the one time a DirSync store has a rollback journal, and readers wait; BeginLoadAsync).
+    private static StoreException OpenError(string path, string fullPath, SqliteStoreOptions options, SqliteException e)
+    {
+        if (!IsBusy(e))
+        {
+            return new StoreException(path, $"cannot open store '{path}': {e.Message}", innerException: e);
+        }
+
+        var waited = options.LockTimeout.TotalSeconds;
+        var holder = File.Exists(fullPath + "-journal")
+            ? "is being loaded by another process (a first load into an empty store holds it, readers too, until it commits)"
+            : "is locked by another process";
+        return new StoreException(path, $"the store '{path}' {holder} and stayed busy for {waited:0.#} s; try again when it has finished", ErrorCategory.Busy, e);
     }
 
     private static void CreateOwnerOnlyFile(string fullPath)

@@ -547,7 +547,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         Context.Execute("COMMIT");
         FaultPoints.Hit("store.commit.after");
         _done = true;
-        Context.InTransaction = false;
+        Context.TransactionEnded();
         Context.KeepKeys(_keys.Filter);
         return ValueTask.CompletedTask;
     }
@@ -558,7 +558,6 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         if (!_done)
         {
             _done = true;
-            Context.InTransaction = false;
             try
             {
                 Context.Execute("ROLLBACK");
@@ -567,6 +566,8 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
             {
                 // SQLite already rolled back (for example after a disk-full error); nothing is left to undo.
             }
+
+            Context.TransactionEnded();
 
             // Containers added in the abandoned transaction must vanish from the cache too.
             Context.LoadContainers();

@@ -103,7 +103,7 @@ public sealed class BulkImporter
 
     private async Task ApplyInOneTransactionAsync(Run run, CancellationToken cancellationToken)
     {
-        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await _store.BeginLoadAsync(cancellationToken);
         var editor = await RecipientEditor.CreateAsync(transaction, cancellationToken);
         while (run.Reader.Read())
         {

@@ -47,7 +47,7 @@ public sealed class Importer
 
         // Opened before the write lock is taken: a file that cannot be read keeps no other process waiting.
         using var reader = OpenFile(path, configuredName);
-        await using var transaction = await _store.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await _store.BeginLoadAsync(cancellationToken);
         var instance = await transaction.FindInstanceAsync(instanceName, cancellationToken)
             ?? throw new NotFoundException("instance", instanceName, $"see '{CommandHints.InstanceList()}'");
         if (!await transaction.ContainerExistsAsync(instance.Settings.TargetContainer, cancellationToken))
