@@ -36,18 +36,26 @@ internal sealed class SqliteContext : IDisposable
     public bool WalAfterTransaction { get; set; }
 
     /// <summary>Sets SQLite's journal mode; false when SQLite kept another (another connection has the store open) or refused.</summary>
-    /// <remarks>Never inside a transaction. Leaving the write-ahead log needs this to be the store's only connection.</remarks>
+    /// <remarks>
+    /// Never inside a transaction. Leaving the write-ahead log needs this to be the store's only connection; asked
+    /// without waiting (SQLite's own step, no busy wait), so that a store open elsewhere answers no at once instead of
+    /// after the lock timeout.
+    /// </remarks>
     public bool TrySetJournalMode(string mode)
     {
+        Execute("PRAGMA busy_timeout = 0");
         try
         {
-            using var command = Connection.CreateCommand();
-            command.CommandText = $"PRAGMA journal_mode = {mode}";
-            return string.Equals(command.ExecuteScalar() as string, mode, StringComparison.OrdinalIgnoreCase);
+            using var statement = NewStatement($"PRAGMA journal_mode = {mode}");
+            return statement.Step() && string.Equals(statement.Text(0), mode, StringComparison.OrdinalIgnoreCase);
         }
         catch (SqliteException)
         {
             return false;
+        }
+        finally
+        {
+            Execute($"PRAGMA busy_timeout = {(long)Options.LockTimeout.TotalMilliseconds}");
         }
     }
 
