@@ -43,6 +43,15 @@ internal sealed class SqliteContext : IDisposable
     /// </remarks>
     public bool TrySetJournalMode(string mode)
     {
+        // Every open asks for the log; nearly always the store is in it already, and one read says so.
+        using (var current = NewStatement("PRAGMA journal_mode"))
+        {
+            if (current.Step() && string.Equals(current.Text(0), mode, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
         Execute("PRAGMA busy_timeout = 0");
         try
         {

@@ -352,10 +352,7 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
         var rc = SQLitePCL.raw.sqlite3_exec(Context.Connection.Handle, "BEGIN IMMEDIATE");
         if (rc is SqliteBusy or SqliteLocked)
         {
-            throw new StoreException(
-                Path,
-                $"the store '{Path}' is being written by another process and stayed busy for {Context.Options.LockTimeout.TotalSeconds:0.#} s; try again when it has finished",
-                ErrorCategory.Busy);
+            throw Busy(Path, "is being written by another process", Context.Options);
         }
 
         SqliteException.ThrowExceptionForRC(rc, Context.Connection.Handle);
@@ -487,12 +484,14 @@ public sealed class SqliteDirectoryStore : SqliteDirectoryReader, IDirectoryStor
             return new StoreException(path, $"cannot open store '{path}': {e.Message}", innerException: e);
         }
 
-        var waited = options.LockTimeout.TotalSeconds;
         var holder = File.Exists(fullPath + "-journal")
             ? "is being loaded by another process (a first load into an empty store holds it, readers too, until it commits)"
             : "is locked by another process";
-        return new StoreException(path, $"the store '{path}' {holder} and stayed busy for {waited:0.#} s; try again when it has finished", ErrorCategory.Busy, e);
+        return Busy(path, holder, options, e);
     }
+
+    private static StoreException Busy(string path, string holder, SqliteStoreOptions options, Exception? inner = null) =>
+        new(path, $"the store '{path}' {holder} and stayed busy for {options.LockTimeout.TotalSeconds:0.#} s; try again when it has finished", ErrorCategory.Busy, inner);
 
     private static void CreateOwnerOnlyFile(string fullPath)
     {
