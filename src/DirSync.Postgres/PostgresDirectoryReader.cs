@@ -56,6 +56,11 @@ public abstract class PostgresDirectoryReader : IDirectoryReader, IStoreTables
         await GuidOrNullAsync("SELECT guid FROM objects WHERE alias_key = $1 AND NOT is_deleted", cancellationToken, alias.ToUpperInvariant());
 
     /// <inheritdoc/>
+    public async ValueTask<MemberRef?> FindMemberAsync(string alias, CancellationToken cancellationToken = default) =>
+        (await ListAsync("SELECT guid, alias FROM objects WHERE alias_key = $1 AND NOT is_deleted", r => new MemberRef(r.GetGuid(0), r.GetString(1)), cancellationToken, alias.ToUpperInvariant()))
+            .FirstOrDefault();
+
+    /// <inheritdoc/>
     public async ValueTask<DirectoryObject?> FindByGuidAsync(Guid guid, bool includeDeleted = false, CancellationToken cancellationToken = default)
     {
         var found = await SingleAsync($"SELECT {ObjectColumns} FROM objects o WHERE o.guid = $1", cancellationToken, guid);

@@ -68,6 +68,10 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
     }
 
     /// <inheritdoc/>
+    public virtual ValueTask<MemberRef?> FindMemberAsync(string alias, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(MemberRow(Context.Statement("SELECT id, guid, alias FROM objects WHERE alias_key = ?1 AND is_deleted = 0").Bind(1, alias.ToUpperInvariant()))?.Member);
+
+    /// <inheritdoc/>
     public ValueTask<DirectoryObject?> FindByGuidAsync(Guid guid, bool includeDeleted = false, CancellationToken cancellationToken = default)
     {
         var found = ReadSingle(Context.Statement($"SELECT {ObjectColumns} FROM objects o WHERE o.guid = ?1").Bind(1, guid));
@@ -429,6 +433,19 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
     {
         var command = Context.Command(sql);
         return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The first row of a statement that selects an object's id, guid and alias: the object as a list names it, and its row; then resets the statement.</summary>
+    private protected static (long Id, MemberRef Member)? MemberRow(SqliteStatement statement)
+    {
+        try
+        {
+            return statement.Step() ? (statement.Int64(0), new MemberRef(statement.Guid(1), statement.Text(2))) : null;
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     private protected DirectoryObject? ReadSingle(SqliteStatement statement)

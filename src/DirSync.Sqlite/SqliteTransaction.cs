@@ -25,6 +25,13 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     // The last number appended to each queue in this transaction: the hub appends a master-log entry per update, and
     // asking SQLite for the highest number before each was an eighth of a million-update receive.
     private readonly Dictionary<string, long> _queueLast = new(StringComparer.Ordinal);
+
+    // The rows of the recipients FindMemberAsync found since an object was last written, by anchor: a list's membership
+    // rows are then written without finding each member again by its anchor (a random read of the GUID index and one of
+    // the row, for every member of a thousand lists of a thousand in a bulk import). A row found live stays that object's
+    // row until the object is deleted, and a delete forgets them all.
+    private readonly Dictionary<Guid, long> _memberRows = [];
+    private const int MemberRowsKept = 100_000;
     private readonly Func<ValueTask<long>> _countLive;
     private readonly Func<KeyFilter, ValueTask> _fillKeys;
     private readonly Func<ValueTask<bool>> _startLoad;
@@ -169,6 +176,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         EnsureOpen();
         EndLoad(written: true);
         var (id, proxyKeys) = LiveRow(guid);
+        _memberRows.Clear();
         FaultPoints.Hit("store.delete");
         foreach (var key in proxyKeys)
         {
@@ -216,6 +224,36 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         return ValueTask.FromResult(AliasOwner(load, key) is { } id
             ? ReadSingle(Context.Statement($"SELECT {ObjectColumns} FROM objects o WHERE o.id = ?1").Bind(1, id))
             : null);
+    }
+
+    /// <inheritdoc/>
+    public override ValueTask<MemberRef?> FindMemberAsync(string alias, CancellationToken cancellationToken = default)
+    {
+        (long Id, MemberRef Member)? found = null;
+        if (_load is { } load)
+        {
+            var key = alias.ToUpperInvariant();
+            var holds = Context.Statement("SELECT id, guid, alias FROM objects WHERE id = ?1 AND alias_key = ?2 AND is_deleted = 0");
+            foreach (var row in load.Index.Find(KeyFilter.Kind.Alias, key))
+            {
+                if (MemberRow(holds.Bind(1, load.Id(row)).Bind(2, key)) is { } hit)
+                {
+                    found = hit;
+                    break;
+                }
+            }
+        }
+        else if (!_keys.RulesOutAlias(alias))
+        {
+            found = MemberRow(Context.Statement("SELECT id, guid, alias FROM objects WHERE alias_key = ?1 AND is_deleted = 0").Bind(1, alias.ToUpperInvariant()));
+        }
+
+        if (found is { } member && _memberRows.Count < MemberRowsKept)
+        {
+            _memberRows[member.Member.Guid] = member.Id;
+        }
+
+        return ValueTask.FromResult(found?.Member);
     }
 
     /// <inheritdoc/>
@@ -807,10 +845,17 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
 
     private void InsertMembers(long id, DirectoryObject value)
     {
-        // One statement a member: the member's row found by its GUID and the membership written. Nothing written
-        // means a member that is not there (or one named twice, which is no error); only then is it asked which.
+        // One statement a member: the member's row, found by FindMemberAsync or else by its GUID, and the membership written.
+        // Nothing written by GUID means a member that is not there (or one named twice, which is no error); only then is
+        // it asked which.
         foreach (var member in value.Members)
         {
+            if (_memberRows.TryGetValue(member.Guid, out var memberId))
+            {
+                Context.Statement("INSERT OR IGNORE INTO members (dl_id, member_id) VALUES (?1, ?2)").Bind(1, id).Bind(2, memberId).Execute();
+                continue;
+            }
+
             var insert = Context.Statement("INSERT OR IGNORE INTO members (dl_id, member_id) SELECT ?1, id FROM objects WHERE guid = ?2 AND is_deleted = 0")
                 .Bind(1, id)
                 .Bind(2, member.Guid);
@@ -821,6 +866,8 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
                 throw new NotFoundException("member", member.Alias);
             }
         }
+
+        _memberRows.Clear();
     }
 
     private static ConflictException AddressTaken(ProxyAddress proxy, Exception? inner = null) =>

@@ -370,7 +370,7 @@ public sealed class RecipientEditor
     /// <summary>Adds the recipient holding <paramref name="alias"/> to <paramref name="list"/>, whose members' GUIDs are <paramref name="present"/> (and the new one, after).</summary>
     private async ValueTask AddMemberAsync(DirectoryObject list, HashSet<Guid> present, string alias, CancellationToken cancellationToken)
     {
-        var member = await _transaction.FindByAliasAsync(alias, cancellationToken)
+        var member = await _transaction.FindMemberAsync(alias, cancellationToken)
             ?? throw new NotFoundException("recipient", alias, "a member must exist before it is added to a list");
         if (member.Guid == list.Guid)
         {
@@ -382,7 +382,7 @@ public sealed class RecipientEditor
             throw new InvalidValueException($"'{member.Alias}' is already a member of '{list.Alias}'");
         }
 
-        list.Members.Add(new MemberRef(member.Guid, member.Alias));
+        list.Members.Add(member);
     }
 
     private static RecipientNames TemplateInputs(DirectoryObject value) => RecipientNames.From(value);

@@ -21,6 +21,9 @@ public interface IDirectoryReader
     /// <summary>The anchor of the live object with this alias (case-insensitive), or null: a cheap check that reads nothing else.</summary>
     ValueTask<Guid?> FindAliasOwnerAsync(string alias, CancellationToken cancellationToken = default);
 
+    /// <summary>The live object with this alias (case-insensitive) as a list names its member — its anchor and its alias as stored — or null; reads nothing else of it.</summary>
+    ValueTask<MemberRef?> FindMemberAsync(string alias, CancellationToken cancellationToken = default);
+
     /// <summary>The object with this anchor, or null; tombstones only when asked for.</summary>
     ValueTask<DirectoryObject?> FindByGuidAsync(Guid guid, bool includeDeleted = false, CancellationToken cancellationToken = default);
 

@@ -365,6 +365,64 @@ public abstract class DirectoryStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FindMember_LiveAliasInAnyCase_ReturnsItsAnchorAndStoredAliasAndTombstonesDoNot()
+    {
+        var value = await AddAsync(Mailbox("Mailbox11"));
+        Assert.Equal(new MemberRef(value.Guid, "Mailbox11"), await Store.FindMemberAsync("MAILBOX11"));
+        Assert.Null(await Store.FindMemberAsync("Mailbox12"));
+        await using (var transaction = await Store.BeginTransactionAsync())
+        {
+            Assert.Equal(new MemberRef(value.Guid, "Mailbox11"), await transaction.FindMemberAsync("mailbox11"));
+            await transaction.DeleteAsync(value.Guid);
+            Assert.Null(await transaction.FindMemberAsync("Mailbox11"));
+            await transaction.CommitAsync();
+        }
+
+        Assert.Null(await Store.FindMemberAsync("Mailbox11"));
+    }
+
+    [Fact]
+    public async Task AddList_WithAMemberFoundAndThenDeletedInTheTransaction_IsRefused()
+    {
+        var a = await AddAsync(Mailbox("A"));
+        var b = await AddAsync(Mailbox("B"));
+        await using var transaction = await Store.BeginTransactionAsync();
+        var found = await transaction.FindMemberAsync("A");
+        Assert.Equal(new MemberRef(a.Guid, "A"), found);
+        Assert.Equal(new MemberRef(b.Guid, "B"), await transaction.FindMemberAsync("B"));
+        await transaction.DeleteAsync(a.Guid);
+
+        var list = new DirectoryObject(Guid.NewGuid(), ObjectClass.DistributionList, "List", DirectoryPath.Recipients);
+        list.Members.Add(new MemberRef(b.Guid, "B"));
+        list.Members.Add(found!);
+        var refused = await Assert.ThrowsAsync<NotFoundException>(async () => await transaction.AddAsync(list));
+        Assert.Equal("member 'A' does not exist", refused.Message);
+    }
+
+    [Fact]
+    public async Task AddList_WithMembersFoundInTheTransaction_WritesEachMembershipOnce()
+    {
+        var a = await AddAsync(Mailbox("A"));
+        var b = await AddAsync(Mailbox("B"));
+        await using (var transaction = await Store.BeginTransactionAsync())
+        {
+            var list = new DirectoryObject(Guid.NewGuid(), ObjectClass.DistributionList, "List", DirectoryPath.Recipients);
+            list.Members.Add((await transaction.FindMemberAsync("b"))!);
+            list.Members.Add((await transaction.FindMemberAsync("A"))!);
+            await transaction.AddAsync(list);
+
+            // A second list names the same members without finding them again: they are found by their anchors.
+            var second = new DirectoryObject(Guid.NewGuid(), ObjectClass.DistributionList, "Second", DirectoryPath.Recipients);
+            second.Members.Add(new MemberRef(a.Guid, "A"));
+            await transaction.AddAsync(second);
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(["A", "B"], (await Store.FindByAliasAsync("List"))!.Members.Select(m => m.Alias));
+        Assert.Equal([a.Guid], (await Store.FindByAliasAsync("Second"))!.Members.Select(m => m.Guid));
+    }
+
+    [Fact]
     public async Task DisplayNameExists_IgnoresCaseAndTheGivenObject()
     {
         var value = await AddAsync(Mailbox("A"));

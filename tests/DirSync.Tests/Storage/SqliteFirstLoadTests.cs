@@ -56,6 +56,7 @@ public sealed class SqliteFirstLoadTests : IDisposable
         Assert.Equal(added[5].Guid, await transaction.FindAliasOwnerAsync("USER0005"));
         Assert.Equal(added[140].Guid, await transaction.FindAliasOwnerAsync("user0140"));
         Assert.Equal(added[140].Guid, (await transaction.FindByAliasAsync("User0140"))!.Guid);
+        Assert.Equal(new MemberRef(added[140].Guid, "user0140"), await transaction.FindMemberAsync("USER0140"));
         Assert.True(await transaction.DisplayNameExistsAsync("user nümber 7"));
         Assert.False(await transaction.DisplayNameExistsAsync("User Nümber 7", added[7].Guid));
         Assert.Equal(added[8].Guid, await transaction.FindAddressOwnerAsync(added[8].ProxyAddresses[0]));
@@ -64,6 +65,7 @@ public sealed class SqliteFirstLoadTests : IDisposable
 
         Assert.Null(await transaction.FindAliasOwnerAsync("user0150"));
         Assert.Null(await transaction.FindByAliasAsync("user0150"));
+        Assert.Null(await transaction.FindMemberAsync("user0150"));
         Assert.False(await transaction.DisplayNameExistsAsync("User Nümber 150"));
         Assert.Null(await transaction.FindAddressOwnerAsync(ProxyAddress.Parse("SMTP:user150@example.net")));
         Assert.Null(await transaction.FindByOriginAsync(Source, Guid.NewGuid()));
