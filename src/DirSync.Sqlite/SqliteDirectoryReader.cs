@@ -69,7 +69,10 @@ public abstract class SqliteDirectoryReader : IDirectoryReader, IStoreTables
 
     /// <inheritdoc/>
     public virtual ValueTask<MemberRef?> FindMemberAsync(string alias, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(MemberRow(Context.Statement("SELECT id, guid, alias FROM objects WHERE alias_key = ?1 AND is_deleted = 0").Bind(1, alias.ToUpperInvariant()))?.Member);
+        ValueTask.FromResult(MemberRow(Context.Statement(MemberByAliasSql).Bind(1, alias.ToUpperInvariant()))?.Member);
+
+    /// <summary>The live object holding an alias key, as <see cref="MemberRow"/> reads it.</summary>
+    private protected const string MemberByAliasSql = "SELECT id, guid, alias FROM objects WHERE alias_key = ?1 AND is_deleted = 0";
 
     /// <inheritdoc/>
     public ValueTask<DirectoryObject?> FindByGuidAsync(Guid guid, bool includeDeleted = false, CancellationToken cancellationToken = default)

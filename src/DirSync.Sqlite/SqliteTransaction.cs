@@ -26,10 +26,10 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     // asking SQLite for the highest number before each was an eighth of a million-update receive.
     private readonly Dictionary<string, long> _queueLast = new(StringComparer.Ordinal);
 
-    // The rows of the recipients FindMemberAsync found since an object was last written, by anchor: a list's membership
-    // rows are then written without finding each member again by its anchor (a random read of the GUID index and one of
-    // the row, for every member of a thousand lists of a thousand in a bulk import). A row found live stays that object's
-    // row until the object is deleted, and a delete forgets them all.
+    // The rows of the recipients FindMemberAsync found, by anchor, until the next list's membership rows are written:
+    // those are then written by row, without finding each member again by its anchor (a random read of the GUID index
+    // and one of the row, for every member of a thousand lists of a thousand in a bulk import). A row found live stays
+    // that object's row until the object is deleted, and a delete forgets them all.
     private readonly Dictionary<Guid, long> _memberRows = [];
     private const int MemberRowsKept = 100_000;
     private readonly Func<ValueTask<long>> _countLive;
@@ -245,7 +245,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         }
         else if (!_keys.RulesOutAlias(alias))
         {
-            found = MemberRow(Context.Statement("SELECT id, guid, alias FROM objects WHERE alias_key = ?1 AND is_deleted = 0").Bind(1, alias.ToUpperInvariant()));
+            found = MemberRow(Context.Statement(MemberByAliasSql).Bind(1, alias.ToUpperInvariant()));
         }
 
         if (found is { } member && _memberRows.Count < MemberRowsKept)
