@@ -10,20 +10,21 @@ namespace DirSync.Benchmarks;
 /// command-line frames every stack shares stay out), and the most exclusive time: the deepest real frame, with the
 /// profile's pseudo-frame in brackets — <c>[CPU_TIME]</c> for managed code running, <c>[UNMANAGED_CODE_TIME]</c> for
 /// native code such as SQLite or the kernel, which includes waiting. Time is thread time, as the sampled-thread-time
-/// profile reports it.
+/// profile reports it. With <c>under</c>, also the time under the outermost frame whose name contains it, by the
+/// frame it called (or <c>(self)</c>): where that frame's inclusive time goes, one level down.
 /// </remarks>
 internal static class ProfileSummary
 {
     /// <summary>The frames the inclusive list keeps unless told otherwise.</summary>
     public const string DefaultMatch = "DirSync.Core!,DirSync.Sqlite!,Microsoft.Data.Sqlite!,SQLitePCLRaw";
 
-    public static void Run(string path, int top, int threads, IReadOnlyList<string> match, TextWriter output)
+    public static void Run(string path, int top, int threads, IReadOnlyList<string> match, TextWriter output, string? under = null)
     {
         using var document = JsonDocument.Parse(File.ReadAllBytes(path));
         var root = document.RootElement;
         var frames = root.GetProperty("shared").GetProperty("frames").EnumerateArray().Select(f => f.GetProperty("name").GetString() ?? "?").ToArray();
         var profiles = root.GetProperty("profiles").EnumerateArray()
-            .Select(p => Measure(p, frames))
+            .Select(p => Measure(p, frames, under))
             .OrderByDescending(p => p.Total)
             .Take(threads)
             .ToList();
@@ -32,6 +33,16 @@ internal static class ProfileSummary
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"== {profile.Name}: {profile.Total:F0} ms"));
             Print(output, "inclusive time, frames matching " + string.Join(" or ", match), profile.Inclusive.Select((t, i) => (frames[i], t)).Where(x => match.Any(m => x.Item1.Contains(m, StringComparison.Ordinal))), profile.Total, top);
             Print(output, "exclusive time", profile.Exclusive.Select(x => (x.Key, x.Value)), profile.Total, top);
+            if (under is not null)
+            {
+                var total = profile.Callees.Values.Sum();
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"-- under the outermost frame containing '{under}': {total:F0} ms, by the frame it called"));
+                foreach (var (frame, time) in profile.Callees.OrderByDescending(x => x.Value).Take(top))
+                {
+                    var name = frame.Length > 160 ? frame[..157] + "..." : frame;
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{time,10:F0} ms {100 * time / Math.Max(total, 1e-9),5:F1}%  {name}"));
+                }
+            }
         }
     }
 
@@ -45,10 +56,11 @@ internal static class ProfileSummary
         }
     }
 
-    private static Thread Measure(JsonElement profile, string[] frames)
+    private static Thread Measure(JsonElement profile, string[] frames, string? under)
     {
         var inclusive = new double[frames.Length];
         var exclusive = new Dictionary<string, double>(StringComparer.Ordinal);
+        var callees = new Dictionary<string, double>(StringComparer.Ordinal);
         var name = profile.TryGetProperty("name", out var n) ? n.GetString() ?? "?" : "?";
         var type = profile.GetProperty("type").GetString();
         if (type == "evented")
@@ -62,7 +74,9 @@ internal static class ProfileSummary
                 var frame = e.GetProperty("frame").GetInt32();
                 if (stack.Count > 0)
                 {
-                    AddExclusive(exclusive, frames, stack.Select(s => s.Frame).ToList(), at - last);
+                    var frameStack = stack.Select(s => s.Frame).ToList();
+                    AddExclusive(exclusive, frames, frameStack, at - last);
+                    AddCallee(callees, frames, frameStack, under, at - last);
                 }
 
                 last = at;
@@ -84,7 +98,7 @@ internal static class ProfileSummary
             }
 
             var end = profile.GetProperty("endValue").GetDouble() - profile.GetProperty("startValue").GetDouble();
-            return new Thread(name, end, inclusive, exclusive);
+            return new Thread(name, end, inclusive, exclusive, callees);
         }
 
         var weights = profile.GetProperty("weights").EnumerateArray().Select(w => w.GetDouble()).ToArray();
@@ -107,10 +121,11 @@ internal static class ProfileSummary
             if (stackFrames.Count > 0)
             {
                 AddExclusive(exclusive, frames, stackFrames, weight);
+                AddCallee(callees, frames, stackFrames, under, weight);
             }
         }
 
-        return new Thread(name, total, inclusive, exclusive);
+        return new Thread(name, total, inclusive, exclusive, callees);
     }
 
     // The profile ends each stack in a pseudo-frame saying what the thread did; the frame under it is the one that did it.
@@ -121,5 +136,23 @@ internal static class ProfileSummary
         exclusive[key] = exclusive.GetValueOrDefault(key) + time;
     }
 
-    private sealed record Thread(string Name, double Total, double[] Inclusive, Dictionary<string, double> Exclusive);
+    // The frame called by the outermost one whose name holds `under`, where the stack has one; "(self)" where it ends there.
+    private static void AddCallee(Dictionary<string, double> callees, string[] frames, List<int> stack, string? under, double time)
+    {
+        if (under is null)
+        {
+            return;
+        }
+
+        var at = stack.FindIndex(f => frames[f].Contains(under, StringComparison.Ordinal));
+        if (at < 0)
+        {
+            return;
+        }
+
+        var key = at + 1 < stack.Count ? frames[stack[at + 1]] : "(self)";
+        callees[key] = callees.GetValueOrDefault(key) + time;
+    }
+
+    private sealed record Thread(string Name, double Total, double[] Inclusive, Dictionary<string, double> Exclusive, Dictionary<string, double> Callees);
 }

@@ -38,7 +38,8 @@ switch (args.FirstOrDefault())
             Number(args, "--top", 25),
             Number(args, "--threads", 1),
             (Option(args, "--match") ?? ProfileSummary.DefaultMatch).Split(','),
-            Console.Out);
+            Console.Out,
+            Option(args, "--under"));
         return 0;
     case "alloc-summary" when Option(args, "--stacks") is { } type:
         AllocationSummary.Stacks(
