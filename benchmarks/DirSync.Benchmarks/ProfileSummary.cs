@@ -36,12 +36,7 @@ internal static class ProfileSummary
             if (under is not null)
             {
                 var total = profile.Callees.Values.Sum();
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"-- under the outermost frame containing '{under}': {total:F0} ms, by the frame it called"));
-                foreach (var (frame, time) in profile.Callees.OrderByDescending(x => x.Value).Take(top))
-                {
-                    var name = frame.Length > 160 ? frame[..157] + "..." : frame;
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{time,10:F0} ms {100 * time / Math.Max(total, 1e-9),5:F1}%  {name}"));
-                }
+                Print(output, string.Create(CultureInfo.InvariantCulture, $"the frame called, under the outermost frame containing '{under}' ({total:F0} ms)"), profile.Callees.Select(x => (x.Key, x.Value)), Math.Max(total, 1e-9), top);
             }
         }
     }

@@ -221,32 +221,17 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         }
 
         var key = alias.ToUpperInvariant();
-        return ValueTask.FromResult(AliasOwner(load, key) is { } id
-            ? ReadSingle(Context.Statement($"SELECT {ObjectColumns} FROM objects o WHERE o.id = ?1").Bind(1, id))
+        return ValueTask.FromResult(AliasOwner(load, key) is { } owner
+            ? ReadSingle(Context.Statement($"SELECT {ObjectColumns} FROM objects o WHERE o.id = ?1").Bind(1, owner.Id))
             : null);
     }
 
     /// <inheritdoc/>
     public override ValueTask<MemberRef?> FindMemberAsync(string alias, CancellationToken cancellationToken = default)
     {
-        (long Id, MemberRef Member)? found = null;
-        if (_load is { } load)
-        {
-            var key = alias.ToUpperInvariant();
-            var holds = Context.Statement("SELECT id, guid, alias FROM objects WHERE id = ?1 AND alias_key = ?2 AND is_deleted = 0");
-            foreach (var row in load.Index.Find(KeyFilter.Kind.Alias, key))
-            {
-                if (MemberRow(holds.Bind(1, load.Id(row)).Bind(2, key)) is { } hit)
-                {
-                    found = hit;
-                    break;
-                }
-            }
-        }
-        else if (!_keys.RulesOutAlias(alias))
-        {
-            found = MemberRow(Context.Statement(MemberByAliasSql).Bind(1, alias.ToUpperInvariant()));
-        }
+        var found = _load is { } load
+            ? AliasOwner(load, alias.ToUpperInvariant())
+            : _keys.RulesOutAlias(alias) ? null : MemberRow(Context.Statement(MemberByAliasSql).Bind(1, alias.ToUpperInvariant()));
 
         if (found is { } member && _memberRows.Count < MemberRowsKept)
         {
@@ -261,9 +246,7 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
     {
         if (_load is { } load)
         {
-            return ValueTask.FromResult(AliasOwner(load, alias.ToUpperInvariant()) is { } id
-                ? Context.Statement("SELECT guid FROM objects WHERE id = ?1").Bind(1, id).ScalarGuid()
-                : null);
+            return ValueTask.FromResult(AliasOwner(load, alias.ToUpperInvariant())?.Member.Guid);
         }
 
         return _keys.RulesOutAlias(alias) ? ValueTask.FromResult<Guid?>(null) : base.FindAliasOwnerAsync(alias, cancellationToken);
@@ -684,15 +667,15 @@ internal sealed class SqliteTransaction : SqliteDirectoryReader, IDirectoryTrans
         }
     }
 
-    /// <summary>The row of the live object whose alias key is <paramref name="key"/>, in a first load.</summary>
-    private long? AliasOwner(SqliteFirstLoad load, string key)
+    /// <summary>The live object whose alias key is <paramref name="key"/>, in a first load: its row, and the object as a list names it.</summary>
+    private (long Id, MemberRef Member)? AliasOwner(SqliteFirstLoad load, string key)
     {
-        var holds = Context.Statement("SELECT 1 FROM objects WHERE id = ?1 AND alias_key = ?2 AND is_deleted = 0");
+        var holds = Context.Statement("SELECT id, guid, alias FROM objects WHERE id = ?1 AND alias_key = ?2 AND is_deleted = 0");
         foreach (var row in load.Index.Find(KeyFilter.Kind.Alias, key))
         {
-            if (holds.Bind(1, load.Id(row)).Bind(2, key).Exists())
+            if (MemberRow(holds.Bind(1, load.Id(row)).Bind(2, key)) is { } owner)
             {
-                return load.Id(row);
+                return owner;
             }
         }
 
